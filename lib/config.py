@@ -1,0 +1,72 @@
+"""All configuration in one place: environment variables first, then `.streamlit/secrets.toml`.
+
+Nothing here imports Streamlit; the secrets file is read with `tomllib` so the CLI, the sync
+worker and tests see exactly what the app sees.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+DEFAULT_DB_URL = f"sqlite:///{DATA_DIR / 'pantau.db'}"
+
+
+@lru_cache(maxsize=1)
+def _secrets() -> dict:
+    path = Path(os.environ.get("PANTAU_SECRETS_FILE", ROOT / ".streamlit" / "secrets.toml"))
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        return {}
+    except tomllib.TOMLDecodeError as exc:  # a broken secrets file must not look like "no secrets"
+        raise RuntimeError(f"Berkas rahasia {path} tidak valid: {exc}") from exc
+
+
+def setting(name: str, default: str | None = None) -> str | None:
+    """Read `PANTAU_<NAME>` from the environment, else `<name>` from secrets.toml, else default."""
+    env = os.environ.get(f"PANTAU_{name.upper()}")
+    if env not in (None, ""):
+        return env
+    value = _secrets().get(name.lower())
+    return str(value) if value is not None else default
+
+
+def _int(name: str, default: int) -> int:
+    raw = setting(name)
+    try:
+        return int(raw) if raw is not None else default
+    except ValueError as exc:
+        raise RuntimeError(f"Pengaturan PANTAU_{name.upper()} harus bilangan bulat, bukan {raw!r}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    sla_minutes: int
+    hard_limit_minutes: int
+    sync_interval_seconds: int
+    wall_refresh_seconds: int
+    demo_source: bool
+    x_bearer_token: str | None
+    x_monthly_read_budget: int
+
+
+def load_settings() -> Settings:
+    """Build the settings object; called per use so tests can change the environment."""
+    return Settings(
+        database_url=setting("database_url", DEFAULT_DB_URL) or DEFAULT_DB_URL,
+        sla_minutes=_int("sla_minutes", 60),
+        hard_limit_minutes=_int("hard_limit_minutes", 24 * 60),
+        sync_interval_seconds=_int("sync_interval_seconds", 60),
+        wall_refresh_seconds=_int("wall_refresh_seconds", 60),
+        demo_source=(setting("demo_source", "1") or "1") not in ("0", "false", "no"),
+        x_bearer_token=setting("x_bearer_token"),
+        x_monthly_read_budget=_int("x_monthly_read_budget", 10_000),
+    )

@@ -1,0 +1,76 @@
+"""Engine and session factory for `PANTAU_DATABASE_URL` (SQLite by default, PostgreSQL at scale)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from lib.config import DATA_DIR, load_settings
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database cannot be opened or is not migrated; the message is for the user."""
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine; SQLite gets WAL mode and a busy timeout so readers never block writers."""
+    if url.startswith("sqlite"):
+        if url.startswith("sqlite:///data/") or url == load_settings().database_url:
+            DATA_DIR.mkdir(exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 10, "check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+
+@lru_cache(maxsize=4)
+def get_engine(url: str | None = None) -> Engine:
+    return make_engine(url or load_settings().database_url)
+
+
+def session_factory(engine: Engine | None = None) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine or get_engine(), expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(engine: Engine | None = None) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on any error."""
+    session = session_factory(engine)()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def check_database(engine: Engine) -> None:
+    """Fail with a clear Indonesian message when the database is unreachable, corrupt or unmigrated."""
+    try:
+        with engine.connect() as conn:
+            tables = set(inspect(conn).get_table_names())
+    except SQLAlchemyError as exc:
+        raise DatabaseUnavailable(
+            "Basis data tidak dapat dibuka (rusak atau tidak terjangkau). "
+            f"Periksa PANTAU_DATABASE_URL. Rincian: {type(getattr(exc, "orig", None) or exc).__name__}"
+        ) from exc
+    if "mentions" not in tables:
+        raise DatabaseUnavailable(
+            "Basis data belum dimigrasi. Jalankan `make migrate` (atau `make run`) terlebih dahulu."
+        )

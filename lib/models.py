@@ -1,0 +1,250 @@
+"""SQLAlchemy 2.0 typed models. Times are stored in UTC and come back timezone-aware."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Vocabulary shared by the data layer and the views.
+LEVELS = ("mabes", "polda", "polres", "polsek")
+PLATFORMS = ("x", "instagram", "facebook", "tiktok", "youtube", "whatsapp", "line", "lainnya")
+MANDATED_PLATFORMS = ("x", "instagram", "facebook", "tiktok")
+FUNCTIONS = ("Reskrim", "Lantas", "Narkoba", "Samapta", "Propam", "Binmas", "Intelkam", "SPKT")
+STATUSES = ("baru", "diteruskan", "ditangani", "selesai", "diabaikan")
+OPEN_STATUSES = ("baru", "diteruskan", "ditangani")
+SENTIMENTS = ("negative", "neutral", "positive")
+FLAGS = ("abusive", "hate", "hoax", "urgent")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Store UTC, return aware UTC datetimes on every backend (SQLite drops the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; Pantau stores timezone-aware UTC only")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Unit(Base):
+    """A Polri unit; `path` ("/1/4/17/") makes subtree queries a single indexed prefix match."""
+
+    __tablename__ = "units"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    short_name: Mapped[str] = mapped_column(String(100))
+    level: Mapped[str] = mapped_column(String(10))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    path: Mapped[str] = mapped_column(String(200), index=True)
+    province: Mapped[str | None] = mapped_column(String(100))
+    regions: Mapped[str | None] = mapped_column(Text)  # "; "-separated list of covered regions
+    timezone: Mapped[str] = mapped_column(String(40), default="Asia/Jakarta")
+    lat: Mapped[float | None]
+    lon: Mapped[float | None]
+    sla_minutes: Mapped[int | None]  # None: the national default from settings
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    parent: Mapped[Unit | None] = relationship(remote_side="Unit.id")
+    accounts: Mapped[list[Account]] = relationship(back_populates="unit")
+
+
+class Account(Base):
+    """One official account of a unit on one platform, handle stored exactly as entered."""
+
+    __tablename__ = "accounts"
+    __table_args__ = (UniqueConstraint("platform", "handle"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    handle: Mapped[str] = mapped_column(String(100))
+    platform_user_id: Mapped[str | None] = mapped_column(String(40))
+    verified: Mapped[bool | None]  # None: not checked yet
+    verified_type: Mapped[str | None] = mapped_column(String(20))  # blue/business/government/none
+    followers: Mapped[int | None]
+    last_post_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sync_interval_seconds: Mapped[int | None]
+    problem: Mapped[str | None] = mapped_column(Text)  # e.g. handle not found / suspended
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    unit: Mapped[Unit] = relationship(back_populates="accounts")
+
+
+class Issue(Base):
+    """A group of negative mentions about one topic in one time window."""
+
+    __tablename__ = "issues"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic: Mapped[str] = mapped_column(String(200), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(20), default="terbuka")  # terbuka / ditangani
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class Mention(Base):
+    """A post that mentions a unit's account; `version` guards against lost concurrent edits."""
+
+    __tablename__ = "mentions"
+    __table_args__ = (
+        UniqueConstraint("platform", "external_id"),
+        Index("ix_mentions_unit_created", "unit_id", "created_at"),
+        Index("ix_mentions_status_created", "status", "created_at"),
+        Index("ix_mentions_account_created", "account_id", "created_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    external_id: Mapped[str] = mapped_column(String(64))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    author_id: Mapped[str | None] = mapped_column(String(64))
+    author_handle: Mapped[str | None] = mapped_column(String(100))
+    author_name: Mapped[str | None] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    lang: Mapped[str | None] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    in_reply_to_id: Mapped[str | None] = mapped_column(String(64))
+    conversation_id: Mapped[str | None] = mapped_column(String(64))
+    sentiment: Mapped[str] = mapped_column(String(10), default="neutral")
+    sentiment_score: Mapped[float] = mapped_column(default=0.0)
+    flags: Mapped[str] = mapped_column(String(100), default="")  # comma-separated, sorted
+    function: Mapped[str | None] = mapped_column(String(20))
+    topic: Mapped[str | None] = mapped_column(String(200))
+    issue_id: Mapped[int | None] = mapped_column(ForeignKey("issues.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="baru")
+    forwarded_to: Mapped[str | None] = mapped_column(String(20))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    answered_by: Mapped[str | None] = mapped_column(String(20))  # "api" (reply seen) or "admin"
+    answer_external_id: Mapped[str | None] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(100))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    unit: Mapped[Unit] = relationship()
+    account: Mapped[Account | None] = relationship()
+
+    @property
+    def flag_set(self) -> frozenset[str]:
+        return frozenset(f for f in self.flags.split(",") if f)
+
+
+class AuditEntry(Base):
+    """Append-only log of every change attempt (including refused ones)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100))
+    entity: Mapped[str] = mapped_column(String(20))  # mention / issue / account / user / kiosk
+    entity_id: Mapped[int | None]
+    action: Mapped[str] = mapped_column(String(40))
+    from_value: Mapped[str | None] = mapped_column(Text)
+    to_value: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str] = mapped_column(String(20), default="ok")  # ok / conflict / denied
+
+
+class SyncState(Base):
+    """Where one source stands for one account and one kind of read."""
+
+    __tablename__ = "sync_state"
+    __table_args__ = (UniqueConstraint("source", "account_id", "kind"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(20))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    kind: Mapped[str] = mapped_column(String(20), default="mentions")  # mentions/replies/verification
+    cursor: Mapped[str | None] = mapped_column(String(64))  # since_id or an ISO time
+    last_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+    error_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SyncLock(Base):
+    """A named lease: at most one sync across every browser session and process."""
+
+    __tablename__ = "sync_locks"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(100))
+    acquired_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class SyncRun(Base):
+    """One whole sync pass, so the UI can say how fresh the data is and show the last failure."""
+
+    __tablename__ = "sync_runs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(20))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ok: Mapped[bool] = mapped_column(Boolean, default=False)
+    new_mentions: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class ApiRequest(Base):
+    """Every request made to a paid or rate-limited API, for the budget page."""
+
+    __tablename__ = "api_requests"
+    __table_args__ = (Index("ix_api_requests_source_at", "source", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    source: Mapped[str] = mapped_column(String(20))
+    endpoint: Mapped[str] = mapped_column(String(100))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    status_code: Mapped[int | None]
+    posts_read: Mapped[int] = mapped_column(Integer, default=0)
+    users_read: Mapped[int] = mapped_column(Integer, default=0)
+    rate_limit_remaining: Mapped[int | None]
+    rate_limit_reset: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Correction(Base):
+    """An admin's correction of the analyser's output, used to retrain on local traffic."""
+
+    __tablename__ = "corrections"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mention_id: Mapped[int] = mapped_column(ForeignKey("mentions.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100))
+    sentiment: Mapped[str | None] = mapped_column(String(10))
+    flags: Mapped[str | None] = mapped_column(String(100))
+    function: Mapped[str | None] = mapped_column(String(20))
