@@ -68,7 +68,7 @@ def check_database(engine: Engine) -> None:
     except SQLAlchemyError as exc:
         raise DatabaseUnavailable(
             "Basis data tidak dapat dibuka (rusak atau tidak terjangkau). "
-            f"Periksa PANTAU_DATABASE_URL. Rincian: {type(getattr(exc, "orig", None) or exc).__name__}"
+            f"Periksa PANTAU_DATABASE_URL. Rincian: {type(getattr(exc, 'orig', None) or exc).__name__}"
         ) from exc
     if "mentions" not in tables:
         raise DatabaseUnavailable(

@@ -1,0 +1,185 @@
+"""The store step shared by every source: dedupe, analyse, insert, match replies, record cost.
+
+Each mention crosses this boundary once; re-running a sync never duplicates (unique platform +
+external id) and never loses what was stored before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from lib import issues
+from lib.analysis import analyze
+from lib.models import Account, ApiRequest, Mention, SyncState, utcnow
+from lib.sources.base import Batch, MentionRecord, ReplyRecord, RequestCost, SyncReport
+
+_CHUNK = 500
+
+
+def sync_state(session: Session, source: str, account_id: int | None, kind: str = "mentions") -> SyncState:
+    """The state row for (source, account, kind), created on first use."""
+    state = session.scalar(
+        select(SyncState).where(
+            SyncState.source == source, SyncState.account_id == account_id, SyncState.kind == kind
+        )
+    )
+    if state is None:
+        state = SyncState(source=source, account_id=account_id, kind=kind, error_count=0)
+        session.add(state)
+        session.flush()
+    return state
+
+
+def _chunks(items: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def existing_ids(session: Session, platform: str, external_ids: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in _chunks(list(external_ids)):
+        found.update(
+            session.scalars(
+                select(Mention.external_id).where(
+                    Mention.platform == platform, Mention.external_id.in_(chunk)
+                )
+            )
+        )
+    return found
+
+
+def mention_rows(account: Account, records: Sequence[MentionRecord], now: datetime) -> list[dict]:
+    """Analyse and turn records into insert rows (one `analyze` call for the whole batch)."""
+    results = analyze([r.text for r in records])
+    rows = []
+    for rec, res in zip(records, results, strict=True):
+        rows.append(
+            dict(
+                platform=account.platform,
+                external_id=rec.external_id,
+                unit_id=account.unit_id,
+                account_id=account.id,
+                author_id=rec.author_id,
+                author_handle=rec.author_handle,
+                author_name=rec.author_name,
+                text=rec.text,
+                url=rec.url,
+                lang=rec.lang,
+                created_at=rec.created_at,
+                fetched_at=now,
+                in_reply_to_id=rec.in_reply_to_id,
+                conversation_id=rec.conversation_id,
+                sentiment=res.sentiment,
+                sentiment_score=float(res.score),
+                flags=",".join(sorted(res.flags)),
+                function=res.function,
+                topic=res.topic or None,
+                status="baru",
+                updated_at=now,
+                version=1,
+            )
+        )
+    return rows
+
+
+def store_mentions(session: Session, account: Account, records: Sequence[MentionRecord]) -> tuple[int, int]:
+    """Insert the records not stored yet; returns (new, duplicates)."""
+    unique: dict[str, MentionRecord] = {}
+    for rec in records:
+        unique.setdefault(rec.external_id, rec)
+    seen = existing_ids(session, account.platform, list(unique))
+    fresh = [rec for key, rec in unique.items() if key not in seen]
+    if fresh:
+        session.execute(Mention.__table__.insert(), mention_rows(account, fresh, utcnow()))
+    return len(fresh), len(records) - len(fresh)
+
+
+def apply_replies(session: Session, account: Account, replies: Sequence[ReplyRecord]) -> int:
+    """Mark mentions answered by the account's own replies; keeps the earliest reply time."""
+    answered = 0
+    direct = {r.replied_to_id: r for r in sorted(replies, key=lambda r: r.created_at, reverse=True)
+              if r.replied_to_id}
+    for chunk in _chunks(list(direct)):
+        targets = session.execute(
+            select(Mention.id, Mention.external_id, Mention.created_at).where(
+                Mention.platform == account.platform,
+                Mention.external_id.in_(chunk),
+                Mention.answered_at.is_(None),
+            )
+        ).all()
+        for mid, ext, created in targets:
+            reply = direct[ext]
+            if reply.created_at < created:
+                continue
+            answered += _mark_answered(session, mid, reply, "api")
+    # Weaker signal: a reply in the same conversation to the mention's author, after it.
+    threaded = [r for r in replies if r.conversation_id and r.in_reply_to_user_id]
+    for reply in sorted(threaded, key=lambda r: r.created_at):
+        mid = session.scalar(
+            select(Mention.id)
+            .where(
+                Mention.platform == account.platform,
+                Mention.account_id == account.id,
+                Mention.conversation_id == reply.conversation_id,
+                Mention.author_id == reply.in_reply_to_user_id,
+                Mention.created_at <= reply.created_at,
+                Mention.answered_at.is_(None),
+            )
+            .order_by(Mention.created_at)
+            .limit(1)
+        )
+        if mid is not None:
+            answered += _mark_answered(session, mid, reply, "api-thread")
+    return answered
+
+
+def _mark_answered(session: Session, mention_id: int, reply: ReplyRecord, how: str) -> int:
+    result = session.execute(
+        update(Mention)
+        .where(Mention.id == mention_id, Mention.answered_at.is_(None))
+        .values(
+            answered_at=reply.created_at,
+            answered_by=how,
+            answer_external_id=reply.external_id,
+            version=Mention.version + 1,
+            updated_at=utcnow(),
+        )
+    )
+    return result.rowcount or 0
+
+
+def record_requests(session: Session, source: str, account_id: int | None, costs: Sequence[RequestCost]) -> None:
+    for cost in costs:
+        session.add(
+            ApiRequest(
+                source=source,
+                endpoint=cost.endpoint,
+                account_id=account_id,
+                status_code=cost.status_code,
+                posts_read=cost.posts_read,
+                users_read=cost.users_read,
+                rate_limit_remaining=cost.rate_limit_remaining,
+                rate_limit_reset=cost.rate_limit_reset,
+            )
+        )
+
+
+def store_batch(session: Session, source: str, account: Account, batch: Batch) -> SyncReport:
+    """Store one fetched batch and advance the account's cursor, all in the caller's transaction."""
+    new, dupes = store_mentions(session, account, batch.mentions)
+    answered = apply_replies(session, account, batch.replies)
+    record_requests(session, source, account.id, batch.requests)
+    state = sync_state(session, source, account.id)
+    now = utcnow()
+    if batch.cursor is not None:
+        state.cursor = batch.cursor
+    state.last_run_at = state.last_success_at = now
+    state.last_error = None
+    state.error_count = 0
+    if new:
+        issues.regroup(session)
+    return SyncReport(account_id=account.id, new_mentions=new, duplicates=dupes, answered=answered)

@@ -1,0 +1,105 @@
+"""Reading mentions for the inbox: filters, ordering, and age against each unit's SLA."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from lib.models import OPEN_STATUSES, Account, Mention, Unit, utcnow
+from lib.scope import Scope
+
+INBOX_COLUMNS = [
+    "id", "version", "created_at", "platform", "unit", "unit_id", "account", "author", "text", "url",
+    "sentiment", "flags", "function", "status", "forwarded_to", "answered_at", "answered_by",
+    "sla_minutes", "age_minutes", "overdue",
+]
+
+
+@dataclass
+class MentionFilter:
+    statuses: list[str] = field(default_factory=list)
+    sentiments: list[str] = field(default_factory=list)
+    platforms: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    since: datetime | None = None
+    until: datetime | None = None
+    text: str = ""
+    unanswered_only: bool = False
+    order: str = "newest"  # newest | oldest_unanswered
+
+
+def unanswered_clause():
+    """Open and not yet answered (by a reply seen through the API or by an admin)."""
+    return (Mention.answered_at.is_(None)) & (Mention.status.in_(OPEN_STATUSES))
+
+
+def _filtered(scope: Scope, flt: MentionFilter) -> Select:
+    q = (
+        select(Mention, Unit.short_name, Unit.sla_minutes, Account.handle)
+        .join(Unit, Unit.id == Mention.unit_id)
+        .outerjoin(Account, Account.id == Mention.account_id)
+        .where(scope.unit_clause())
+    )
+    if flt.statuses:
+        q = q.where(Mention.status.in_(flt.statuses))
+    if flt.sentiments:
+        q = q.where(Mention.sentiment.in_(flt.sentiments))
+    if flt.platforms:
+        q = q.where(Mention.platform.in_(flt.platforms))
+    for flag in flt.flags:
+        q = q.where(Mention.flags.contains(flag, autoescape=True))
+    if flt.since:
+        q = q.where(Mention.created_at >= flt.since)
+    if flt.until:
+        q = q.where(Mention.created_at < flt.until)
+    if flt.text.strip():
+        needle = flt.text.strip().lower()
+        q = q.where(or_(func.lower(Mention.text).contains(needle, autoescape=True),
+                        func.lower(Mention.author_handle).contains(needle, autoescape=True)))
+    if flt.unanswered_only:
+        q = q.where(unanswered_clause())
+    if flt.order == "oldest_unanswered":
+        q = q.order_by(Mention.answered_at.is_not(None), Mention.created_at.asc())
+    else:
+        q = q.order_by(Mention.created_at.desc(), Mention.id.desc())
+    return q
+
+
+def count_mentions(session: Session, scope: Scope, flt: MentionFilter) -> int:
+    return session.scalar(select(func.count()).select_from(_filtered(scope, flt).order_by(None).subquery())) or 0
+
+
+def list_mentions(session: Session, scope: Scope, flt: MentionFilter, default_sla: int,
+                  limit: int = 200, offset: int = 0, now: datetime | None = None) -> pd.DataFrame:
+    """One page of the inbox as a frame (typed columns; the view formats them)."""
+    now = now or utcnow()
+    rows = []
+    for m, unit_name, unit_sla, handle in session.execute(_filtered(scope, flt).limit(limit).offset(offset)):
+        sla = unit_sla or default_sla
+        end = m.answered_at or now
+        age = (end - m.created_at).total_seconds() / 60
+        rows.append(dict(
+            id=m.id, version=m.version, created_at=m.created_at, platform=m.platform, unit=unit_name,
+            unit_id=m.unit_id, account=handle, author=m.author_handle or m.author_name or "",
+            text=m.text, url=m.url, sentiment=m.sentiment, flags=m.flags, function=m.function,
+            status=m.status, forwarded_to=m.forwarded_to, answered_at=m.answered_at,
+            answered_by=m.answered_by, sla_minutes=sla, age_minutes=round(age, 1),
+            overdue=bool(m.answered_at is None and m.status in OPEN_STATUSES and age > sla),
+        ))
+    frame = pd.DataFrame(rows, columns=INBOX_COLUMNS)
+    for col in ("created_at", "answered_at"):
+        frame[col] = pd.to_datetime(frame[col], utc=True)
+    return frame
+
+
+def get_mention(session: Session, scope: Scope, mention_id: int) -> Mention | None:
+    """One mention, or None when it does not exist or lies outside the scope."""
+    m = session.get(Mention, mention_id, populate_existing=True)
+    if m is None:
+        return None
+    unit = session.get(Unit, m.unit_id)
+    return m if unit is not None and scope.contains_path(unit.path) else None

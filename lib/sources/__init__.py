@@ -1,0 +1,1 @@
+"""Sources of mentions. One module per platform or channel, all behind `lib.sources.base.Source`."""

@@ -1,0 +1,186 @@
+"""Sync what is due: one run at a time across every browser session and process.
+
+Pages call `maybe_sync` on open/refresh (throttled by `PANTAU_SYNC_INTERVAL_SECONDS`); cron or a
+worker loop calls `python -m lib.sync`. A lease row in the database is the lock, so it holds across
+processes and machines. One account failing never stops the others nor loses stored data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import socket
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from lib import ingest
+from lib.config import Settings, load_settings
+from lib.db import get_engine, session_scope
+from lib.models import Account, SyncLock, SyncRun, utcnow
+from lib.scope import NATIONAL, Scope
+from lib.sources.base import Source, SyncReport
+
+log = logging.getLogger("pantau.sync")
+LOCK_NAME = "sync"
+LOCK_TTL = timedelta(minutes=10)
+
+
+def holder_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def acquire_lock(engine: Engine, holder: str, name: str = LOCK_NAME, ttl: timedelta = LOCK_TTL) -> bool:
+    """Take the named lease if it is free or expired; atomic on SQLite and PostgreSQL."""
+    now = utcnow()
+    with engine.begin() as conn:
+        stolen = conn.execute(
+            update(SyncLock).where(SyncLock.name == name, SyncLock.expires_at < now)
+            .values(holder=holder, acquired_at=now, expires_at=now + ttl)
+        ).rowcount
+    if stolen:
+        return True
+    try:
+        with engine.begin() as conn:
+            conn.execute(insert(SyncLock).values(name=name, holder=holder, acquired_at=now, expires_at=now + ttl))
+        return True
+    except IntegrityError:
+        return False
+
+
+def release_lock(engine: Engine, holder: str, name: str = LOCK_NAME) -> None:
+    with engine.begin() as conn:
+        conn.execute(delete(SyncLock).where(SyncLock.name == name, SyncLock.holder == holder))
+
+
+@dataclass
+class RunResult:
+    status: str  # ran / throttled / busy / nothing
+    new_mentions: int = 0
+    errors: list[str] = field(default_factory=list)
+    reports: list[SyncReport] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def enabled_sources(settings: Settings) -> list[Source]:
+    """The sources switched on by configuration."""
+    sources: list[Source] = []
+    if settings.demo_source:
+        from lib.sources.demo import DemoSource
+
+        sources.append(DemoSource())
+    return sources
+
+
+def last_run_started(engine: Engine) -> datetime | None:
+    with session_scope(engine) as s:
+        return s.scalar(select(func.max(SyncRun.started_at)))
+
+
+def run(engine: Engine, sources: list[Source], scope: Scope = NATIONAL, handle: str | None = None) -> RunResult:
+    """One pass over every active account of each source (in scope), under the lock."""
+    holder = holder_id()
+    if not acquire_lock(engine, holder):
+        return RunResult("busy")
+    result = RunResult("ran")
+    try:
+        for source in sources:
+            _run_source(engine, source, scope, handle, result)
+    finally:
+        release_lock(engine, holder)
+    return result
+
+
+def _run_source(engine: Engine, source: Source, scope: Scope, handle: str | None, result: RunResult) -> None:
+    started = utcnow()
+    with session_scope(engine) as s:
+        from lib.models import Unit
+
+        q = (select(Account.id).join(Unit, Unit.id == Account.unit_id)
+             .where(Account.active, Account.platform.in_(source.platforms), scope.unit_clause()))
+        if handle:
+            q = q.where(Account.handle == handle)
+        account_ids = list(s.scalars(q.order_by(Account.id)))
+    errors: list[str] = []
+    new = 0
+    for account_id in account_ids:
+        try:
+            with session_scope(engine) as s:
+                account = s.get(Account, account_id)
+                if account is None or not source.is_due(s, account, started):
+                    continue
+                report = source.sync(s, account)
+            result.reports.append(report)
+            new += report.new_mentions
+        except Exception as exc:  # one account's failure must not stop the others
+            message = source.describe_error(exc)
+            log.warning("sync %s account %s failed: %s", source.name, account_id, message)
+            errors.append(message)
+            with session_scope(engine) as s:
+                state = ingest.sync_state(s, source.name, account_id)
+                state.last_run_at = utcnow()
+                state.last_error = message
+                state.error_count = (state.error_count or 0) + 1
+                source.after_error(s, state, exc)
+    with session_scope(engine) as s:
+        s.add(SyncRun(source=source.name, started_at=started, finished_at=utcnow(), ok=not errors,
+                      new_mentions=new, error="; ".join(sorted(set(errors)))[:2000] or None))
+    result.new_mentions += new
+    result.errors.extend(f"{source.name}: {e}" for e in sorted(set(errors)))
+
+
+def maybe_sync(engine: Engine | None = None, settings: Settings | None = None, scope: Scope = NATIONAL,
+               force: bool = False) -> RunResult:
+    """Sync if the last run is older than the interval; cheap to call on every page load."""
+    settings = settings or load_settings()
+    engine = engine or get_engine(settings.database_url)
+    sources = enabled_sources(settings)
+    if not sources:
+        return RunResult("nothing")
+    last = last_run_started(engine)
+    if not force and last and utcnow() - last < timedelta(seconds=settings.sync_interval_seconds):
+        return RunResult("throttled")
+    return run(engine, sources, scope)
+
+
+def last_failure(engine: Engine) -> SyncRun | None:
+    """The newest run if it failed (the page shows its error next to the last good data)."""
+    with session_scope(engine) as s:
+        newest = s.scalar(select(SyncRun).order_by(SyncRun.started_at.desc(), SyncRun.id.desc()).limit(1))
+        return newest if newest is not None and not newest.ok else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m lib.sync", description="Sinkronisasi sumber sebutan.")
+    parser.add_argument("--source", action="append", help="hanya sumber ini (demo, x); boleh diulang")
+    parser.add_argument("--account", help="hanya akun dengan handle ini")
+    parser.add_argument("--loop", action="store_true", help="terus berjalan (pekerja sinkronisasi)")
+    parser.add_argument("--interval", type=int, default=None, help="detik antar putaran untuk --loop")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = load_settings()
+    engine = get_engine(settings.database_url)
+    sources = [s for s in enabled_sources(settings) if not args.source or s.name in args.source]
+    if not sources:
+        print("Tidak ada sumber aktif untuk disinkronkan.", file=sys.stderr)
+        return 2
+    while True:
+        result = run(engine, sources, NATIONAL, args.account)
+        print(f"status={result.status} baru={result.new_mentions} galat={len(result.errors)}")
+        for err in result.errors:
+            print(f"  galat: {err}", file=sys.stderr)
+        if not args.loop:
+            return 0 if result.ok else 1
+        time.sleep(args.interval or settings.sync_interval_seconds)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
