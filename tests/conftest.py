@@ -1,0 +1,83 @@
+"""Shared fixtures: a migrated database (SQLite by default, PostgreSQL when
+PANTAU_TEST_DATABASE_URL is set), emptied before each test, and a small explicit registry."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from lib.config import ROOT
+from lib.db import make_engine
+from lib.models import Base
+
+TEST_DATA = Path(__file__).parent / "data"
+# A fixed "now" for tests that need stable figures: Thursday 2026-11-26 10:00 WIB.
+NOW = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
+
+
+def migrate(url: str) -> None:
+    cfg = Config(str(ROOT / "alembic.ini"))
+    cfg.attributes["url"] = url
+    command.upgrade(cfg, "head")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("PANTAU_TEST_DATABASE_URL")
+    if url:
+        engine = make_engine(url)
+        with engine.begin() as conn:  # start from nothing, then migrate like production does
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        engine.dispose()
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'pantau-test.db'}"
+    migrate(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def _engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def engine(_engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Engine:
+    """The test database, emptied; PANTAU_DATABASE_URL points at it for code that reads settings."""
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with _engine.begin() as conn:
+        if _engine.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                conn.execute(text(f"DELETE FROM {name}"))
+    monkeypatch.setenv("PANTAU_DATABASE_URL", database_url)
+    monkeypatch.setenv("PANTAU_DEMO_SOURCE", "0")
+    monkeypatch.delenv("PANTAU_X_BEARER_TOKEN", raising=False)
+    return _engine
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with Session(engine, expire_on_commit=False) as s:
+        yield s
+
+
+@pytest.fixture
+def registry(engine: Engine) -> Engine:
+    """Eight units in two Polda (WIB and WITA) with a few accounts (tests/data/*.csv)."""
+    from lib.db import session_scope
+    from lib.units import load_registry
+
+    with session_scope(engine) as s:
+        load_registry(s, TEST_DATA / "units.csv", TEST_DATA / "accounts.csv")
+    return engine
