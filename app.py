@@ -1,12 +1,20 @@
-"""Pantau entry point: page config, wall mode, navigation over pages/."""
+"""Pantau entry point: page config, the sign-in gate, wall/kiosk mode, navigation over pages/."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-wall = st.query_params.get("mode") == "wall"
+from lib.auth import ROLE_LABELS
+from lib.ui import login
+from lib.ui.context import current_principal, is_wall, open_database
+from lib.ui.safe import plain
+
+wall = is_wall()
 st.set_page_config(page_title="Pantau", page_icon="🛡️", layout="wide",
                    initial_sidebar_state="collapsed" if wall else "auto")
+
+engine, _settings = open_database()
+principal = current_principal(engine)  # draws the sign-in screen and stops when nobody is signed in
 
 overview = st.Page("pages/ringkasan.py", title="Ringkasan", icon="📊", default=True)
 pages = {
@@ -17,10 +25,19 @@ pages = {
         st.Page("pages/akun.py", title="Akun & Verifikasi", icon="✅"),
     ],
 }
+if principal.is_admin:
+    pages["Administrasi"] = [st.Page("pages/admin_users.py", title="Pengguna & Audit", icon="🔐")]
 
-if wall:
+if wall or principal.is_wall:
     st.navigation([overview], position="hidden").run()
 else:
     with st.sidebar:
-        st.text_input("Nama petugas (untuk jejak audit)", key="actor", value="admin", max_chars=60)
+        st.text(f"Masuk sebagai {plain(principal.display_name, 60)} ({principal.name})")
+        st.text(f"{ROLE_LABELS[principal.role]} · {plain(principal.scope.label, 80)}")
+        if st.button("Keluar", key="logout"):
+            method = (st.session_state.get(login.SESSION_KEY) or {}).get("method")
+            login.forget()
+            if method == "oidc" or st.user.is_logged_in:
+                st.logout()
+            st.rerun()
     st.navigation(pages).run()

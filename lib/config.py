@@ -29,6 +29,12 @@ def _secrets() -> dict:
         raise RuntimeError(f"Berkas rahasia {path} tidak valid: {exc}") from exc
 
 
+def secrets_section(name: str) -> dict:
+    """A whole table of secrets.toml (e.g. `auth` for OIDC), or {} when absent."""
+    value = _secrets().get(name)
+    return value if isinstance(value, dict) else {}
+
+
 def setting(name: str, default: str | None = None) -> str | None:
     """Read `PANTAU_<NAME>` from the environment, else `<name>` from secrets.toml, else default."""
     env = os.environ.get(f"PANTAU_{name.upper()}")

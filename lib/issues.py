@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from lib import audit
+from lib.auth import Principal, actor_name, require_status_write
 from lib.models import OPEN_STATUSES, Issue, Mention, Unit, utcnow
 from lib.scope import Scope
 from lib.workflow import change_status
@@ -108,9 +109,11 @@ def issue_mentions(session: Session, scope: Scope, issue_id: int) -> list[Mentio
     ))
 
 
-def mark_issue_handled(session: Session, scope: Scope, issue_id: int, expected_version: int, actor: str,
-                       note: str | None = None) -> tuple[bool, str]:
-    """Mark the issue handled and move its open mentions in scope to 'ditangani' (each audited)."""
+def mark_issue_handled(session: Session, scope: Scope, issue_id: int, expected_version: int,
+                       actor: Principal | str, note: str | None = None) -> tuple[bool, str]:
+    """Mark the issue handled and move its open mentions in scope to 'ditangani' (each audited).
+    Refused like `workflow.change_status` for a role that may not write or a scope not its own."""
+    require_status_write(session, actor, scope, "issue", issue_id, "ditangani")
     issue = session.get(Issue, issue_id, populate_existing=True)
     if issue is None:
         return False, "Isu tidak ditemukan."
@@ -124,6 +127,7 @@ def mark_issue_handled(session: Session, scope: Scope, issue_id: int, expected_v
         target = "ditangani" if m.status != "ditangani" else None
         if target and change_status(session, scope, m.id, m.version, target, actor, note).ok:
             moved += 1
+    actor = actor_name(actor)
     result = session.execute(
         update(Issue).where(Issue.id == issue_id, Issue.version == expected_version)
         .values(status="ditangani", version=expected_version + 1, updated_at=utcnow())

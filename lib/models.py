@@ -248,3 +248,43 @@ class Correction(Base):
     sentiment: Mapped[str | None] = mapped_column(String(10))
     flags: Mapped[str | None] = mapped_column(String(100))
     function: Mapped[str | None] = mapped_column(String(20))
+
+
+ROLES = ("admin", "pimpinan", "operator")  # people; a wall display is a kiosk token, not a user
+
+
+class User(Base):
+    """A person who signs in: locally (argon2 hash) or through OIDC (matched on `email`)."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(200), unique=True)  # lower-cased; the OIDC identity
+    role: Mapped[str] = mapped_column(String(20))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))  # None only for admin
+    password_hash: Mapped[str | None] = mapped_column(String(200))  # None: OIDC only
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    session_epoch: Mapped[int] = mapped_column(Integer, default=1)  # bumped to end open sessions
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    unit: Mapped[Unit | None] = relationship()
+
+
+class KioskToken(Base):
+    """A wall display's read-only access to one unit's subtree; only the SHA-256 of the token is kept."""
+
+    __tablename__ = "kiosk_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(100))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    unit: Mapped[Unit] = relationship()

@@ -1,13 +1,20 @@
-"""`python -m lib.seed`: load the registry CSVs and back-fill the demo data set (idempotent)."""
+"""`python -m lib.seed`: load the registry CSVs, make sure someone can sign in, and back-fill the demo
+data set (idempotent).
+
+On an empty user table it creates the admin `admin` with the password from
+`PANTAU_ADMIN_PASSWORD`, or a generated one printed once to this terminal (and nowhere else).
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 
 from lib.config import load_settings
 from lib.db import check_database, get_engine, session_scope
 from lib.sync import enabled_sources, run
 from lib.units import load_registry
+from lib.users import ensure_first_admin
 
 
 def main() -> int:
@@ -17,6 +24,15 @@ def main() -> int:
     with session_scope(engine) as s:
         count = load_registry(s)
     print(f"Registri dimuat: {count} unit.")
+    with session_scope(engine) as s:
+        first = ensure_first_admin(s, os.environ.get("PANTAU_ADMIN_PASSWORD"))
+    if first:
+        username, generated = first
+        if generated:
+            print(f"Admin pertama dibuat. Nama pengguna: {username}  Kata sandi: {generated}")
+            print("Kata sandi ini hanya ditampilkan sekali; gantilah setelah masuk.")
+        else:
+            print(f"Admin pertama dibuat. Nama pengguna: {username} (kata sandi dari PANTAU_ADMIN_PASSWORD).")
     sources = [src for src in enabled_sources(settings) if src.name == "demo"]
     if sources:
         result = run(engine, sources)

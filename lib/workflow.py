@@ -12,6 +12,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from lib import audit
+from lib.auth import Principal, actor_name, check_target_unit, require_status_write
 from lib.models import FUNCTIONS, STATUSES, Mention, utcnow
 from lib.scope import Scope
 
@@ -68,15 +69,22 @@ def change_status(
     mention_id: int,
     expected_version: int,
     new_status: str,
-    actor: str,
+    actor: Principal | str,
     note: str | None = None,
     function: str | None = None,
 ) -> ChangeResult:
-    """Apply one status change if the mention is in scope and unchanged since `expected_version`."""
+    """Apply one status change if the mention is in scope and unchanged since `expected_version`.
+
+    `actor` is the signed-in `Principal` (a plain string is a trusted system actor). A role that
+    may not write, or a mention outside the scope, is refused: audited as "denied", then raised
+    (`Denied` / `OutOfScope`, both PermissionError).
+    """
+    require_status_write(session, actor, scope, "mention", mention_id, new_status)
     mention = session.get(Mention, mention_id, populate_existing=True)
     if mention is None:
         return ChangeResult(mention_id, False, "Sebutan tidak ditemukan.")
-    scope.check_unit(session, mention.unit_id)
+    check_target_unit(session, actor, scope, mention.unit_id, "mention", mention_id, "status", new_status)
+    actor = actor_name(actor)
     note = (note or "").strip() or None
     if mention.version != expected_version:
         return _conflict(session, mention, new_status, actor, note)
@@ -125,9 +133,16 @@ def change_many(
     scope: Scope,
     items: list[tuple[int, int]],
     new_status: str,
-    actor: str,
+    actor: Principal | str,
     note: str | None = None,
     function: str | None = None,
 ) -> list[ChangeResult]:
-    """Apply the same change to several (mention id, version) pairs; each succeeds or fails alone."""
-    return [change_status(session, scope, mid, ver, new_status, actor, note, function) for mid, ver in items]
+    """Apply the same change to several (mention id, version) pairs; each succeeds or fails alone
+    (a refused one, already audited as "denied", comes back as a failed result)."""
+    results = []
+    for mid, ver in items:
+        try:
+            results.append(change_status(session, scope, mid, ver, new_status, actor, note, function))
+        except PermissionError as exc:
+            results.append(ChangeResult(mid, False, f"Ditolak: {exc}"))
+    return results

@@ -11,6 +11,7 @@ from lib.db import session_scope
 from lib.issues import issue_mentions, list_issues, mark_issue_handled
 from lib.models import utcnow
 from lib.ui.context import page_context, scope_picker
+from lib.ui.safe import md, plain
 from lib.workflow import STATUS_LABELS
 
 ctx = page_context()
@@ -26,14 +27,14 @@ with session_scope(ctx.engine) as s:
     issues = list_issues(s, scope, utcnow() - timedelta(days=days), status)
 
 if flash := st.session_state.pop("issue_flash", None):
-    st.success(flash)
+    st.success(md(flash, None))
 if issues.empty:
     st.info("Tidak ada isu negatif pada periode dan cakupan ini.")
     st.stop()
 
 table = pd.DataFrame({
     "id": issues["id"],
-    "isu": [f"{t} ({n} sebutan, {u} unit)" for t, n, u in zip(issues["title"], issues["mentions"], issues["units"],
+    "isu": [f"{plain(t, 200)} ({n} sebutan, {u} unit)" for t, n, u in zip(issues["title"], issues["mentions"], issues["units"],
                                                                  strict=True)],
     "sebutan": issues["mentions"],
     "terbuka": issues["open_mentions"],
@@ -53,7 +54,8 @@ chosen = st.selectbox("Lihat isu", issues["id"].tolist(),
 row = issues[issues["id"] == chosen].iloc[0]
 with session_scope(ctx.engine) as s:
     items = issue_mentions(s, scope, int(chosen))
-    detail = pd.DataFrame([(m.id, m.unit.short_name, m.author_handle, m.text, STATUS_LABELS[m.status]) for m in items],
+    detail = pd.DataFrame([(m.id, m.unit.short_name, plain(m.author_handle, 100), plain(m.text, 2000),
+                            STATUS_LABELS[m.status]) for m in items],
                           columns=["ID", "Unit", "Penulis", "Teks", "Status"])
 st.dataframe(detail, hide_index=True, width="stretch",
              column_config={"Teks": st.column_config.TextColumn(width="large")})
@@ -62,9 +64,12 @@ with st.form("close_issue"):
     submit = st.form_submit_button("Tandai seluruh isu ditangani", type="primary",
                                    disabled=row["status"] == "ditangani")
 if submit:
-    with session_scope(ctx.engine) as s:
-        ok, message = mark_issue_handled(s, scope, int(chosen), int(row["version"]), ctx.actor, note)
+    try:
+        with session_scope(ctx.engine) as s:
+            ok, message = mark_issue_handled(s, scope, int(chosen), int(row["version"]), ctx.actor, note)
+    except PermissionError as exc:  # refused and audited by lib
+        ok, message = False, f"Ditolak: {exc}"
     if ok:
         st.session_state["issue_flash"] = message
         st.rerun()
-    st.error(message)
+    st.error(md(message, None))

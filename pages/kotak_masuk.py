@@ -14,6 +14,7 @@ from lib.mentions import MentionFilter, count_mentions, get_mention, list_mentio
 from lib.models import FUNCTIONS, PLATFORMS, STATUSES
 from lib.timefmt import local_label
 from lib.ui.context import minutes_text, page_context, scope_picker
+from lib.ui.safe import md, plain
 from lib.workflow import STATUS_LABELS, allowed_next, change_many, change_status
 
 SENTIMENT_LABELS = {"negative": "Negatif", "neutral": "Netral", "positive": "Positif"}
@@ -64,13 +65,14 @@ def status_dialog(mention_id: int) -> None:
             st.error("Sebutan tidak ditemukan atau di luar cakupan Anda.")
             return
         tz = m.unit.timezone
-        st.caption(f"{m.unit.name} · {m.platform} · {local_label(m.created_at, tz)} · @{m.author_handle or '-'}")
-        st.text(m.text)  # untrusted: plain text only
+        st.caption(f"{md(m.unit.name)} · {m.platform} · {local_label(m.created_at, tz)}")
+        st.text(f"@{plain(m.author_handle, 100) or '-'} ({plain(m.author_name, 100) or '-'})")  # untrusted
+        st.text(plain(m.text))  # untrusted: plain text only, never Markdown
         st.caption(f"Status sekarang: {STATUS_LABELS[m.status]}"
                    + (f" → {m.forwarded_to}" if m.forwarded_to else "")
                    + (f" · dijawab {local_label(m.answered_at, tz)} ({m.answered_by})" if m.answered_at else ""))
         version, options = m.version, allowed_next(m.status)
-        history = [(local_label(e.at, tz), e.actor, e.from_value, e.to_value, e.note, e.outcome)
+        history = [(local_label(e.at, tz), e.actor, e.from_value, e.to_value, plain(e.note, 1000), e.outcome)
                    for e in audit.history(s, "mention", m.id)]
     with st.form(f"status_form_{mention_id}"):
         new = st.selectbox("Status baru", options, format_func=STATUS_LABELS.get)
@@ -79,12 +81,16 @@ def status_dialog(mention_id: int) -> None:
         note = st.text_area("Catatan", max_chars=1000)
         submitted = st.form_submit_button("Simpan", type="primary")
     if submitted:
-        with session_scope(ctx.engine) as s:
-            result = change_status(s, scope, mention_id, version, new, ctx.actor, note, function)
+        try:
+            with session_scope(ctx.engine) as s:
+                result = change_status(s, scope, mention_id, version, new, ctx.actor, note, function)
+        except PermissionError as exc:  # refused and audited by lib
+            st.error(f"Ditolak: {md(str(exc), None)}")
+            return
         if result.ok:
             st.session_state["flash"] = result.message
             st.rerun()
-        st.error(result.message)
+        st.error(md(result.message, None))
     st.markdown("**Jejak audit**")
     if history:
         st.dataframe(pd.DataFrame(history, columns=["Waktu", "Oleh", "Dari", "Ke", "Catatan", "Hasil"]),
@@ -94,7 +100,7 @@ def status_dialog(mention_id: int) -> None:
 
 
 if flash := st.session_state.pop("flash", None):
-    st.success(flash)
+    st.success(md(flash, None))
 
 if frame.empty:
     st.info("Tidak ada sebutan yang cocok dengan filter.")
@@ -106,8 +112,8 @@ view = pd.DataFrame({
     "waktu": frame["local_time"],
     "unit": frame["unit"],
     "platform": frame["platform"],
-    "penulis": frame["author"],
-    "teks": frame["text"],
+    "penulis": [plain(a, 100) for a in frame["author"]],
+    "teks": [plain(t, 2000) for t in frame["text"]],
     "sentimen": frame["sentiment"].map(SENTIMENT_LABELS),
     "fungsi": frame["function"],
     "status": frame["status"].map(STATUS_LABELS),
@@ -158,4 +164,4 @@ with b2, st.container(border=True):
             st.rerun()
 
 for err in st.session_state.pop("bulk_errors", []):
-    st.error(err)
+    st.error(md(err, None))

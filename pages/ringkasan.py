@@ -8,10 +8,21 @@ import streamlit as st
 
 from lib.models import utcnow
 from lib.ui import cached
-from lib.ui.context import ago, data_version, is_wall, minutes_text, page_context, run_sync, scope_from_query, scope_picker
+from lib.ui.context import (
+    ago,
+    data_version,
+    is_wall,
+    minutes_text,
+    page_context,
+    recheck,
+    run_sync,
+    scope_from_query,
+    scope_picker,
+)
+from lib.ui.safe import md, plain
 from lib.ui.wall import wall_style
 
-ctx = page_context(sync=not is_wall())
+ctx = page_context(sync=not is_wall(), page="ringkasan")
 wall = ctx.wall
 if wall:
     wall_style()
@@ -27,13 +38,14 @@ def pct(x: float | None) -> str:
 
 @st.fragment(run_every=ctx.settings.wall_refresh_seconds if wall else None)
 def board() -> None:
+    recheck(ctx)  # a revoked kiosk token or a deactivated user stops here at the next refresh
     if wall:
         run_sync(ctx.engine, ctx.settings, ctx.scope)
     version = data_version(ctx.engine)
     url, sla = ctx.settings.database_url, ctx.settings.sla_minutes
     ov = cached.overview(url, scope, sla, period, version)
     now = utcnow()
-    st.caption(f"{scope.label} · diperbarui {ago(ov.last_sync, now)}")
+    st.caption(f"{md(scope.label)} · diperbarui {ago(ov.last_sync, now)}")
     cols = st.columns(6)
     cols[0].metric("Sebutan hari ini", f"{ov.mentions_today:,}".replace(",", "."))
     cols[1].metric("Belum dijawab", f"{ov.unanswered:,}".replace(",", "."))
@@ -79,7 +91,8 @@ def board() -> None:
         if neg.empty:
             st.info("Belum ada sebutan negatif dalam 7 hari terakhir.")
         else:
-            view = pd.DataFrame({"Waktu": neg["local_time"], "Unit": neg["unit"], "Teks": neg["text"],
+            view = pd.DataFrame({"Waktu": neg["local_time"], "Unit": neg["unit"],
+                                 "Teks": [plain(t, 2000) for t in neg["text"]],
                                  "Status": neg["status"]})
             st.dataframe(view, hide_index=True, width="stretch",
                          column_config={"Teks": st.column_config.TextColumn(width="large")})

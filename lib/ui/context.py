@@ -1,4 +1,11 @@
-"""What every page needs first: the engine, a healthy database, a fresh-enough sync, the scope."""
+"""What every page needs first: the engine, a healthy database, who is asking, a fresh-enough sync,
+the scope.
+
+`page_context()` is the one gate: nothing is read before it has a principal. A `?kiosk=<token>` in
+the address gives a wall principal (re-validated on every run, so a revoked token stops at the
+next refresh); otherwise the signed-in user from the session (reloaded from the database on every
+run), otherwise the sign-in screen is drawn and the page stops.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +15,21 @@ from datetime import datetime
 import streamlit as st
 from sqlalchemy import Engine, func, select
 
-from lib.config import Settings, load_settings
+from lib.auth import (
+    LoginRefused,
+    Principal,
+    kiosk_still_valid,
+    oidc_provider,
+    principal_for_email,
+    principal_for_kiosk,
+    reload_principal,
+)
+from lib.config import Settings, load_settings, secrets_section
 from lib.db import DatabaseUnavailable, check_database, get_engine, session_scope
 from lib.models import AuditEntry, SyncRun
 from lib.scope import NATIONAL, Scope
 from lib.sync import last_failure, maybe_sync
+from lib.ui import login
 from lib.units import unit_choices
 
 
@@ -20,9 +37,13 @@ from lib.units import unit_choices
 class PageContext:
     engine: Engine
     settings: Settings
-    scope: Scope  # the user's whole permitted scope
-    actor: str
+    scope: Scope  # the principal's whole permitted scope
+    actor: Principal  # pass it to every write; str(actor) is the audit name
     wall: bool
+
+    @property
+    def principal(self) -> Principal:
+        return self.actor
 
 
 @st.cache_resource(show_spinner=False)
@@ -31,11 +52,11 @@ def _engine(url: str) -> Engine:
 
 
 def is_wall() -> bool:
-    return st.query_params.get("mode") == "wall"
+    return st.query_params.get("mode") == "wall" or bool(st.query_params.get("kiosk"))
 
 
-def page_context(sync: bool = True) -> PageContext:
-    """Open the database (or stop the page with a clear message) and sync stale sources."""
+def open_database() -> tuple[Engine, Settings]:
+    """The engine, or stop the page with a clear message."""
     try:
         settings = load_settings()
         engine = _engine(settings.database_url)
@@ -43,10 +64,65 @@ def page_context(sync: bool = True) -> PageContext:
     except (DatabaseUnavailable, RuntimeError) as exc:
         st.error(f"Pantau tidak dapat memuat data. {exc}")
         st.stop()
+    return engine, settings
+
+
+def current_principal(engine: Engine) -> Principal:
+    """Who is asking, or draw the sign-in screen (or the refusal) and stop the page."""
+    kiosk = st.query_params.get("kiosk")
+    if kiosk:
+        with session_scope(engine) as s:
+            principal = principal_for_kiosk(s, kiosk)
+        if principal is None:
+            st.error("Token layar dinding ini tidak berlaku atau sudah dicabut. Minta token baru kepada admin.")
+            st.stop()
+        return principal
+    remembered = st.session_state.get(login.SESSION_KEY)
+    if remembered:
+        with session_scope(engine) as s:
+            principal = reload_principal(s, remembered.get("kind", ""), int(remembered.get("id", 0)),
+                                         int(remembered.get("epoch", -1)))
+        if principal is not None:
+            return principal
+        login.forget()
+        st.warning("Sesi Anda berakhir (akun diubah atau dinonaktifkan). Silakan masuk lagi.")
+    configured, provider = oidc_provider(secrets_section("auth"))
+    if configured:
+        if st.user.is_logged_in:
+            try:
+                with session_scope(engine) as s:
+                    principal = principal_for_email(s, st.user.get("email"), st.user.get("email_verified"))
+            except (LoginRefused, PermissionError) as exc:
+                login.sso_refused(str(exc))
+                st.stop()
+            return principal
+        login.sso_login(provider)
+        st.stop()
+    login.local_login_form(engine)
+    st.stop()
+
+
+def page_context(sync: bool = True, page: str = "lainnya") -> PageContext:
+    """Open the database, establish the principal (or stop at the sign-in screen), refuse pages the
+    role may not open, and sync stale sources. `page`: "ringkasan", "admin" or any other page."""
+    engine, settings = open_database()
+    principal = current_principal(engine)
+    if not principal.may_open(page):
+        st.error("Anda tidak memiliki akses ke halaman ini.")
+        st.stop()
     if sync:
         run_sync(engine, settings, NATIONAL)
-    actor = st.session_state.get("actor") or "admin"
-    return PageContext(engine, settings, NATIONAL, actor, is_wall())
+    return PageContext(engine, settings, principal.scope, principal, is_wall() or principal.is_wall)
+
+
+def recheck(ctx: PageContext) -> None:
+    """Inside auto-refreshing fragments: if the principal lost access, rerun the whole page so the
+    gate shows the refusal (a revoked kiosk token goes dark at its next refresh)."""
+    with session_scope(ctx.engine) as s:
+        p = ctx.principal
+        ok = kiosk_still_valid(s, p) if p.kind == "kiosk" else reload_principal(s, p.kind, p.id, p.epoch) is not None
+    if not ok:
+        st.rerun()
 
 
 def run_sync(engine: Engine, settings: Settings, scope: Scope, force: bool = False) -> None:
@@ -73,7 +149,8 @@ def scope_picker(ctx: PageContext, key: str = "scope") -> Scope:
     """Semua / one Polda / one Polres, limited to the user's scope."""
     with session_scope(ctx.engine) as s:
         choices = unit_choices(s, ctx.scope)
-    labels = {None: "Semua unit"} | {c.id: ("— " if c.level == "polres" else "") + c.name for c in choices}
+    everything = "Semua unit" if ctx.scope.root_unit_id is None else f"Semua ({ctx.scope.label})"
+    labels = {None: everything} | {c.id: ("— " if c.level == "polres" else "") + c.name for c in choices}
     default = st.query_params.get("unit")
     options = list(labels)
     index = options.index(int(default)) if default and default.isdigit() and int(default) in labels else 0
