@@ -114,26 +114,32 @@ def mark_issue_handled(session: Session, scope: Scope, issue_id: int, expected_v
     """Mark the issue handled and move its open mentions in scope to 'ditangani' (each audited).
     Refused like `workflow.change_status` for a role that may not write or a scope not its own."""
     require_status_write(session, actor, scope, "issue", issue_id, "ditangani")
+    who = actor_name(actor)
     issue = session.get(Issue, issue_id, populate_existing=True)
     if issue is None:
         return False, "Isu tidak ditemukan."
     if issue.version != expected_version:
-        audit.record(session, actor=actor, entity="issue", entity_id=issue_id, action="status",
+        audit.record(session, actor=who, entity="issue", entity_id=issue_id, action="status",
                      from_value=issue.status, to_value="ditangani", note=note, outcome="conflict")
-        return False, "Ditolak: isu ini sudah diubah orang lain. Muat ulang lalu coba lagi."
+        return False, _changed_by(session, issue_id)
     mentions = [m for m in issue_mentions(session, scope, issue_id) if m.status in OPEN_STATUSES]
     moved = 0
     for m in mentions:
         target = "ditangani" if m.status != "ditangani" else None
         if target and change_status(session, scope, m.id, m.version, target, actor, note).ok:
             moved += 1
-    actor = actor_name(actor)
     result = session.execute(
         update(Issue).where(Issue.id == issue_id, Issue.version == expected_version)
         .values(status="ditangani", version=expected_version + 1, updated_at=utcnow())
     )
     if result.rowcount != 1:
-        return False, "Ditolak: isu ini sudah diubah orang lain. Muat ulang lalu coba lagi."
-    audit.record(session, actor=actor, entity="issue", entity_id=issue_id, action="status",
+        return False, _changed_by(session, issue_id)
+    audit.record(session, actor=who, entity="issue", entity_id=issue_id, action="status",
                  from_value=issue.status, to_value="ditangani", note=note)
     return True, f"Isu ditandai ditangani; {moved} sebutan diubah menjadi 'Ditangani'."
+
+
+def _changed_by(session: Session, issue_id: int) -> str:
+    last = audit.last_success(session, "issue", issue_id)
+    who = f" oleh {last.actor} ({last.from_value} → {last.to_value})" if last else " oleh orang lain"
+    return f"Ditolak: isu ini sudah diubah{who}. Muat ulang lalu coba lagi."

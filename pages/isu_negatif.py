@@ -25,6 +25,11 @@ status = c3.selectbox("Status isu", [None, "terbuka", "ditangani"],
 
 with session_scope(ctx.engine) as s:
     issues = list_issues(s, scope, utcnow() - timedelta(days=days), status)
+# Act on the version the user was looking at (the previous run), so a change by someone else since
+# then is reported as a conflict rather than silently repeated over.
+seen_versions = st.session_state.get("issue_seen", {})
+st.session_state["issue_seen"] = {int(i): (int(v), str(st_)) for i, v, st_ in
+                                  zip(issues["id"], issues["version"], issues["status"], strict=True)}
 
 if flash := st.session_state.pop("issue_flash", None):
     st.success(md(flash, None))
@@ -62,11 +67,12 @@ st.dataframe(detail, hide_index=True, width="stretch",
 with st.form("close_issue"):
     note = st.text_input("Catatan penanganan", max_chars=500)
     submit = st.form_submit_button("Tandai seluruh isu ditangani", type="primary",
-                                   disabled=row["status"] == "ditangani")
+                                   disabled=seen_versions.get(int(chosen), (0, row["status"]))[1] == "ditangani")
 if submit:
     try:
         with session_scope(ctx.engine) as s:
-            ok, message = mark_issue_handled(s, scope, int(chosen), int(row["version"]), ctx.actor, note)
+            seen = seen_versions.get(int(chosen), (int(row["version"]), ""))[0]
+            ok, message = mark_issue_handled(s, scope, int(chosen), seen, ctx.actor, note)
     except PermissionError as exc:  # refused and audited by lib
         ok, message = False, f"Ditolak: {exc}"
     if ok:

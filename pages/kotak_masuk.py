@@ -71,7 +71,10 @@ def status_dialog(mention_id: int) -> None:
         st.caption(f"Status sekarang: {STATUS_LABELS[m.status]}"
                    + (f" → {m.forwarded_to}" if m.forwarded_to else "")
                    + (f" · dijawab {local_label(m.answered_at, tz)} ({m.answered_by})" if m.answered_at else ""))
-        version, options = m.version, allowed_next(m.status)
+        # The version the user saw when the dialog opened, not the one re-read when he submits: a change
+        # by someone else in between must come back as a conflict, never be silently overwritten.
+        version = st.session_state.setdefault(f"seen_version_{mention_id}", m.version)
+        options = allowed_next(m.status)
         history = [(local_label(e.at, tz), e.actor, e.from_value, e.to_value, plain(e.note, 1000), e.outcome)
                    for e in audit.history(s, "mention", m.id)]
     with st.form(f"status_form_{mention_id}"):
@@ -87,6 +90,7 @@ def status_dialog(mention_id: int) -> None:
         except PermissionError as exc:  # refused and audited by lib
             st.error(f"Ditolak: {md(str(exc), None)}")
             return
+        st.session_state.pop(f"seen_version_{mention_id}", None)  # reopening shows the fresh state
         if result.ok:
             st.session_state["flash"] = result.message
             st.rerun()
@@ -133,12 +137,17 @@ edited = st.data_editor(
 )
 chosen = edited.loc[edited["pilih"], "id"].tolist()
 versions = dict(zip(frame["id"], frame["version"], strict=True))
+# Bulk changes use the versions of the table the user was looking at (the previous run), so a row
+# changed by someone else since then is reported as a conflict instead of being overwritten.
+seen_versions = st.session_state.get("inbox_seen_versions", {})
+st.session_state["inbox_seen_versions"] = {int(k): int(v) for k, v in versions.items()}
 
 b1, b2 = st.columns([2, 3])
 with b1, st.container(border=True):
     st.markdown("**Ubah satu sebutan**")
     one = st.selectbox("Pilih ID", frame["id"].tolist(), key="one_id")
     if st.button("Buka formulir status", key="open_dialog"):
+        st.session_state.pop(f"seen_version_{int(one)}", None)
         status_dialog(int(one))
 with b2, st.container(border=True):
     st.markdown(f"**Tandai sekaligus** ({len(chosen)} dipilih)")
@@ -154,7 +163,8 @@ with b2, st.container(border=True):
             st.warning("Belum ada sebutan yang dipilih.")
         else:
             with session_scope(ctx.engine) as s:
-                results = change_many(s, scope, [(int(i), int(versions[i])) for i in chosen], bulk_status,
+                results = change_many(s, scope, [(int(i), seen_versions.get(int(i), int(versions[i]))) for i in chosen],
+                                      bulk_status,
                                       ctx.actor, bulk_note, bulk_function)
             ok = sum(r.ok for r in results)
             failed = [f"#{r.mention_id}: {r.message}" for r in results if not r.ok]

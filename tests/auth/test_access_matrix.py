@@ -7,16 +7,23 @@ import pytest
 from helpers import add_mention, kiosk_token, make_user, unit_id
 from sqlalchemy import select
 
-from lib.auth import Denied, principal_for_kiosk
 from lib.audit import search_log
+from lib.auth import Denied, principal_for_kiosk
 from lib.db import session_scope
 from lib.issues import mark_issue_handled
 from lib.mentions import MentionFilter, get_mention, list_mentions
 from lib.models import AuditEntry, Issue, utcnow
 from lib.scope import NATIONAL, OutOfScope
 from lib.users import (
-    create_kiosk_token, create_user, list_kiosk_tokens, list_users, reset_password, revoke_kiosk_token, set_active,
-    unlock, update_user,
+    create_kiosk_token,
+    create_user,
+    list_kiosk_tokens,
+    list_users,
+    reset_password,
+    revoke_kiosk_token,
+    set_active,
+    unlock,
+    update_user,
 )
 from lib.workflow import change_many, change_status
 
