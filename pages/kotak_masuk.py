@@ -67,7 +67,9 @@ def status_dialog(mention_id: int) -> None:
         tz = m.unit.timezone
         st.caption(f"{md(m.unit.name)} · {m.platform} · {local_label(m.created_at, tz)}")
         st.text(f"@{plain(m.author_handle, 100) or '-'} ({plain(m.author_name, 100) or '-'})")  # untrusted
-        st.text(plain(m.text))  # untrusted: plain text only, never Markdown
+        body = plain(m.text)  # untrusted: plain text only, never Markdown
+        with st.container(height=320 if len(body) > 1500 else "content"):  # a huge text must not bury the form
+            st.text(body)
         st.caption(f"Status sekarang: {STATUS_LABELS[m.status]}"
                    + (f" → {m.forwarded_to}" if m.forwarded_to else "")
                    + (f" · dijawab {local_label(m.answered_at, tz)} ({m.answered_by})" if m.answered_at else ""))
