@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from lib.auth import ROLE_LABELS
+from lib.db import session_scope
 from lib.ui import login
 from lib.ui.context import current_principal, is_wall, open_database
 from lib.ui.safe import plain
+from lib.users import UserError, change_own_password
 
 wall = is_wall()
 st.set_page_config(page_title="Pantau", page_icon="🛡️", layout="wide",
@@ -34,6 +38,22 @@ else:
     with st.sidebar:
         st.text(f"Masuk sebagai {plain(principal.display_name, 60)} ({principal.name})")
         st.text(f"{ROLE_LABELS[principal.role]} · {plain(principal.scope.label, 80)}")
+        if (st.session_state.get(login.SESSION_KEY) or {}).get("method") == "local":
+            with st.popover("Ganti kata sandi"), st.form("own_password", clear_on_submit=True):
+                current = st.text_input("Kata sandi sekarang", type="password", max_chars=200)
+                new = st.text_input("Kata sandi baru (min. 10 karakter)", type="password", max_chars=200)
+                again = st.text_input("Ulangi kata sandi baru", type="password", max_chars=200)
+                if st.form_submit_button("Simpan"):
+                    if new != again:
+                        st.error("Kedua kata sandi baru tidak sama.")
+                    else:
+                        try:
+                            with session_scope(engine) as s:
+                                epoch = change_own_password(s, principal, current, new)
+                            login.remember(replace(principal, epoch=epoch), "local")
+                            st.success("Kata sandi diganti; sesi lain diakhiri.")
+                        except UserError as exc:
+                            st.error(str(exc))
         if st.button("Keluar", key="logout"):
             method = (st.session_state.get(login.SESSION_KEY) or {}).get("method")
             login.forget()

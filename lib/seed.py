@@ -14,7 +14,7 @@ from lib.config import load_settings
 from lib.db import check_database, get_engine, session_scope
 from lib.sync import enabled_sources, run
 from lib.units import load_registry
-from lib.users import ensure_first_admin
+from lib.users import UserError, ensure_first_admin
 
 
 def main() -> int:
@@ -24,8 +24,12 @@ def main() -> int:
     with session_scope(engine) as s:
         count = load_registry(s)
     print(f"Registri dimuat: {count} unit.")
-    with session_scope(engine) as s:
-        first = ensure_first_admin(s, os.environ.get("PANTAU_ADMIN_PASSWORD"))
+    try:
+        with session_scope(engine) as s:
+            first = ensure_first_admin(s, os.environ.get("PANTAU_ADMIN_PASSWORD"))
+    except UserError as exc:
+        print(f"galat: PANTAU_ADMIN_PASSWORD ditolak: {exc}", file=sys.stderr)
+        return 1
     if first:
         username, generated = first
         if generated:

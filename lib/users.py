@@ -145,6 +145,26 @@ def reset_password(session: Session, actor: Principal | str, user_id: int, passw
                  note="kata sandi diganti; kunci dibuka; sesi lama diakhiri")
 
 
+def change_own_password(session: Session, actor: Principal, current: str, new: str) -> int:
+    """A signed-in user replaces his own password (the current one is checked); other sessions end.
+    Returns the new session epoch for the session that made the change."""
+    from lib.auth import verify_password
+
+    if actor.kind != "user":
+        raise UserError("Hanya pengguna yang dapat mengganti kata sandi.")
+    user = _get_user(session, actor.id)
+    if not verify_password(user.password_hash, current):
+        audit.record(session, actor=actor.name, entity="user", entity_id=user.id, action="change_password",
+                     note="kata sandi lama salah", outcome="denied")
+        session.commit()
+        raise UserError("Kata sandi lama salah.")
+    _check_password(new)
+    user.password_hash = hash_password(new)
+    user.session_epoch += 1
+    audit.record(session, actor=actor.name, entity="user", entity_id=user.id, action="change_password")
+    return user.session_epoch
+
+
 def unlock(session: Session, actor: Principal | str, user_id: int) -> None:
     require_admin(session, actor, "user", "unlock", user_id)
     user = _get_user(session, user_id)

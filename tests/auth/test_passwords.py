@@ -114,3 +114,20 @@ def test_password_and_username_rules(registry):
             create_user(s, "test", "<b>x</b>", "admin", password=PASSWORD)
         with pytest.raises(UserError, match="unit"):
             create_user(s, "test", "tanpa-unit", "operator", password=PASSWORD)
+
+
+def test_user_changes_own_password(registry):
+    from lib.users import change_own_password
+
+    p = make_user(registry, "operator", "POLSEK-CILEDUG", "budi")
+    with pytest.raises(UserError, match="lama salah"), session_scope(registry) as s:
+        change_own_password(s, p, "bukan-yang-lama", "sandi-baru-panjang-1")
+    with session_scope(registry) as s:
+        epoch = change_own_password(s, p, PASSWORD, "sandi-baru-panjang-1")
+    with session_scope(registry) as s:
+        assert reload_principal(s, "user", p.id, p.epoch) is None  # other sessions end
+        assert reload_principal(s, "user", p.id, epoch) is not None  # this one continues
+        assert authenticate(s, "budi", "sandi-baru-panjang-1").name == "budi"
+        outcomes = [o for o, in s.execute(select(AuditEntry.outcome).where(AuditEntry.action == "change_password")
+                                          .order_by(AuditEntry.id))]
+    assert outcomes == ["denied", "ok"]
