@@ -8,7 +8,16 @@ import streamlit as st
 
 from lib.models import utcnow
 from lib.ui import cached
-from lib.ui.context import ago, data_version, is_wall, minutes_text, page_context, run_sync, scope_from_query, scope_picker
+from lib.ui.context import (
+    ago,
+    data_version,
+    is_wall,
+    minutes_text,
+    page_context,
+    run_sync,
+    scope_from_query,
+    scope_picker,
+)
 from lib.ui.wall import wall_style
 
 ctx = page_context(sync=not is_wall())
