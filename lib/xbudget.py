@@ -89,20 +89,11 @@ def account_status(session: Session, scope: Scope) -> pd.DataFrame:
     ).all()
     return pd.DataFrame(
         [dict(account_id=a.id, handle=a.handle, unit=unit, level=level, user_id=a.platform_user_id,
-              verified_type=a.verified_type, followers=a.followers, last_sync=_aware(last_ok),
-              next_allowed=_aware(next_due), last_error=error, problem=a.problem)
+              verified_type=a.verified_type, followers=a.followers, last_sync=last_ok,
+              next_allowed=next_due, last_error=error, problem=a.problem)
          for a, unit, level, last_ok, next_due, error in rows],
         columns=ACCOUNT_COLUMNS,
     )
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    """Subquery columns bypass the UTCDateTime type on some backends; make them aware UTC again."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def last_x_failure(session: Session) -> str | None:

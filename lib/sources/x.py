@@ -162,8 +162,10 @@ def make_client(bearer_token: str, timeout: float = 20.0) -> tweepy.Client:
 
 def endpoint_name(path: str) -> str:
     """`/2/users/123/mentions` → `users/:id/mentions` (ids never end up in the ledger's endpoint)."""
-    parts = [":id" if p.isdigit() else p for p in path.strip("/").split("/")]
-    return "/".join(parts[1:] if parts and parts[0] == "2" else parts)
+    parts = path.strip("/").split("/")
+    if parts and parts[0] == "2":  # the API version
+        parts = parts[1:]
+    return "/".join(":id" if p.isdigit() else p for p in parts)
 
 
 def _read_counts(endpoint: str, body: dict) -> tuple[int, int]:

@@ -3,9 +3,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from x_recorded import NOW, TOKEN, Clock, XApi, served
 
 from lib.sources.x import XSource, make_client
-from x_recorded import NOW, TOKEN, Clock, XApi, served
 
 
 @pytest.fixture
