@@ -277,7 +277,7 @@ class XSource(Source):
         account = session.get(Account, state.account_id) if state.account_id else None
         state.next_due_at = self._hold_until(session, account, exc)
         if account is not None and isinstance(exc, tweepy.NotFound):
-            account.problem = f"{PROBLEM_MISSING} (404): @{account.handle} mungkin berganti nama atau dihapus"
+            _flag_not_found(account)
 
     def _hold_until(self, session: Session, account: Account | None, exc: Exception) -> datetime:
         now = self.now()
@@ -311,7 +311,6 @@ class XSource(Source):
         previous_success = mentions_state.last_success_at
         found: list[MentionRecord] = []
         replies: list[ReplyRecord] = []
-        report = SyncReport(account_id=account.id)
         stage = "users"
         try:
             with self._recording(session, None):
@@ -353,12 +352,12 @@ class XSource(Source):
         if stage == "replies" and replies:
             ingest.apply_replies(session, account, replies)
         state = ingest.sync_state(session, self.name, account.id, "mentions")
-        state.last_success_at = previous_success if stage != "replies" else state.last_success_at
+        state.last_success_at = previous_success  # a failed sync is not a success, even half-way
         state.last_run_at = self.now()
         state.last_error = self.describe_error(exc)
         state.next_due_at = self._hold_until(session, account, exc)
         if isinstance(exc, tweepy.NotFound):
-            account.problem = f"{PROBLEM_MISSING} (404): @{account.handle} mungkin berganti nama atau dihapus"
+            _flag_not_found(account)
         session.commit()
 
     # -- reads --------------------------------------------------------------------------
@@ -561,6 +560,10 @@ def _mention(tweet: tweepy.Tweet, author: tweepy.User | None) -> MentionRecord:
         in_reply_to_id=_replied_to(tweet),
         conversation_id=str(tweet.conversation_id) if tweet.conversation_id else None,
     )
+
+
+def _flag_not_found(account: Account) -> None:
+    account.problem = f"{PROBLEM_MISSING} (404): @{account.handle} mungkin berganti nama atau dihapus"
 
 
 def _apply_user(account: Account, user: tweepy.User, now: datetime) -> None:
