@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from lib.models import OPEN_STATUSES, Account, Mention, Unit, utcnow
 from lib.scope import Scope
+from lib.timefmt import local_label
 
 INBOX_COLUMNS = [
-    "id", "version", "created_at", "platform", "unit", "unit_id", "account", "author", "text", "url",
+    "id", "version", "created_at", "local_time", "platform", "unit", "unit_id", "account", "author", "text", "url",
     "sentiment", "flags", "function", "status", "forwarded_to", "answered_at", "answered_by",
     "sla_minutes", "age_minutes", "overdue",
 ]
@@ -39,7 +40,7 @@ def unanswered_clause():
 
 def _filtered(scope: Scope, flt: MentionFilter) -> Select:
     q = (
-        select(Mention, Unit.short_name, Unit.sla_minutes, Account.handle)
+        select(Mention, Unit.short_name, Unit.sla_minutes, Unit.timezone, Account.handle)
         .join(Unit, Unit.id == Mention.unit_id)
         .outerjoin(Account, Account.id == Mention.account_id)
         .where(scope.unit_clause())
@@ -78,12 +79,13 @@ def list_mentions(session: Session, scope: Scope, flt: MentionFilter, default_sl
     """One page of the inbox as a frame (typed columns; the view formats them)."""
     now = now or utcnow()
     rows = []
-    for m, unit_name, unit_sla, handle in session.execute(_filtered(scope, flt).limit(limit).offset(offset)):
+    for m, unit_name, unit_sla, unit_tz, handle in session.execute(_filtered(scope, flt).limit(limit).offset(offset)):
         sla = unit_sla or default_sla
         end = m.answered_at or now
         age = (end - m.created_at).total_seconds() / 60
         rows.append(dict(
-            id=m.id, version=m.version, created_at=m.created_at, platform=m.platform, unit=unit_name,
+            id=m.id, version=m.version, created_at=m.created_at,
+            local_time=local_label(m.created_at, unit_tz), platform=m.platform, unit=unit_name,
             unit_id=m.unit_id, account=handle, author=m.author_handle or m.author_name or "",
             text=m.text, url=m.url, sentiment=m.sentiment, flags=m.flags, function=m.function,
             status=m.status, forwarded_to=m.forwarded_to, answered_at=m.answered_at,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import math
 import random
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -85,7 +86,7 @@ class DemoSource(Source):
 
     def _one(self, rng: random.Random, account: Account, unit: Unit, at: datetime, k: int) -> MentionRecord:
         _, kind, template = rng.choices(TEMPLATES, weights=_WEIGHTS)[0]
-        places = [p.strip() for p in (unit.regions or "").split(";") if p.strip()] or PLACE_FALLBACK
+        places = [_place(p) for p in (unit.regions or "").split(";") if p.strip()] or PLACE_FALLBACK
         place = rng.choice(places)
         text = template.format(
             h=account.handle, tempat=place, jalan=rng.choice(STREETS).format(t=place),
@@ -103,12 +104,17 @@ class DemoSource(Source):
 
     @staticmethod
     def reply_delay(external_id: str, level: str) -> timedelta | None:
-        """How long the unit takes to reply to this mention; None when it never does (≈30%)."""
+        """How long the unit takes to reply to this mention; None when it never does (≈6%)."""
         rng = random.Random(_stable("reply", external_id))
-        if rng.random() < 0.3:
+        if rng.random() < 0.06:
             return None
-        minutes = rng.lognormvariate(math.log(REPLY_SPEED.get(level, 60.0)), 1.0)
+        minutes = rng.lognormvariate(math.log(REPLY_SPEED.get(level, 60.0)), 1.1)
         return timedelta(minutes=min(minutes, 3 * 24 * 60))
+
+
+def _place(region: str) -> str:
+    """"Kec. Teluknaga (Kab. Tangerang)" -> "Teluknaga": how people name a place in a post."""
+    return re.sub(r"\s*\(.*?\)", "", region).strip().removeprefix("Kec. ").removeprefix("Kabupaten ").strip()
 
 
 def _poisson(rng: random.Random, lam: float) -> int:

@@ -1,0 +1,39 @@
+# Pantau: `make run` and `make test` do all set-up on a fresh machine (Python 3.11, make, apt).
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+PORT ?= 8501
+
+.PHONY: install system-deps migrate seed run test test-sqlite lint bench clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements-dev.txt
+	rm -f $(VENV)/.installed-* && touch $@
+
+system-deps:
+	scripts/system-deps.sh
+
+migrate: install
+	$(PY) -m alembic upgrade head
+
+seed: migrate
+	$(PY) -m lib.seed
+
+run: seed
+	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
+
+test: install system-deps
+	PY=$(PY) scripts/test.sh
+
+test-sqlite: install system-deps
+	$(PY) -m pytest
+
+lint: install
+	$(PY) -m ruff check .
+
+clean:
+	rm -rf $(VENV) data/pantau.db data/pantau.db-* tests/artifacts

@@ -1,0 +1,1 @@
+"""Shared Streamlit pieces for the pages (the only part of lib/ that imports streamlit)."""

@@ -1,0 +1,82 @@
+"""Akun & Verifikasi: every unit × platform against the verified-account mandate."""
+
+from __future__ import annotations
+
+import altair as alt
+import streamlit as st
+
+from lib.accounts import (
+    MISSING,
+    PLATFORM_LABELS,
+    UNKNOWN,
+    UNVERIFIED,
+    VERIFIED,
+    accounts_table,
+    compliance_by_unit,
+    compliance_rollup,
+    mandate_platforms,
+)
+from lib.db import session_scope
+from lib.models import MANDATED_PLATFORMS
+from lib.ui.context import page_context, scope_picker
+
+ICONS = {VERIFIED: "✅ terverifikasi", UNVERIFIED: "❌ belum", UNKNOWN: "❔ tidak diketahui", MISSING: "— tidak ada"}
+LEVELS = {"polda": "Polda", "polres": "Polres", "polsek": "Polsek"}
+
+ctx = page_context(sync=False)
+st.title("Akun & Verifikasi")
+scope = scope_picker(ctx, key="accounts_scope")
+required = mandate_platforms()
+st.caption("Mandat: setiap Polda, Polres dan Polsek memiliki akun terverifikasi (centang biru) di "
+           + ", ".join(PLATFORM_LABELS[p] for p in required) + ".")
+
+with session_scope(ctx.engine) as s:
+    comp = compliance_by_unit(s, scope)
+    per_polda = compliance_rollup(s, scope, "polda")
+    per_polres = compliance_rollup(s, scope, "polres")
+    accounts = accounts_table(s, scope)
+
+if comp.empty:
+    st.info("Tidak ada unit dalam cakupan ini.")
+    st.stop()
+
+c1, c2, c3 = st.columns(3)
+c1.metric("Unit dalam cakupan", len(comp))
+c2.metric("Memenuhi mandat", int(comp["compliant"].sum()))
+c3.metric("Kepatuhan", f"{comp['compliant'].mean() * 100:.0f}%")
+
+tab1, tab2, tab3, tab4 = st.tabs(["Per Polres & Polda", "Unit × platform", "Belum terverifikasi", "Semua akun"])
+with tab1:
+    for title, frame in (("Per Polda", per_polda), ("Per Polres", per_polres)):
+        st.subheader(title)
+        if frame.empty:
+            st.caption("—")
+            continue
+        chart = alt.Chart(frame).mark_bar().encode(
+            x=alt.X("share:Q", title="Unit memenuhi mandat", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+            y=alt.Y("name:N", sort="x", title=None),
+            tooltip=[alt.Tooltip("name:N", title="Unit"), alt.Tooltip("compliant:Q", title="Patuh"),
+                     alt.Tooltip("units:Q", title="Jumlah unit"), alt.Tooltip("share:Q", format=".0%")],
+        ).properties(height=max(80, 30 * len(frame)))
+        st.altair_chart(chart, width="stretch")
+with tab2:
+    matrix = comp[["name", "level", *MANDATED_PLATFORMS, "compliant"]].copy()
+    matrix["level"] = matrix["level"].map(LEVELS)
+    for p in MANDATED_PLATFORMS:
+        matrix[p] = matrix[p].map(ICONS)
+    st.dataframe(matrix, hide_index=True, width="stretch", column_config={
+        "name": "Unit", "level": "Tingkat", "compliant": st.column_config.CheckboxColumn("Patuh"),
+        **{p: PLATFORM_LABELS[p] for p in MANDATED_PLATFORMS}})
+with tab3:
+    missing = comp[~comp["compliant"]][["name", "level", "missing"]]
+    missing = missing.assign(level=missing["level"].map(LEVELS))
+    st.dataframe(missing, hide_index=True, width="stretch",
+                 column_config={"name": "Unit", "level": "Tingkat", "missing": "Belum terverifikasi / belum ada"})
+with tab4:
+    view = accounts.assign(platform=accounts["platform"].map(PLATFORM_LABELS), state=accounts["state"].map(ICONS),
+                           level=accounts["level"].map(LEVELS))
+    st.dataframe(view.drop(columns=["account_id"]), hide_index=True, width="stretch", column_config={
+        "unit": "Unit", "level": "Tingkat", "platform": "Platform", "handle": "Akun", "state": "Verifikasi",
+        "verified_type": "Jenis centang", "followers": st.column_config.NumberColumn("Pengikut", format="localized"),
+        "last_checked_at": st.column_config.DatetimeColumn("Terakhir dicek (UTC)", format="DD MMM YYYY HH:mm"),
+        "problem": "Masalah"})
