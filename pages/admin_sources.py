@@ -8,19 +8,15 @@ from __future__ import annotations
 import streamlit as st
 
 from lib import xbudget
-from lib.config import load_settings
-from lib.db import get_engine, session_scope
-from lib.scope import NATIONAL, Scope
+from lib.db import session_scope
+from lib.ui.context import page_context, scope_picker
 
 ZONE = "Asia/Jakarta"
 
-settings = load_settings()
-engine = get_engine(settings.database_url)
-scope = st.session_state.get("scope")
-scope = scope if isinstance(scope, Scope) else NATIONAL
+ctx = page_context(sync=False)  # this page syncs X only on request
+settings, engine = ctx.settings, ctx.engine
 
 st.title("Sumber data X")
-st.caption(f"Cakupan: {scope.label}")
 
 if not xbudget.x_enabled(settings):
     st.info("Sumber X belum aktif: belum ada token akses X yang dipasang.")
@@ -39,6 +35,7 @@ Token tidak pernah ditampilkan, dicatat, atau disimpan di basis data.
     st.stop()
 
 st.success("Sumber X aktif (token terpasang).")
+scope = scope_picker(ctx, key="x_sources_scope")
 
 if st.button("Sinkronkan X sekarang", type="primary"):
     with st.spinner("Menyinkronkan akun X…"):

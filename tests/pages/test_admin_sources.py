@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from lib import config, ingest
 from lib.config import ROOT
 from lib.db import session_scope
-from lib.models import Account, ApiRequest, SyncRun, utcnow
+from lib.models import Account, ApiRequest, SyncRun, Unit, utcnow
 
 PAGE = str(ROOT / "pages" / "admin_sources.py")
 TOKEN = "AAAAAAAAAAAAAAAAAAAAApage-test-token-DO-NOT-SHOW"
@@ -50,6 +50,7 @@ def test_x_on_shows_usage_schedule_and_last_failure(registry, monkeypatch):
         polda = s.scalar(select(Account).where(Account.handle == "PoldaMetroJaya"))
         polda.platform_user_id = "166829203"
         polsek = s.scalar(select(Account).where(Account.handle == "polsekbenda"))
+        polres_unit = s.scalar(select(Unit.id).where(Unit.code == "POLRES-METRO-TANGERANG-KOTA"))
         polsek.problem = "Akun X tidak ditemukan: @polsekbenda mungkin berganti nama atau dihapus"
         s.add_all([
             ApiRequest(at=now, source="x", endpoint="users/:id/mentions", account_id=polda.id, status_code=200,
@@ -78,6 +79,9 @@ def test_x_on_shows_usage_schedule_and_last_failure(registry, monkeypatch):
     assert table.set_index("handle").loc["polsekbenda", "problem"].startswith("Akun X tidak ditemukan")
     assert at.button[0].label == "Sinkronkan X sekarang"
     assert TOKEN not in text and TOKEN not in table.to_string()
+
+    at.selectbox(key="x_sources_scope").select(polres_unit).run()  # narrow to one Polres
+    assert list(at.dataframe[0].value["handle"]) == ["PolrestroTangkot", "polsekbenda"]
 
 
 @responses.activate
