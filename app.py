@@ -16,6 +16,9 @@ pages = {
         st.Page("pages/isu_negatif.py", title="Isu Negatif", icon="⚠️"),
         st.Page("pages/akun.py", title="Akun & Verifikasi", icon="✅"),
     ],
+    "Admin": [
+        st.Page("pages/admin_sources.py", title="Sumber Data", icon="🔌"),
+    ],
 }
 
 if wall:

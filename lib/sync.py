@@ -146,7 +146,8 @@ def maybe_sync(engine: Engine | None = None, settings: Settings | None = None, s
     """Sync if the last run is older than the interval; cheap to call on every page load."""
     settings = settings or load_settings()
     engine = engine or get_engine(settings.database_url)
-    sources = enabled_sources(settings)
+    # A slow or failing X API must not hold up a page: by default X is synced by the worker.
+    sources = [src for src in enabled_sources(settings) if src.name != "x" or settings.x_sync_on_page_load]
     if not sources:
         return RunResult("nothing")
     last = last_run_started(engine)
