@@ -16,6 +16,9 @@ pages = {
         st.Page("pages/isu_negatif.py", title="Isu Negatif", icon="⚠️"),
         st.Page("pages/akun.py", title="Akun & Verifikasi", icon="✅"),
     ],
+    "Kelola": [
+        st.Page("pages/input.py", title="Input & Impor", icon="➕"),
+    ],
     "Admin": [
         st.Page("pages/admin_sources.py", title="Sumber Data", icon="🔌"),
     ],
