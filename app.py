@@ -18,9 +18,11 @@ st.set_page_config(page_title="Pantau", page_icon="🛡️", layout="wide",
                    initial_sidebar_state="collapsed" if wall else "auto")
 
 engine, _settings = open_database()
-principal = current_principal(engine)  # draws the sign-in screen and stops when nobody is signed in
-
 overview = st.Page("pages/ringkasan.py", title="Ringkasan", icon="📊", default=True)
+admin_pages = [
+    st.Page("pages/admin_sources.py", title="Sumber Data", icon="🔌"),
+    st.Page("pages/admin_users.py", title="Pengguna & Audit", icon="🔐"),
+]
 pages = {
     "Pemantauan": [
         overview,
@@ -28,9 +30,18 @@ pages = {
         st.Page("pages/isu_negatif.py", title="Isu Negatif", icon="⚠️"),
         st.Page("pages/akun.py", title="Akun & Verifikasi", icon="✅"),
     ],
+    "Kelola": [
+        st.Page("pages/input.py", title="Input & Impor", icon="➕"),
+    ],
 }
-if principal.is_admin:
-    pages["Administrasi"] = [st.Page("pages/admin_users.py", title="Pengguna & Audit", icon="🔐")]
+
+# Draws the sign-in screen and stops when nobody is signed in; the pages are registered (hidden, never
+# run) first so the address asked for (e.g. /kotak_masuk) is the page shown after signing in.
+principal = current_principal(
+    engine, before_sign_in=lambda: st.navigation([p for group in pages.values() for p in group] + admin_pages,
+                                                 position="hidden"))
+if principal.is_admin:  # the pages also refuse non-admins themselves (page_context(page="admin"))
+    pages["Admin"] = admin_pages
 
 if wall or principal.is_wall:
     st.navigation([overview], position="hidden").run()

@@ -27,8 +27,8 @@ def record(
     note: str | None = None,
     outcome: str = "ok",
 ) -> AuditEntry:
-    entry = AuditEntry(
-        at=utcnow(), actor=actor, entity=entity, entity_id=entity_id, action=action,
+    entry = AuditEntry(  # str(): a Principal passed as actor is recorded by its name
+        at=utcnow(), actor=str(actor), entity=entity, entity_id=entity_id, action=action,
         from_value=from_value, to_value=to_value, note=note, outcome=outcome,
     )
     session.add(entry)

@@ -114,17 +114,23 @@ def require_admin(session: Session, actor: Principal | str, entity: str, action:
         raise deny(session, actor, entity, entity_id, action, "Hanya admin yang boleh melakukan ini.")
 
 
-def require_status_write(session: Session, actor: Principal | str, scope: Scope, entity: str,
-                         entity_id: int | None, to_value: str | None = None) -> None:
-    """A status change needs a role that writes and a scope inside the principal's own scope."""
+def require_write(session: Session, actor: Principal | str, scope: Scope, entity: str,
+                  entity_id: int | None, action: str, to_value: str | None = None) -> None:
+    """A data change (status, manual input, import) needs a role that writes and a scope inside the
+    principal's own scope."""
     if not isinstance(actor, Principal):
         return
     if not actor.can_change_status:
-        raise deny(session, actor, entity, entity_id, "status", "Peran Anda hanya boleh melihat, tidak mengubah.",
+        raise deny(session, actor, entity, entity_id, action, "Peran Anda hanya boleh melihat, tidak mengubah.",
                    to_value=to_value)
     if not actor.scope.contains_path(scope.path_prefix):
-        raise deny(session, actor, entity, entity_id, "status", "Cakupan di luar unit Anda.", OutOfScope,
+        raise deny(session, actor, entity, entity_id, action, "Cakupan di luar unit Anda.", OutOfScope,
                    to_value=to_value)
+
+
+def require_status_write(session: Session, actor: Principal | str, scope: Scope, entity: str,
+                         entity_id: int | None, to_value: str | None = None) -> None:
+    require_write(session, actor, scope, entity, entity_id, "status", to_value)
 
 
 def check_target_unit(session: Session, actor: Principal | str, scope: Scope, unit_id: int, entity: str,

@@ -11,7 +11,7 @@ from lib.db import session_scope
 from lib.issues import issue_mentions, list_issues, mark_issue_handled
 from lib.models import utcnow
 from lib.ui.context import page_context, scope_picker
-from lib.ui.safe import md, plain
+from lib.ui.safe import plain
 from lib.workflow import STATUS_LABELS
 
 ctx = page_context()
@@ -32,7 +32,7 @@ st.session_state["issue_seen"] = {int(i): (int(v), str(st_)) for i, v, st_ in
                                   zip(issues["id"], issues["version"], issues["status"], strict=True)}
 
 if flash := st.session_state.pop("issue_flash", None):
-    st.success(md(flash, None))
+    st.success(flash)
 if issues.empty:
     st.info("Tidak ada isu negatif pada periode dan cakupan ini.")
     st.stop()
@@ -78,4 +78,4 @@ if submit:
     if ok:
         st.session_state["issue_flash"] = message
         st.rerun()
-    st.error(md(message, None))
+    st.error(message)

@@ -57,7 +57,11 @@ with session_scope(ctx.engine) as s:
 st.caption(f"{total} sebutan cocok · SLA bawaan {sla} menit · waktu menurut zona unit (WIB/WITA/WIT)")
 
 
-@st.dialog("Ubah status sebutan", width="large")
+def _close_dialog() -> None:
+    st.session_state.pop("dialog_mention", None)
+
+
+@st.dialog("Ubah status sebutan", width="large", on_dismiss=_close_dialog)
 def status_dialog(mention_id: int) -> None:
     with session_scope(ctx.engine) as s:
         m = get_mention(s, scope, mention_id)
@@ -90,13 +94,14 @@ def status_dialog(mention_id: int) -> None:
             with session_scope(ctx.engine) as s:
                 result = change_status(s, scope, mention_id, version, new, ctx.actor, note, function)
         except PermissionError as exc:  # refused and audited by lib
-            st.error(f"Ditolak: {md(str(exc), None)}")
+            st.error(f"Ditolak: {exc}")
             return
         st.session_state.pop(f"seen_version_{mention_id}", None)  # reopening shows the fresh state
         if result.ok:
             st.session_state["flash"] = result.message
+            _close_dialog()
             st.rerun()
-        st.error(md(result.message, None))
+        st.error(result.message)
     st.markdown("**Jejak audit**")
     if history:
         st.dataframe(pd.DataFrame(history, columns=["Waktu", "Oleh", "Dari", "Ke", "Catatan", "Hasil"]),
@@ -106,7 +111,7 @@ def status_dialog(mention_id: int) -> None:
 
 
 if flash := st.session_state.pop("flash", None):
-    st.success(md(flash, None))
+    st.success(flash)
 
 if frame.empty:
     st.info("Tidak ada sebutan yang cocok dengan filter.")
@@ -149,8 +154,10 @@ with b1, st.container(border=True):
     st.markdown("**Ubah satu sebutan**")
     one = st.selectbox("Pilih ID", frame["id"].tolist(), key="one_id")
     if st.button("Buka formulir status", key="open_dialog"):
+        st.session_state["dialog_mention"] = int(one)
         st.session_state.pop(f"seen_version_{int(one)}", None)
-        status_dialog(int(one))
+if (open_id := st.session_state.get("dialog_mention")) is not None:
+    status_dialog(open_id)
 with b2, st.container(border=True):
     st.markdown(f"**Tandai sekaligus** ({len(chosen)} dipilih)")
     with st.form("bulk"):
@@ -176,4 +183,4 @@ with b2, st.container(border=True):
             st.rerun()
 
 for err in st.session_state.pop("bulk_errors", []):
-    st.error(md(err, None))
+    st.error(err)

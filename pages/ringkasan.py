@@ -67,12 +67,14 @@ def board() -> None:
                                var_name="bagian", value_name="jumlah")
             long["bagian"] = long["bagian"].map({"overdue": "Lewat SLA", "within_sla": "Masih dalam SLA"})
             order = polsek["short_name"].tolist()
+            ink, grid = ("#e6edf3", "#30363d") if wall else ("#31333f", "#e6e6e6")
             chart = (
                 alt.Chart(long)
                 .mark_bar()
                 .encode(
                     y=alt.Y("short_name:N", sort=order, title=None),
-                    x=alt.X("jumlah:Q", title="Sebutan belum dijawab", stack="zero"),
+                    x=alt.X("jumlah:Q", title="Sebutan belum dijawab", stack="zero",
+                            axis=alt.Axis(format="d", tickMinStep=1)),
                     color=alt.Color("bagian:N", scale=alt.Scale(domain=["Lewat SLA", "Masih dalam SLA"],
                                                                  range=["#d62728", "#f2b134"]),
                                     legend=alt.Legend(title=None, orient="bottom")),
@@ -80,9 +82,11 @@ def board() -> None:
                     tooltip=[alt.Tooltip("short_name:N", title="Polsek"), alt.Tooltip("bagian:N", title="Bagian"),
                              alt.Tooltip("jumlah:Q", title="Jumlah")],
                 )
-                .properties(height=max(160, 28 * len(order)))
-                .configure_axis(labelFontSize=22 if wall else 12, titleFontSize=18 if wall else 12)
-                .configure_legend(labelFontSize=20 if wall else 12)
+                .properties(height=max(160, (46 if wall else 28) * len(order)), background="transparent")
+                .configure_axis(labelFontSize=24 if wall else 12, titleFontSize=20 if wall else 12,
+                                labelLimit=320, labelColor=ink, titleColor=ink, gridColor=grid)
+                .configure_legend(labelFontSize=22 if wall else 12, labelColor=ink)
+                .configure_view(stroke=None)
             )
             st.altair_chart(chart, width="stretch")
     with right:
@@ -94,8 +98,13 @@ def board() -> None:
             view = pd.DataFrame({"Waktu": neg["local_time"], "Unit": neg["unit"],
                                  "Teks": [plain(t, 2000) for t in neg["text"]],
                                  "Status": neg["status"]})
-            st.dataframe(view, hide_index=True, width="stretch",
-                         column_config={"Teks": st.column_config.TextColumn(width="large")})
+            if wall:  # plain text (never markdown/HTML) that takes the wall's dark style and large type
+                for row in view.head(5).itertuples():
+                    with st.container(border=True):
+                        st.text(f"{row.Waktu} · {row.Unit}\n{row.Teks[:140]}")
+            else:
+                st.dataframe(view, hide_index=True, width="stretch",
+                             column_config={"Teks": st.column_config.TextColumn(width="large")})
 
 
 board()

@@ -9,6 +9,7 @@ run), otherwise the sign-in screen is drawn and the page stops.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -67,8 +68,10 @@ def open_database() -> tuple[Engine, Settings]:
     return engine, settings
 
 
-def current_principal(engine: Engine) -> Principal:
-    """Who is asking, or draw the sign-in screen (or the refusal) and stop the page."""
+def current_principal(engine: Engine, before_sign_in: Callable[[], object] | None = None) -> Principal:
+    """Who is asking, or draw the sign-in screen (or the refusal) and stop the page.
+    `before_sign_in` runs just before the sign-in screen is drawn (app.py registers its pages there
+    so the address the user asked for survives signing in)."""
     kiosk = st.query_params.get("kiosk")
     if kiosk:
         with session_scope(engine) as s:
@@ -86,6 +89,8 @@ def current_principal(engine: Engine) -> Principal:
             return principal
         login.forget()
         st.warning("Sesi Anda berakhir (akun diubah atau dinonaktifkan). Silakan masuk lagi.")
+    if before_sign_in is not None:
+        before_sign_in()
     configured, provider = oidc_provider(secrets_section("auth"))
     if configured:
         if st.user.is_logged_in:

@@ -4,7 +4,6 @@ is on record in the audit log (including forged scopes and mention ids from anot
 from __future__ import annotations
 
 import pytest
-from helpers import add_mention, kiosk_token, make_user, unit_id
 from sqlalchemy import select
 
 from lib.audit import search_log
@@ -26,6 +25,7 @@ from lib.users import (
     update_user,
 )
 from lib.workflow import change_many, change_status
+from tests.helpers import add_mention, kiosk_token, make_user, unit_id
 
 TANGKOT = "POLRES-METRO-TANGERANG-KOTA"
 

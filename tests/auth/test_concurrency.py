@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import threading
 
-from helpers import add_mention, make_user
 from sqlalchemy import select
 
 from lib.auth import Principal
@@ -15,6 +14,7 @@ from lib.mentions import get_mention
 from lib.models import AuditEntry, Mention
 from lib.scope import NATIONAL
 from lib.workflow import ChangeResult, change_status
+from tests.helpers import add_mention, make_user
 
 ROUNDS = 8
 

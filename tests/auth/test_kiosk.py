@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from helpers import kiosk_token, make_user
 from sqlalchemy import text
 
 from lib.auth import WALL, kiosk_still_valid, principal_for_kiosk, token_digest
 from lib.db import session_scope
 from lib.users import revoke_kiosk_token
+from tests.helpers import kiosk_token, make_user
 
 
 def test_token_resolves_to_a_read_only_wall_of_its_unit(registry):

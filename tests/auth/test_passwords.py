@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from helpers import PASSWORD, make_user
 from sqlalchemy import select, text
 
 from lib.auth import LOCKOUT, MAX_FAILED_ATTEMPTS, LoginRefused, authenticate, reload_principal
 from lib.db import session_scope
 from lib.models import AuditEntry, User, utcnow
 from lib.users import UserError, create_user, reset_password, set_active, unlock
+from tests.helpers import PASSWORD, make_user
 
 
 def test_password_is_stored_as_argon2id_only(registry):

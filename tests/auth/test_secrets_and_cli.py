@@ -9,7 +9,6 @@ import subprocess
 import sys
 
 import pytest
-from helpers import PASSWORD, make_user
 from sqlalchemy import select, text
 
 from lib.auth import LoginRefused, authenticate, token_digest
@@ -17,6 +16,7 @@ from lib.config import ROOT
 from lib.db import session_scope
 from lib.models import AuditEntry, KioskToken, User
 from lib.users import ensure_first_admin
+from tests.helpers import PASSWORD, make_user
 
 
 def cli(database_url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess:

@@ -1,26 +1,26 @@
-"""AppTest fixtures: the test database with a registry and a few mentions, and a page runner."""
+"""Page tests run each page script through Streamlit's AppTest against the test database."""
 
 from __future__ import annotations
 
 import pytest
-from helpers import add_mention
-from streamlit.testing.v1 import AppTest
+import streamlit as st
 
-from lib.config import ROOT
 from lib.db import session_scope
+from tests.helpers import add_mention
 
-PAGES = {
-    "ringkasan": "pages/ringkasan.py",
-    "kotak_masuk": "pages/kotak_masuk.py",
-    "isu_negatif": "pages/isu_negatif.py",
-    "akun": "pages/akun.py",
-    "admin": "pages/admin_users.py",
-}
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Each test has its own data; cached figures from another test must not leak in."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
 
 
 @pytest.fixture
-def data(registry):
-    """One mention in Ciledug (Tangerang Kota) and one in Balikpapan Utara, with telling texts."""
+def two_units(registry):
+    """Access tests: one mention in Ciledug (Tangerang Kota) and one in Balikpapan Utara, with telling
+    texts; returns (engine, {"ciledug": id, "balikpapan": id})."""
     with session_scope(registry) as s:
         ids = {
             "ciledug": add_mention(s, "POLSEK-CILEDUG", "CILEDUG-TEXT maling motor", author_handle="warga_ciledug").id,
@@ -28,8 +28,3 @@ def data(registry):
                                       author_handle="warga_bpp").id,
         }
     return registry, ids
-
-
-def app(page: str | None = None) -> AppTest:
-    """The whole app (`page=None`) or one page file, with a generous timeout for a cold start."""
-    return AppTest.from_file(str(ROOT / (PAGES[page] if page else "app.py")), default_timeout=60)

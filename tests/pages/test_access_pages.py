@@ -1,23 +1,24 @@
 """Roles × pages in the real Streamlit scripts (AppTest): the gate shows nothing before sign-in,
-refuses pages a role may not open, and never shows another unit's data, even when asked to."""
+refuses pages a role may not open, and never shows another unit's two_units, even when asked to."""
 
 from __future__ import annotations
 
 import pytest
-from conftest import PAGES, app
-from helpers import PASSWORD, kiosk_token, login_as, make_user, unit_id
 from sqlalchemy import select
 
 from lib.db import session_scope
 from lib.models import AuditEntry
+from tests.helpers import PASSWORD, kiosk_token, login_as, make_user, page_app, unit_id
 
+PAGES = ["ringkasan", "kotak_masuk", "isu_negatif", "akun", "input", "admin_sources", "admin_users"]
+PEOPLE_PAGES = {"ringkasan", "kotak_masuk", "isu_negatif", "akun", "input"}
 REFUSED = "Anda tidak memiliki akses ke halaman ini."
 TANGKOT = "POLRES-METRO-TANGERANG-KOTA"
 ROLES = {"admin": None, "pimpinan": TANGKOT, "operator": "POLSEK-CILEDUG"}
 ALLOWED = {
     "admin": set(PAGES),
-    "pimpinan": {"ringkasan", "kotak_masuk", "isu_negatif", "akun"},
-    "operator": {"ringkasan", "kotak_masuk", "isu_negatif", "akun"},
+    "pimpinan": PEOPLE_PAGES,
+    "operator": PEOPLE_PAGES,
     "wall": {"ringkasan"},
 }
 
@@ -31,8 +32,8 @@ def everything_shown(at) -> str:
 
 
 @pytest.mark.parametrize("page", [None, *PAGES])
-def test_nothing_before_sign_in(data, page):
-    at = app(page)
+def test_nothing_before_sign_in(two_units, page):
+    at = page_app(page)
     at.run()
     assert not at.exception
     assert [t.label for t in at.text_input] == ["Nama pengguna", "Kata sandi"]
@@ -42,8 +43,8 @@ def test_nothing_before_sign_in(data, page):
 
 @pytest.mark.parametrize("role", list(ROLES))
 @pytest.mark.parametrize("page", list(PAGES))
-def test_role_page_matrix_for_people(data, role, page):
-    at = app(page)
+def test_role_page_matrix_for_people(two_units, role, page):
+    at = page_app(page)
     login_as(at, role, ROLES[role])
     at.run()
     assert not at.exception, at.exception
@@ -55,10 +56,10 @@ def test_role_page_matrix_for_people(data, role, page):
 
 
 @pytest.mark.parametrize("page", list(PAGES))
-def test_role_page_matrix_for_wall(data, page):
-    engine, _ = data
+def test_role_page_matrix_for_wall(two_units, page):
+    engine, _ = two_units
     _, raw = kiosk_token(engine, TANGKOT)
-    at = app(page)
+    at = page_app(page)
     at.query_params["kiosk"] = raw
     at.run()
     assert not at.exception, at.exception
@@ -66,9 +67,9 @@ def test_role_page_matrix_for_wall(data, page):
     assert refused == (page not in ALLOWED["wall"])
 
 
-def test_navigation_offers_admin_page_to_admins_only(data):
+def test_navigation_offers_admin_page_to_admins_only(two_units):
     for role, expect in (("admin", True), ("pimpinan", False), ("operator", False)):
-        at = app()
+        at = page_app()
         login_as(at, role, ROLES[role])
         at.run()
         assert not at.exception
@@ -77,15 +78,16 @@ def test_navigation_offers_admin_page_to_admins_only(data):
             assert not at.exception and not any(e.value == REFUSED for e in at.error)
             assert "Pengguna & Audit" in [t.value for t in at.title]
         else:  # not even registered in st.navigation
-            with pytest.raises(ValueError, match="Could not find a navigation page"):
-                at.switch_page("pages/admin_users.py")
+            for admin_page in ("pages/admin_users.py", "pages/admin_sources.py"):
+                with pytest.raises(ValueError, match="Could not find a navigation page"):
+                    at.switch_page(admin_page)
 
 
-def test_inbox_shows_only_the_principals_subtree(data):
-    engine, ids = data
+def test_inbox_shows_only_the_principals_subtree(two_units):
+    engine, ids = two_units
     for role, expected in (("operator", {ids["ciledug"]}), ("pimpinan", {ids["ciledug"]}),
                            ("admin", {ids["ciledug"], ids["balikpapan"]})):
-        at = app("kotak_masuk")
+        at = page_app("kotak_masuk")
         login_as(at, role, ROLES[role])
         at.run()
         assert set(at.dataframe[0].value["id"]) == expected, role
@@ -93,12 +95,12 @@ def test_inbox_shows_only_the_principals_subtree(data):
         assert ("BALIKPAPAN-TEXT" in shown) == (role == "admin")
 
 
-def test_forged_unit_in_the_address_is_refused_for_a_wall(data):
-    engine, _ = data
+def test_forged_unit_in_the_address_is_refused_for_a_wall(two_units):
+    engine, _ = two_units
     _, raw = kiosk_token(engine, TANGKOT)
     with session_scope(engine) as s:
         other = unit_id(s, "POLRESTA-BALIKPAPAN")
-    at = app("ringkasan")
+    at = page_app("ringkasan")
     at.query_params["kiosk"] = raw
     at.query_params["unit"] = str(other)
     at.run()
@@ -106,10 +108,10 @@ def test_forged_unit_in_the_address_is_refused_for_a_wall(data):
     assert len(at.metric) == 0 and "BALIKPAPAN-TEXT" not in everything_shown(at)
 
 
-def test_wall_shows_its_own_scope(data):
-    engine, _ = data
+def test_wall_shows_its_own_scope(two_units):
+    engine, _ = two_units
     _, raw = kiosk_token(engine, TANGKOT)
-    at = app("ringkasan")
+    at = page_app("ringkasan")
     at.query_params["kiosk"] = raw
     at.run()
     assert not at.exception
@@ -120,14 +122,14 @@ def test_wall_shows_its_own_scope(data):
 
 
 @pytest.mark.parametrize("page", ["kotak_masuk", "ringkasan", "isu_negatif", "akun"])
-def test_forged_unit_in_the_address_is_ignored_for_people(data, page):
+def test_forged_unit_in_the_address_is_ignored_for_people(two_units, page):
     """`?unit=<another Polda>` does not widen an operator's scope: the picker only offers, and the data
     layer only returns, the principal's own subtree. (Widget values outside their options cannot be
     sent at all: the server maps them back to the options it offered.)"""
-    engine, _ = data
+    engine, _ = two_units
     with session_scope(engine) as s:
         other = unit_id(s, "POLDA-KALTIM")
-    at = app(page)
+    at = page_app(page)
     login_as(at, "operator", "POLSEK-CILEDUG")
     at.query_params["unit"] = str(other)
     at.run()
@@ -136,11 +138,11 @@ def test_forged_unit_in_the_address_is_ignored_for_people(data, page):
     assert "Kaltim" not in str([o for sb in at.selectbox for o in sb.options])
 
 
-def test_mention_moved_out_of_scope_mid_session_is_refused(data):
+def test_mention_moved_out_of_scope_mid_session_is_refused(two_units):
     """The operator opens the status form, then an admin moves him to another unit: on submit the
     page reloads his principal and the mention is no longer his to change."""
-    engine, ids = data
-    at = app("kotak_masuk")
+    engine, ids = two_units
+    at = page_app("kotak_masuk")
     p = login_as(at, "operator", "POLSEK-CILEDUG")
     at.run()
     at.button(key="open_dialog").click().run()
@@ -154,10 +156,10 @@ def test_mention_moved_out_of_scope_mid_session_is_refused(data):
     assert "CILEDUG-TEXT maling motor" not in everything_shown(at)
 
 
-def test_revoked_kiosk_goes_dark_on_next_refresh(data):
-    engine, _ = data
+def test_revoked_kiosk_goes_dark_on_next_refresh(two_units):
+    engine, _ = two_units
     token_id, raw = kiosk_token(engine, TANGKOT)
-    at = app("ringkasan")
+    at = page_app("ringkasan")
     at.query_params["kiosk"] = raw
     at.run()
     assert len(at.metric) == 6
@@ -170,9 +172,9 @@ def test_revoked_kiosk_goes_dark_on_next_refresh(data):
     assert any("dicabut" in e.value for e in at.error)
 
 
-def test_deactivated_user_is_signed_out_on_next_refresh(data):
-    engine, _ = data
-    at = app("kotak_masuk")
+def test_deactivated_user_is_signed_out_on_next_refresh(two_units):
+    engine, _ = two_units
+    at = page_app("kotak_masuk")
     p = login_as(at, "operator", "POLSEK-CILEDUG")
     at.run()
     assert len(at.dataframe) == 1
@@ -184,11 +186,12 @@ def test_deactivated_user_is_signed_out_on_next_refresh(data):
     assert len(at.dataframe) == 0 and [t.label for t in at.text_input] == ["Nama pengguna", "Kata sandi"]
 
 
-def test_sign_in_form_and_wrong_password(data):
-    engine, _ = data
+def test_sign_in_form_and_wrong_password(two_units):
+    engine, _ = two_units
     make_user(engine, "operator", "POLSEK-CILEDUG", "budi")
-    at = app()
+    at = page_app()
     at.run()
+    at.run()  # AppTest's first run has no page yet; the browser's does (the form's widget ids follow it)
     at.text_input[0].input("budi")
     at.text_input[1].input("bukan-sandinya")
     at.button[0].click().run()

@@ -4,11 +4,11 @@ provider's email to a local user for role and unit; an unknown email is refused 
 from __future__ import annotations
 
 import pytest
-from conftest import app
 
 from lib import config
 from lib.db import session_scope
 from lib.users import create_user
+from tests.helpers import page_app
 
 SECRETS = """
 [auth]
@@ -21,17 +21,17 @@ server_metadata_url = "https://idp.example/.well-known/openid-configuration"
 
 
 @pytest.fixture
-def oidc(data, tmp_path, monkeypatch):
+def oidc(two_units, tmp_path, monkeypatch):
     path = tmp_path / "secrets.toml"
     path.write_text(SECRETS)
     monkeypatch.setenv("PANTAU_SECRETS_FILE", str(path))
     config._secrets.cache_clear()
-    yield data
+    yield two_units
     config._secrets.cache_clear()
 
 
 def test_signed_out_sees_only_the_sso_button(oidc):
-    at = app()
+    at = page_app()
     at.user = {"is_logged_in": False}
     at.run()
     assert not at.exception, at.exception
@@ -43,7 +43,7 @@ def test_known_email_gets_its_role_and_unit(oidc):
     engine, _ = oidc
     with session_scope(engine) as s:
         create_user(s, "test", "kapolsek", "pimpinan", unit_code="POLSEK-CILEDUG", email="kapolsek@polri.go.id")
-    at = app("kotak_masuk")
+    at = page_app("kotak_masuk")
     at.user = {"is_logged_in": True, "email": "Kapolsek@polri.go.id", "email_verified": True}
     at.run()
     assert not at.exception, at.exception
@@ -52,7 +52,7 @@ def test_known_email_gets_its_role_and_unit(oidc):
 
 
 def test_unknown_email_is_refused_clearly(oidc):
-    at = app()
+    at = page_app()
     at.user = {"is_logged_in": True, "email": "orang@lain.id"}
     at.run()
     assert not at.exception, at.exception

@@ -4,19 +4,18 @@
 from __future__ import annotations
 
 import pytest
-from conftest import app
-from helpers import add_mention, login_as, unit_id
 from sqlalchemy import select
 
 from lib.auth import token_digest
 from lib.db import session_scope
 from lib.models import AuditEntry, Issue, KioskToken, Mention, User, utcnow
+from tests.helpers import add_mention, login_as, page_app, unit_id
 
 
 @pytest.fixture
-def issue(data):
+def issue(two_units):
     """An open issue grouping the Ciledug mention."""
-    engine, ids = data
+    engine, ids = two_units
     with session_scope(engine) as s:
         issue = Issue(topic="curanmor", title="Curanmor", status="terbuka", first_seen=utcnow(), last_seen=utcnow(),
                       version=1)
@@ -32,7 +31,7 @@ def click(at, label: str):
 
 def test_pimpinan_marks_issue_handled_through_the_page(issue):
     engine, ids, issue_id = issue
-    at = app("isu_negatif")
+    at = page_app("isu_negatif")
     p = login_as(at, "pimpinan", "POLRES-METRO-TANGERANG-KOTA")
     at.run()
     assert not at.exception, at.exception
@@ -47,7 +46,7 @@ def test_pimpinan_marks_issue_handled_through_the_page(issue):
 def test_second_session_on_the_same_issue_is_refused_and_audited(issue):
     """Two people have the issue page open; the second to act is told it changed, nothing is overwritten."""
     engine, ids, issue_id = issue
-    first, second = app("isu_negatif"), app("isu_negatif")
+    first, second = page_app("isu_negatif"), page_app("isu_negatif")
     login_as(first, "operator", "POLSEK-CILEDUG", username="ani")
     login_as(second, "pimpinan", "POLRES-METRO-TANGERANG-KOTA", username="kapolres")
     first.run()
@@ -62,9 +61,9 @@ def test_second_session_on_the_same_issue_is_refused_and_audited(issue):
     assert sorted(rows) == [("ani", "conflict"), ("kapolres", "ok")]
 
 
-def test_admin_creates_user_and_kiosk_token_shown_once(data):
-    engine, _ = data
-    at = app("admin")
+def test_admin_creates_user_and_kiosk_token_shown_once(two_units):
+    engine, _ = two_units
+    at = page_app("admin_users")
     login_as(at, "admin")
     at.run()
     assert not at.exception, at.exception
@@ -99,8 +98,8 @@ def test_admin_creates_user_and_kiosk_token_shown_once(data):
     assert {"create", "revoke"} <= actions
 
 
-def test_audit_viewer_is_read_only(data):
-    at = app("admin")
+def test_audit_viewer_is_read_only(two_units):
+    at = page_app("admin_users")
     login_as(at, "admin")
     at.run()
     # the only widgets on the audit tab are filters; the log is a plain dataframe, not an editor
@@ -113,12 +112,12 @@ HOSTILE = ["<img src=x onerror=alert(1)>", "<script>alert(1)</script>", "[klik](
            "**tebal** :red[merah] $x$"]
 
 
-def test_hostile_text_never_reaches_markdown(data):
-    engine, _ = data
+def test_hostile_text_never_reaches_markdown(two_units):
+    engine, _ = two_units
     with session_scope(engine) as s:
         mid = add_mention(s, "POLSEK-CILEDUG", " ".join(HOSTILE), author_handle="[a](javascript:x)",
                           author_name="<b>bold</b>\u202eevil", minutes_ago=1).id
-    at = app("kotak_masuk")
+    at = page_app("kotak_masuk")
     login_as(at, "operator", "POLSEK-CILEDUG")
     at.run()
     at.selectbox(key="one_id").set_value(mid)
