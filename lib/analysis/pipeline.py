@@ -1,0 +1,78 @@
+"""analyze(): normalise -> lexicon cues -> trained model (batched) -> flags, routing, topic."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lib.analysis import rules
+from lib.analysis.dataset import key_from_tokens
+from lib.analysis.model import TrainedModel, load_model
+from lib.analysis.normalize import tokens
+from lib.analysis.topics import extract_place, topic_key
+
+# The function classifier overrides the lexicon router only when the lexicon is weak and the
+# classifier is confident; routing stays explainable ("these words") in the common case.
+ROUTE_STRONG = 3.0
+FUNCTION_MODEL_MIN_CONF = 0.55
+
+
+@dataclass(frozen=True)
+class Analysis:
+    sentiment: str  # "negative" | "neutral" | "positive"
+    score: float  # confidence 0..1
+    flags: frozenset[str] = field(default_factory=frozenset)  # abusive / hate / hoax / urgent
+    function: str | None = None  # Reskrim, Lantas, ... or None
+    topic: str = ""  # short normalised key used to group negative mentions into issues
+    near_duplicate_key: str = ""  # equal for retweets / copy-paste copies of one text
+    place: str | None = None  # readable place named in the text ("Jl. Raya Ciledug"), if any
+
+
+def lexicon_sentiment(cues: rules.Cues) -> tuple[str, float]:
+    """Sentiment from the curated cues alone: the fallback when no trained model is available."""
+    balance = cues.pos - cues.neg + (1 if cues.negated_neg and not cues.neg else 0)
+    if cues.flags & {"abusive", "hate"} or (cues.flags and "urgent" in cues.flags):
+        balance -= 2
+    if balance == 0:
+        return "neutral", 0.5
+    return ("positive" if balance > 0 else "negative"), min(0.95, 0.55 + 0.1 * abs(balance))
+
+
+def analyze(texts: list[str], model: TrainedModel | None = None) -> list[Analysis]:
+    """Classify each text; the output list matches the input list one to one.
+
+    `model` defaults to the cached artefact; without one, sentiment falls back to the lexicons
+    (see `model_status()`), and everything else works as usual.
+    """
+    if not texts:
+        return []
+    texts = [t if isinstance(t, str) else "" for t in texts]
+    toks = [tokens(t) for t in texts]
+    cues = [rules.analyse_tokens(t) for t in toks]
+    model = model if model is not None else load_model()
+    norms = [" ".join(t) for t in toks]
+    if model is not None:
+        augmented = [n + " " + " ".join(c.feature_tokens()) for n, c in zip(norms, cues, strict=True)]
+        labels, conf, fn_labels, fn_conf = model.predict(norms, augmented)
+    out: list[Analysis] = []
+    for i, (text, tk, cue) in enumerate(zip(texts, toks, cues, strict=True)):
+        function = cue.function
+        if model is not None:
+            sentiment, score = labels[i], float(conf[i])
+            if fn_labels is not None and cue.route_strength < ROUTE_STRONG and fn_conf[i] >= FUNCTION_MODEL_MIN_CONF:
+                function = fn_labels[i] or None
+        else:
+            sentiment, score = lexicon_sentiment(cue)
+        flags = cue.flags
+        dup_key = key_from_tokens(tk)
+        if model is not None and model.memory:
+            fix = model.memory.get(dup_key)
+            if fix:
+                sentiment = fix.get("sentiment") or sentiment
+                if fix.get("sentiment"):
+                    score = 1.0
+                flags = frozenset(fix["flags"]) if fix.get("flags") is not None else flags
+                function = (fix["function"] or None) if fix.get("function") is not None else function
+        place = extract_place(text) if cue.topic_event or sentiment == "negative" else None
+        out.append(Analysis(sentiment, round(score, 4), flags, function, topic_key(cue.topic_event, tk, place),
+                            dup_key, place.display if place else None))
+    return out
