@@ -27,6 +27,16 @@ class Analysis:
     place: str | None = None  # readable place named in the text ("Jl. Raya Ciledug"), if any
 
 
+def reset_caches() -> None:
+    """Forget memoised tokens and n-gram ids (benchmarks measure a cold start with this)."""
+    from lib.analysis import normalize
+
+    normalize._token_cache.clear()
+    model = load_model()
+    if model is not None and hasattr(model.char_vec, "_cache"):
+        model.char_vec._cache.clear()
+
+
 def lexicon_sentiment(cues: rules.Cues) -> tuple[str, float]:
     """Sentiment from the curated cues alone: the fallback when no trained model is available."""
     balance = cues.pos - cues.neg + (1 if cues.negated_neg and not cues.neg else 0)

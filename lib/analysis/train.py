@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
 import sklearn
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from lib.analysis import dataset as ds
 from lib.analysis import rules
+from lib.analysis.features import CachedCharTfidf
 from lib.analysis.model import MODEL_VERSION, TrainedModel, artefact_path, model_dir, save_model
 from lib.analysis.normalize import tokens
 
@@ -73,11 +73,11 @@ def fit(items: list[ds.LabelledText], memory_items: list[ds.LabelledText] | None
         raise ValueError("need at least two sentiment classes to train")
     norms, augmented = model_inputs([it.text for it in sent_items])
     word_vec = TfidfVectorizer(token_pattern=r"(?u)\b\w+\b", ngram_range=(1, 2), sublinear_tf=True, min_df=1,
-                               max_features=60_000, dtype=np.float32)
-    char_vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2,
-                               max_features=60_000, dtype=np.float32)
+                               max_features=60_000)
+    char_tfidf = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2,
+                                 max_features=60_000)
     word_vec.fit(augmented)
-    char_vec.fit(norms)
+    char_vec = CachedCharTfidf(char_tfidf.fit(norms))
     model = TrainedModel(word_vec, char_vec, None, None, meta=dict(meta or {}))
     x = model.features(norms, augmented)
     weights = [WEIGHTS.get(it.source, 1.0) for it in sent_items]
