@@ -30,7 +30,7 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def small_model(model_dir: Path) -> "TrainedModel":
+def small_model(model_dir: Path) -> TrainedModel:
     from lib.analysis.model import artefact_path, load_model
 
     model = load_model(artefact_path(model_dir))
