@@ -138,60 +138,81 @@ kelar selesai tuntas beres ditangkap tertangkap
 # --- flags ----------------------------------------------------------------------------------------
 ABUSIVE: frozenset[str] = words("""
 anjing bangsat goblok tolol bodoh kampret brengsek bajingan tahi keparat sialan asu jancok kontol
-memek ngentot bangkai idiot dungu kunyuk monyet setan iblis laknat biadab pecundang sinting gila
+memek ngentot bangkai idiot dungu kunyuk monyet setan iblis laknat biadab pecundang sinting
 kampungan busuk lonte pelacur jablay banci bencong babi
 """)
 
 # Literal uses that are not insults ("anjing tetangga", "daging babi").
 ABUSIVE_LITERAL: frozenset[str] = frozenset({
     "anjing tetangga", "anjing liar", "anjing peliharaan", "digigit anjing", "anjing galak",
-    "daging babi", "ternak babi", "babi hutan", "monyet liar", "rumah sakit jiwa", "gila bola",
+    "daging babi", "ternak babi", "babi hutan", "monyet liar", "rumah sakit jiwa", "orang gila",
 })
 
 # Hate speech: group words (SARA) that become hateful next to hostile words, and standing slurs.
 SARA_GROUPS: frozenset[str] = words("""
 cina china cino aseng asing kafir yahudi kristen nasrani islam muslim katolik hindu budha buddha
 konghucu batak jawa papua madura ambon bugis sunda minang dayak arab pribumi nonpribumi syiah
-ahmadiyah pendatang ras suku agama etnis keturunan
+ahmadiyah pendatang ras suku agama etnis keturunan gereja masjid vihara pura klenteng umat tionghoa
 """)
 HOSTILE: frozenset[str] = words("""
 usir bantai ganyang basmi bunuh musnahkan binasakan benci najis sampah penjajah antek biang
-perusak hama virus parasit tumpas serbu bakar habisi enyahkan hancurkan pulangkan laknat
-""") | {"tidak pantas hidup", "tidak layak"}
+perusak hama virus parasit tumpas serbu bakar habisi enyahkan hancurkan pulangkan laknat dijarah
+jarah sesat kotor
+""") | {"tidak pantas hidup", "tidak layak", "tahu rasa", "tidak pantas tinggal", "tidak usah dibantu",
+       "tidak usah dijaga"}
 SLURS: frozenset[str] = frozenset({
     "antek aseng", "aseng", "asing aseng", "kafir laknat", "dasar kafir", "cina babi", "cina kafir",
     "kadrun", "cebong", "togog", "sipit", "onta", "babi cina", "anjing kafir", "monyet papua",
 })
 
 HOAX_CUES: frozenset[str] = frozenset({
-    "hoaks", "katanya", "kabarnya", "beredar", "viralkan", "sebarkan", "sebarluaskan", "broadcast",
-    "pesan berantai", "info dari grup", "dari grup sebelah", "grup wa", "grup whatsapp",
-    "benarkah", "apa benar", "apakah benar", "benar tidak", "benar tidak sih", "konon", "isu",
-    "info a1", "share sebanyak", "bagikan", "jangan sampai tidak", "waspada penculikan",
-    "penculikan anak", "disinformasi", "misinformasi", "fitnah", "provokasi", "provokatif",
-    "editan", "foto lama", "video lama", "settingan", "rekayasa", "klarifikasi", "cek fakta",
-    "mohon klarifikasi", "katanya sih", "denger denger", "dengar dengar", "forward", "teruskan",
+    "hoaks", "beredar", "viralkan", "sebarkan", "sebarluaskan", "broadcast", "pesan berantai",
+    "info dari grup", "dari grup sebelah", "grup sebelah", "benarkah", "apa benar", "apakah benar",
+    "benar tidak", "info a1", "share sebanyak", "jangan sampai tidak", "waspada penculikan",
+    "disinformasi", "misinformasi", "fitnah", "provokasi", "provokatif", "editan", "foto lama",
+    "video lama", "settingan", "klarifikasi", "cek fakta", "forward", "mengatasnamakan",
+    "atas nama palsu", "akun palsu", "jangan percaya", "jangan mudah percaya", "tidak benar",
+    "sebar", "disebar", "terprovokasi", "jangan terprovokasi",
 })
+# Rumour words that often mean nothing ("katanya siaga 24 jam"): a hoax cue only with a second one.
+HOAX_WEAK: frozenset[str] = frozenset({
+    "katanya", "kabarnya", "konon", "isu", "denger denger", "dengar dengar", "grup wa", "grup whatsapp",
+    "viral", "tandatanya", "benar", "bagikan", "teruskan", "panik", "waspada",
+})
+HOAX_DENIED: frozenset[str] = frozenset({"bukan hoaks", "tidak hoaks"})
 
 URGENT_STRONG: frozenset[str] = frozenset({
     "darurat", "sos", "emourgent", "sedang terjadi", "lagi terjadi", "masih terjadi", "segera kesini",
-    "cepat kesini", "segera datang", "cepat datang", "minta bantuan", "butuh bantuan", "kebakaran",
-    "terbakar", "tolong tolong", "tolong cepat", "tolong segera", "110",
+    "cepat kesini", "segera datang", "cepat datang", "kebakaran",
+    "terbakar", "tolong tolong", "tolong cepat", "tolong segera", "segera ke lokasi", "kirim petugas",
+    "kirim anggota", "kirim patroli", "kirim bantuan", "bunuh diri", "masih di dalam",
 })
 URGENT_EVENTS: frozenset[str] = words("""
 begal dibegal kecelakaan laka tabrakan ditabrak menabrak tawuran perampokan dirampok rampok
 penodongan ditodong menodong jambret dijambret penjambretan pingsan tenggelam terjebak dikejar
 penusukan ditusuk dibacok bacok pembacokan ngamuk mengamuk sajam celurit clurit penculikan diculik
-pengeroyokan dikeroyok keroyok kerusuhan ricuh bentrok luka berdarah korban meninggal tergeletak
-longsor banjir bandang kebakaran terbakar maling penyanderaan disandera klitih perkelahian
-""")
+pengeroyokan dikeroyok keroyok kerusuhan ricuh bentrok luka berdarah meninggal tergeletak
+longsor maling penyanderaan disandera klitih perkelahian keributan loncat lompat mayat roboh
+tumbang terbalik terguling evakuasi dikuntit diikuti menjarah penjarahan didobrak
+""") | {"banjir bandang", "hilang sejak", "belum pulang", "orang hilang", "tidak sadar", "pukuli massa",
+       "dipukuli massa", "main hakim sendiri"}
 URGENT_NOW: frozenset[str] = frozenset({
-    "sekarang", "barusan", "saat ini", "sedang", "lagi", "masih", "baru saja", "detik ini",
-    "malam ini", "segera", "cepat", "tolong", "darurat", "buruan", "langsung", "on the way", "terjadi",
+    "sekarang", "barusan", "saat ini", "sedang", "lagi ada", "baru saja", "detik ini", "segera", "tolong",
+    "darurat", "buruan", "langsung", "terjadi", "kerumun", "berkerumun", "masih di", "cepat ke",
+    "dari tadi", "tandaseru", "minta bantuan", "butuh bantuan",
 })
+# Habits and trends ("sering ada begal") describe a problem, not an emergency in progress.
+HABITUAL: frozenset[str] = frozenset({"sering", "tiap malam", "setiap malam", "setiap", "tiap", "selalu",
+                                      "makin", "marak", "rawan", "sering ada"})
 PAST_MARKERS: frozenset[str] = frozenset({
     "kemarin", "minggu lalu", "bulan lalu", "tahun lalu", "dulu", "waktu itu", "beberapa hari",
-    "sudah lama", "semalam", "kemarin malam", "lusa", "seminggu", "sebulan", "setahun",
+    "sudah lama", "semalam", "kemarin malam", "lusa", "seminggu", "sebulan", "setahun", "tadi malam",
+    "tadi pagi", "tadi siang", "tadi sore", "subuh tadi",
+})
+# Gratitude or a closed case: an emergency word in a thank-you ("pelaku sudah diamankan") is not urgent.
+RESOLVED: frozenset[str] = frozenset({
+    "terima kasih", "salut", "keren", "mantap", "diamankan", "tertangkap", "ditangkap", "berhasil",
+    "dibubarkan", "apresiasi", "semoga", "bangga", "hebat", "ketangkep",
 })
 
 # --- routing --------------------------------------------------------------------------------------

@@ -16,8 +16,8 @@ _FILLER_AFTER_NEGATOR = frozenset({"ada", "pernah", "juga", "kunjung", "bisa", "
 
 def _all_phrases() -> frozenset[str]:
     groups = [lx.POSITIVE, lx.NEGATIVE, lx.SERVICE, lx.NEGATORS, lx.ABUSIVE, lx.ABUSIVE_LITERAL,
-              lx.SARA_GROUPS, lx.HOSTILE, lx.SLURS, lx.HOAX_CUES, lx.URGENT_STRONG, lx.URGENT_EVENTS,
-              lx.URGENT_NOW, lx.PAST_MARKERS, lx.OTHER_AGENCY]
+              lx.SARA_GROUPS, lx.HOSTILE, lx.SLURS, lx.HOAX_CUES, lx.HOAX_WEAK, lx.HOAX_DENIED,
+              lx.URGENT_STRONG, lx.URGENT_EVENTS, lx.URGENT_NOW, lx.PAST_MARKERS, lx.HABITUAL, lx.RESOLVED, lx.OTHER_AGENCY]
     groups += [set(cues) for cues in lx.ROUTES.values()]
     groups += [set(cues) for cues, _label in lx.TOPICS.values()]
     return frozenset(p for g in groups for p in g)
@@ -119,20 +119,32 @@ def flags_for(phrases: frozenset[str]) -> frozenset[str]:
         flags.append("abusive")
     if phrases & lx.SLURS or (phrases & lx.SARA_GROUPS and (phrases & lx.HOSTILE or abusive)):
         flags.append("hate")
-    if phrases & lx.HOAX_CUES:
+    if is_hoax(phrases):
         flags.append("hoax")
     if is_urgent(phrases):
         flags.append("urgent")
     return frozenset(flags)
 
 
+def is_hoax(phrases: frozenset[str]) -> bool:
+    """A rumour or disinformation cue; weak cues ("katanya") count only in pairs."""
+    strong = phrases & lx.HOAX_CUES
+    if phrases & lx.HOAX_DENIED:
+        strong = strong - {"hoaks"}
+    return bool(strong) or len(phrases & lx.HOAX_WEAK) >= 2
+
+
 def is_urgent(phrases: frozenset[str]) -> bool:
-    """An emergency happening now: a strong cue, or an emergency event with a sign it is current."""
+    """An emergency happening now: a strong cue, or an emergency event with a sign it is current and
+    no sign that it is over (a past time, thanks, an arrest) or only rumoured."""
     if phrases & lx.URGENT_STRONG:
         return True
-    if not phrases & lx.URGENT_EVENTS:
+    if not phrases & lx.URGENT_EVENTS or not phrases & lx.URGENT_NOW or phrases & lx.HABITUAL:
         return False
-    return bool(phrases & lx.URGENT_NOW) and not (phrases & lx.PAST_MARKERS and "barusan" not in phrases)
+    current = bool(phrases & {"barusan", "sekarang", "saat ini", "detik ini", "sedang"})
+    if phrases & lx.PAST_MARKERS and not current:
+        return False
+    return not (phrases & lx.RESOLVED or (is_hoax(phrases) and not current))
 
 
 def route(phrases: frozenset[str]) -> tuple[str | None, float]:
