@@ -62,7 +62,7 @@ SLANG: dict[str, str] = {
     "laporin": "laporkan", "dilaporin": "dilaporkan", "bales": "balas", "dibales": "dibalas",
     "balesan": "balasan", "ngerespon": "merespon", "respons": "respon", "direspon": "direspon",
     "ilang": "hilang", "ngilang": "hilang", "kecolongan": "kecurian", "dimaling": "dicuri",
-    "nyuri": "mencuri", "nyolong": "mencuri", "dicolong": "dicuri", "maling2": "maling",
+    "nyuri": "mencuri", "nemu": "menemukan", "nipu": "menipu", "dibully": "dibully", "ngancam": "mengancam", "nyolong": "mencuri", "dicolong": "dicuri", "maling2": "maling",
     "ngebut": "kebut", "nongkrong": "nongkrong", "mabok": "mabuk", "ngamuk": "mengamuk",
     "dipalak": "dipalak", "malak": "memalak", "nodong": "menodong", "ditodong": "ditodong",
     "kebakar": "terbakar", "kebakarann": "kebakaran", "tabrakan": "tabrakan", "nabrak": "menabrak",
@@ -111,7 +111,7 @@ for _chars, _tok in (
 POSITIVE: frozenset[str] = words("""
 terima kasih mantap sigap tanggap responsif keren hebat salut bangga bagus baik membantu ramah
 aman sukses apresiasi luar biasa profesional semangat berhasil terbaik puas senang alhamdulillah
-amanah humanis solutif gerak cepat cepat top jempol terbantu lancar tertib rapi jos presisi
+amanah humanis solutif gerak cepat cepat top jempol terbantu lancar tertib rapi presisi
 mengayomi melayani pelayanan prima keren banget respect hormat setia sehat selalu
 """) | {"terima kasih", "luar biasa", "gerak cepat", "pelayanan prima"}
 
@@ -168,7 +168,7 @@ SLURS: frozenset[str] = frozenset({
 HOAX_CUES: frozenset[str] = frozenset({
     "hoaks", "beredar", "viralkan", "sebarkan", "sebarluaskan", "broadcast", "pesan berantai",
     "info dari grup", "dari grup sebelah", "grup sebelah", "benarkah", "apa benar", "apakah benar",
-    "benar tidak", "info a1", "share sebanyak", "jangan sampai tidak", "waspada penculikan",
+    "benar tidak", "share sebanyak", "jangan sampai tidak", "waspada penculikan",
     "disinformasi", "misinformasi", "fitnah", "provokasi", "provokatif", "editan", "foto lama",
     "video lama", "settingan", "klarifikasi", "cek fakta", "forward", "mengatasnamakan",
     "atas nama palsu", "akun palsu", "jangan percaya", "jangan mudah percaya", "tidak benar",
@@ -190,7 +190,7 @@ URGENT_STRONG: frozenset[str] = frozenset({
 URGENT_EVENTS: frozenset[str] = words("""
 begal dibegal kecelakaan laka tabrakan ditabrak menabrak tawuran perampokan dirampok rampok
 penodongan ditodong menodong jambret dijambret penjambretan pingsan tenggelam terjebak dikejar
-penusukan ditusuk dibacok bacok pembacokan ngamuk mengamuk sajam celurit clurit penculikan diculik
+penusukan ditusuk dibacok bacok pembacokan mengamuk sajam celurit clurit penculikan diculik
 pengeroyokan dikeroyok keroyok kerusuhan ricuh bentrok luka berdarah meninggal tergeletak
 longsor maling penyanderaan disandera klitih perkelahian keributan loncat lompat mayat roboh
 tumbang terbalik terguling evakuasi dikuntit diikuti menjarah penjarahan didobrak
@@ -220,18 +220,20 @@ RESOLVED: frozenset[str] = frozenset({
 # ROUTE_ORDER. Conduct words weigh most, since "oknum ... tilang" is a Propam matter, not Lantas.
 ROUTES: dict[str, dict[str, float]] = {
     "Propam": {
-        "pungli": 3, "oknum": 3, "polisi nakal": 3, "pemerasan": 3, "diperas": 3, "memeras": 3,
-        "86": 2, "damai di tempat": 3, "salam tempel": 3, "uang damai": 3, "suap": 3, "disuap": 3,
+        "korup": 3, "korupsi": 2, "uang administrasi": 3, "tindak lanjut": 1, "mandek": 2, "penyidik": 2, "diketawain": 2, "ditertawakan": 2, "disuruh damai": 3, "salah tangkap": 3, "tanpa surat": 2,
+        "pungli": 4, "oknum": 4, "polisi nakal": 3, "pemerasan": 4, "diperas": 3, "memeras": 3,
+        "86": 2, "damai di tempat": 3, "salam tempel": 3, "uang damai": 4, "suap": 3, "disuap": 3,
         "sogok": 3, "arogan": 2, "sewenang wenang": 2, "tidak ditindaklanjuti": 2, "sp2hp": 2,
-        "propam": 4, "minta uang": 2, "dimintai uang": 3, "membentak": 2, "dibentak": 2,
+        "propam": 4, "minta uang": 2, "dimintai uang": 4, "membentak": 2, "dibentak": 2,
         "dipukul polisi": 3, "kekerasan aparat": 3, "backing": 2, "beking": 2, "kode etik": 3,
     },
     "Narkoba": {
         "narkoba": 3, "sabu": 3, "ganja": 3, "pil": 1, "ekstasi": 3, "inex": 3, "tramadol": 3,
         "obat terlarang": 3, "pil koplo": 3, "bandar": 2, "kurir": 1, "pengedar": 3, "pemakai": 2,
-        "nyabu": 3, "tembakau sintetis": 3, "gorila": 1, "pesta narkoba": 3, "sakau": 3,
+        "tembakau sintetis": 3, "gorila": 1, "pesta narkoba": 3, "sakau": 3,
     },
     "Reskrim": {
+        "hilang": 1, "curian": 3, "mayat": 3, "ketemu": 1, "penjarahan": 3, "menjarah": 3, "golok": 2, "diancam": 2, "mengancam": 2, "ancam": 2, "dibully": 3, "bullying": 2, "dipukuli": 3, "dipukul": 2, "visum": 2, "copet": 3, "pencopet": 3, "menipu": 3, "diserempet": 1, "ditarik": 1, "dilempar": 2, "kasus": 1, "ujaran kebencian": 3, "ganjal": 3, "dijarah": 2, "teror": 2, "diteror": 2, "kartu kredit": 2, "sindikat": 2,
         "begal": 3, "dibegal": 3, "curanmor": 3, "maling": 3, "pencurian": 3, "dicuri": 3,
         "kecurian": 3, "kemalingan": 3, "mencuri": 2, "penipuan": 3, "ditipu": 3, "tertipu": 3,
         "penipu": 3, "penganiayaan": 3, "dianiaya": 3, "jambret": 3, "dijambret": 3, "rampok": 3,
@@ -245,41 +247,44 @@ ROUTES: dict[str, dict[str, float]] = {
         "pengeroyokan": 2, "dikeroyok": 2, "cctv": 1, "pelaku": 1, "hipnotis": 3, "rumah dibobol": 3,
     },
     "Lantas": {
+        "mogok": 2, "tumbang": 2, "roboh": 2, "derek": 3, "diderek": 3, "satpas": 3, "polantas": 3, "razia kendaraan": 3, "jalan tol": 2, "tol": 1, "rambu": 3, "jalur sepeda": 2,
         "macet": 3, "kemacetan": 3, "tilang": 3, "ditilang": 3, "etle": 3, "laka": 3, "kecelakaan": 3,
         "tabrakan": 3, "ditabrak": 2, "menabrak": 2, "tabrak lari": 3, "sim": 3, "stnk": 3, "bpkb": 3,
         "ganjil genap": 3, "parkir liar": 3, "parkir": 2, "balap liar": 2, "lalu lintas": 3,
         "lampu merah": 2, "traffic light": 2, "lawan arah": 3, "pengendara": 2, "truk": 1,
-        "angkot": 1, "ojol": 1, "jalan tol": 1, "rekayasa lalu lintas": 3, "pengalihan arus": 3,
+        "angkot": 1, "ojol": 1, "rekayasa lalu lintas": 3, "pengalihan arus": 3,
         "samsat": 3, "plat nomor": 2, "knalpot": 2, "knalpot brong": 3, "helm": 2, "pajak kendaraan": 2,
-        "contraflow": 3, "one way": 3, "mudik": 2, "ngebut": 1, "kebut": 1, "bus": 1, "perlintasan": 1,
+        "contraflow": 3, "one way": 3, "mudik": 2, "kebut": 1, "bus": 1, "perlintasan": 1,
     },
     "Samapta": {
+        "konvoi": 2, "bapak ogah": 3, "supporter": 2, "suporter": 2, "merusak": 1, "tenggelam": 3, "loncat": 3, "bunuh diri": 3, "juru parkir": 2, "pengemis": 2, "sakau": 1,
         "tawuran": 3, "keributan": 3, "ribut": 2, "premanisme": 3, "preman": 3, "patroli": 3,
         "geng motor": 3, "klitih": 3, "petasan": 3, "miras": 3, "mabuk": 2, "pemalakan": 3,
         "dipalak": 3, "memalak": 3, "balap liar": 3, "nongkrong": 1, "berisik": 1, "bising": 1,
         "sound horeg": 2, "ormas": 2, "perkelahian": 3, "kerusuhan": 3, "ricuh": 2, "bentrok": 2,
         "sajam": 3, "celurit": 3, "onar": 3, "meresahkan": 1, "gangguan kamtibmas": 3,
-        "kebakaran": 2, "terbakar": 2, "mengamuk": 2, "orang gila": 2, "odgj": 2, "pengamen": 1,
-        "anak punk": 2, "pak ogah": 2, "rawan": 1, "pos polisi": 1, "jaga malam": 2,
+        "kebakaran": 2, "terbakar": 2, "mengamuk": 2, "orang gila": 2, "odgj": 2, "pengamen": 2,
+        "anak punk": 2, "rawan": 1, "jaga malam": 2,
     },
     "Binmas": {
-        "bhabinkamtibmas": 4, "penyuluhan": 3, "sosialisasi": 3, "siskamling": 3, "ronda": 2,
+        "sembako": 2, "bagi sembako": 3, "kerja bakti": 3, "posyandu": 2,
+        "bhabinkamtibmas": 4, "penyuluhan": 4, "sosialisasi": 3, "siskamling": 3, "ronda": 2,
         "pembinaan": 2, "polisi sahabat anak": 3, "kunjungan": 1, "pokdarkamtibmas": 3,
         "poskamling": 3, "sambang": 3, "warga binaan": 2, "jumat curhat": 3, "minggu kasih": 3,
         "pengajian": 1, "tokoh masyarakat": 2, "mediasi": 2, "problem solving": 2,
     },
     "Intelkam": {
+        "pasar malam": 2, "tutup jalan": 2, "spanduk": 2,
         "izin keramaian": 4, "demo": 3, "unjuk rasa": 3, "aksi massa": 3, "demonstrasi": 3,
-        "izin acara": 3, "perizinan": 2, "konser": 2, "stts": 3, "skck": 0, "orang asing": 2,
-        "wna": 2, "radikal": 2, "teroris": 2, "terorisme": 2, "izin": 1, "keramaian": 2,
+        "izin acara": 3, "perizinan": 2, "konser": 2, "stts": 3, "skck": 0, "orang asing": 1,
+        "wna": 2, "radikal": 2, "teroris": 2, "terorisme": 2, "keramaian": 2, "izin konser": 3,
         "pawai": 2, "kampanye": 1, "provokator": 2, "senjata api": 1,
     },
     "SPKT": {
-        "lapor": 2, "laporan": 2, "melapor": 2, "pelaporan": 2, "surat kehilangan": 4, "skck": 4,
+        "lapor": 1, "laporan": 1, "melapor": 1, "pelaporan": 1, "laporan kehilangan": 3, "lapor kehilangan": 3, "surat kehilangan": 4, "skck": 4,
         "kehilangan": 2, "surat keterangan": 3, "bikin laporan": 3, "buat laporan": 3, "lp": 2,
         "spkt": 4, "pengaduan": 2, "aduan": 2, "ktp hilang": 3, "dompet hilang": 3, "hp hilang": 1,
-        "ijazah hilang": 3, "atm hilang": 3, "dokumen hilang": 3, "cara lapor": 3, "visum": 2,
-        "tanda bukti lapor": 3, "stpl": 3, "piket": 1,
+        "ijazah hilang": 3, "atm hilang": 3, "dokumen hilang": 3, "cara lapor": 3, "tanda bukti lapor": 3, "stpl": 3, "piket": 1,
     },
 }
 ROUTE_ORDER: tuple[str, ...] = ("Propam", "Narkoba", "Reskrim", "Lantas", "Samapta", "Intelkam", "Binmas", "SPKT")

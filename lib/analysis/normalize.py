@@ -22,7 +22,7 @@ _URL = re.compile(r"(?:https?://|www\.)\S+|\b[a-z0-9-]+\.(?:com|id|co\.id|net|or
 _HANDLE = re.compile(r"@[A-Za-z0-9_.]+")
 _RT = re.compile(r"^\s*rt\s+usertag\s*:?\s*")
 _REDUP = re.compile(r"\b([a-z]{2,})2\b")
-_TOKEN = re.compile(r"[a-z]+(?:-[a-z]+)*|\d+(?:[./:]\d+)*|!+|\?+")
+_TOKEN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*|!+|\?+")
 _ELONG = re.compile(r"(.)\1{2,}")
 _LAUGH = re.compile(r"^(?:w?k+w+k*)+w*k*$|^(?:ha){2,}h?$|^(?:he){2,}h?$|^(?:hi){2,}h?$")
 _EMOJI_CHARS = re.compile(
@@ -64,6 +64,8 @@ def _normalize_token(tok: str) -> str:
         return "tandatanya"
     if tok in lx.SLANG:
         return lx.SLANG[tok]
+    if not tok.isalpha():
+        return tok  # numbers and codes ("86", "110", "sp2hp", "b4512xyz") are kept as written
     if _LAUGH.match(tok):
         return "wkwk" if "k" in tok else "haha"
     squashed = _ELONG.sub(r"\1", tok)

@@ -80,3 +80,11 @@ def test_negated_negative_is_not_a_complaint() -> None:
 def test_feature_tokens_carry_cues() -> None:
     toks = cues("gak becus, anjing").feature_tokens()
     assert "cuenegpos" in toks and "cueflagabusive" in toks
+
+
+def test_every_lexicon_entry_is_in_normalised_form() -> None:
+    """Cues are matched on normalised tokens: an entry that normalisation rewrites could never match."""
+    from lib.analysis.normalize import normalize
+    from lib.analysis.rules import _all_phrases
+
+    assert sorted(p for p in _all_phrases() if normalize(p) != p) == []
