@@ -13,7 +13,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize as l2_normalize
 
-_CACHE_LIMIT = 500_000
+_CACHE_LIMIT = 200_000
 _EMPTY = np.zeros(0, dtype=np.int32)
 
 
