@@ -37,7 +37,7 @@ SLANG: dict[str, str] = {
     "pdhl": "padahal", "gmn": "bagaimana", "gmna": "bagaimana", "gimana": "bagaimana", "bgmn": "bagaimana",
     "knp": "kenapa", "napa": "kenapa", "ngapain": "kenapa", "gitu": "begitu", "gini": "begini",
     "tau": "tahu", "tw": "tahu", "org": "orang", "orng": "orang", "skrg": "sekarang", "skrng": "sekarang",
-    "skg": "sekarang", "skr": "sekarang", "tdi": "tadi", "td": "tadi", "kmrn": "kemarin",
+    "skg": "sekarang", "skr": "sekarang", "malem": "malam", "semalem": "semalam", "pagi2": "pagi", "tdi": "tadi", "td": "tadi", "kmrn": "kemarin",
     "kemaren": "kemarin", "kmarin": "kemarin", "bsk": "besok", "ntar": "nanti", "nnti": "nanti",
     "brp": "berapa", "dmn": "di mana", "dimana": "di mana", "kmn": "ke mana", "kemana": "ke mana",
     "sy": "saya", "sya": "saya", "gue": "saya", "gw": "saya", "gua": "saya", "aku": "saya", "ak": "saya",
@@ -200,6 +200,11 @@ URGENT_NOW: frozenset[str] = frozenset({
     "sekarang", "barusan", "saat ini", "sedang", "lagi ada", "baru saja", "detik ini", "segera", "tolong",
     "darurat", "buruan", "langsung", "terjadi", "kerumun", "berkerumun", "masih di", "cepat ke",
     "dari tadi", "tandaseru", "minta bantuan", "butuh bantuan",
+})
+# A casualty needs help whatever the verb tense, unless the text says it is over or long ago.
+URGENT_SEVERE: frozenset[str] = frozenset({
+    "tidak sadar", "tidak sadarkan diri", "pingsan", "tergeletak", "berdarah", "terjebak", "tenggelam",
+    "tidak bergerak", "tidak gerak", "sekarat", "kejang",
 })
 # Habits and trends ("sering ada begal") describe a problem, not an emergency in progress.
 HABITUAL: frozenset[str] = frozenset({"sering", "tiap malam", "setiap malam", "setiap", "tiap", "selalu",

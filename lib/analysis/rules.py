@@ -17,7 +17,7 @@ _FILLER_AFTER_NEGATOR = frozenset({"ada", "pernah", "juga", "kunjung", "bisa", "
 def _all_phrases() -> frozenset[str]:
     groups = [lx.POSITIVE, lx.NEGATIVE, lx.SERVICE, lx.NEGATORS, lx.ABUSIVE, lx.ABUSIVE_LITERAL,
               lx.SARA_GROUPS, lx.HOSTILE, lx.SLURS, lx.HOAX_CUES, lx.HOAX_WEAK, lx.HOAX_DENIED,
-              lx.URGENT_STRONG, lx.URGENT_EVENTS, lx.URGENT_NOW, lx.PAST_MARKERS, lx.HABITUAL, lx.RESOLVED, lx.OTHER_AGENCY]
+              lx.URGENT_STRONG, lx.URGENT_SEVERE, lx.URGENT_EVENTS, lx.URGENT_NOW, lx.PAST_MARKERS, lx.HABITUAL, lx.RESOLVED, lx.OTHER_AGENCY]
     groups += [set(cues) for cues in lx.ROUTES.values()]
     groups += [set(cues) for cues, _label in lx.TOPICS.values()]
     return frozenset(p for g in groups for p in g)
@@ -138,6 +138,8 @@ def is_urgent(phrases: frozenset[str]) -> bool:
     """An emergency happening now: a strong cue, or an emergency event with a sign it is current and
     no sign that it is over (a past time, thanks, an arrest) or only rumoured."""
     if phrases & lx.URGENT_STRONG:
+        return True
+    if phrases & lx.URGENT_SEVERE and not phrases & (lx.PAST_MARKERS | lx.RESOLVED | lx.HABITUAL):
         return True
     if not phrases & lx.URGENT_EVENTS or not phrases & lx.URGENT_NOW or phrases & lx.HABITUAL:
         return False
