@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from lib.analysis import rules
 from lib.analysis.dataset import key_from_tokens
@@ -40,7 +40,7 @@ def reset_caches() -> None:
 def lexicon_sentiment(cues: rules.Cues) -> tuple[str, float]:
     """Sentiment from the curated cues alone: the fallback when no trained model is available."""
     balance = cues.pos - cues.neg + (1 if cues.negated_neg and not cues.neg else 0)
-    if cues.flags & {"abusive", "hate"} or (cues.flags and "urgent" in cues.flags):
+    if cues.flags & {"abusive", "hate", "urgent"}:
         balance -= 2
     if balance == 0:
         return "neutral", 0.5
@@ -69,24 +69,30 @@ def analyze(texts: list[str], model: TrainedModel | None = None, *, use_model: b
         labels, conf, fn_labels, fn_conf = model.predict(norms, augmented)
     out: list[Analysis] = []
     for i, (text, tk, cue) in enumerate(zip(texts, toks, cues, strict=True)):
-        function = cue.function
-        if model is not None:
+        if model is None:
+            sentiment, score = lexicon_sentiment(cue)
+            function = cue.function
+        else:
             sentiment, score = labels[i], float(conf[i])
+            function = cue.function
             if fn_labels is not None and cue.route_strength < ROUTE_STRONG and fn_conf[i] >= FUNCTION_MODEL_MIN_CONF:
                 function = fn_labels[i] or None
-        else:
-            sentiment, score = lexicon_sentiment(cue)
-        flags = cue.flags
-        dup_key = key_from_tokens(tk)
-        if model is not None and model.memory:
-            fix = model.memory.get(dup_key)
-            if fix:
-                sentiment = fix.get("sentiment") or sentiment
-                if fix.get("sentiment"):
-                    score = 1.0
-                flags = frozenset(fix["flags"]) if fix.get("flags") is not None else flags
-                function = (fix["function"] or None) if fix.get("function") is not None else function
-        place = extract_place(text) if cue.topic_event or sentiment == "negative" else None
-        out.append(Analysis(sentiment, round(score, 4), flags, function, topic_key(cue.topic_event, tk, place),
-                            dup_key, place.display if place else None))
+        result = Analysis(sentiment, round(score, 4), cue.flags, function, "", key_from_tokens(tk))
+        if model is not None and model.memory and result.near_duplicate_key in model.memory:
+            result = _corrected(result, model.memory[result.near_duplicate_key])
+        place = extract_place(text) if cue.topic_event or result.sentiment == "negative" else None
+        out.append(replace(result, topic=topic_key(cue.topic_event, tk, place),
+                           place=place.display if place else None))
     return out
+
+
+def _corrected(result: Analysis, fix: dict) -> Analysis:
+    """Apply an admin's correction remembered for this text (a None field was not corrected)."""
+    changes: dict = {}
+    if fix.get("sentiment"):
+        changes.update(sentiment=fix["sentiment"], score=1.0)
+    if fix.get("flags") is not None:
+        changes["flags"] = frozenset(fix["flags"])
+    if fix.get("function") is not None:
+        changes["function"] = fix["function"] or None
+    return replace(result, **changes)

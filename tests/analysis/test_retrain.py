@@ -113,3 +113,12 @@ def test_reanalyze_keeps_admin_corrections(session: Session, use_model_dir: Path
     assert (second.sentiment, second.function, second.sentiment_score) == ("neutral", "Binmas", 1.0)
     assert reanalyze_mentions(session) == 0  # idempotent: nothing changes, no version bump
     assert first.version == 2
+
+
+def test_train_command_if_missing_does_not_retrain(model_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from lib.analysis.train import main
+
+    before = artefact_path(model_dir).stat().st_mtime
+    assert main(["--if-missing", "--no-db", "--out", str(model_dir)]) == 0
+    assert "model present" in capsys.readouterr().out
+    assert artefact_path(model_dir).stat().st_mtime == before
