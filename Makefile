@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 PORT ?= 8501
 
-.PHONY: install system-deps migrate seed run test test-sqlite lint bench clean
+.PHONY: install system-deps migrate model train eval seed run test test-sqlite lint bench bench-analysis clean
 
 install: $(STAMP)
 
@@ -20,7 +20,18 @@ system-deps:
 migrate: install
 	$(PY) -m alembic upgrade head
 
-seed: migrate
+# The analyser's trained artefact (models/, git-ignored): trained once if missing.
+model: install
+	$(PY) -m lib.analysis.train --if-missing
+
+# Retrain on the base data plus the command room's corrections stored in the database.
+train: install
+	$(PY) -m lib.analysis.train
+
+eval: model
+	$(PY) -m lib.analysis.evaluate --baseline
+
+seed: migrate model
 	$(PY) -m lib.seed
 
 run: seed
@@ -31,6 +42,9 @@ test: install system-deps
 
 test-sqlite: install system-deps
 	$(PY) -m pytest
+
+bench-analysis: model
+	taskset -c 0 $(PY) bench/bench_analysis.py
 
 lint: install
 	$(PY) -m ruff check .
