@@ -14,6 +14,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -121,7 +122,12 @@ class Mention(Base):
     __tablename__ = "mentions"
     __table_args__ = (
         UniqueConstraint("platform", "external_id"),
-        Index("ix_mentions_unit_created", "unit_id", "created_at"),
+        # Covering indexes for the metrics engine (lib/metrics.py): a period scan per unit in
+        # scope, a period scan nationally, and the open backlog as a small partial index.
+        Index("ix_mentions_unit_created_cover", "unit_id", "created_at", "sentiment", "answered_at", "status"),
+        Index("ix_mentions_created_cover", "created_at", "unit_id", "sentiment", "answered_at", "status"),
+        Index("ix_mentions_unanswered", "unit_id", "created_at", "status",
+              sqlite_where=text("answered_at IS NULL"), postgresql_where=text("answered_at IS NULL")),
         Index("ix_mentions_status_created", "status", "created_at"),
         Index("ix_mentions_account_created", "account_id", "created_at"),
     )

@@ -1,0 +1,35 @@
+"""national scale: covering indexes for the metrics engine, partial index on the open backlog
+
+Revision ID: 0004
+Revises: 0001
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0004"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+_COVER = ["sentiment", "answered_at", "status"]
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("mentions", schema=None) as batch_op:
+        batch_op.drop_index("ix_mentions_unit_created")
+        batch_op.create_index("ix_mentions_unit_created_cover", ["unit_id", "created_at", *_COVER], unique=False)
+        batch_op.create_index("ix_mentions_created_cover", ["created_at", "unit_id", *_COVER], unique=False)
+        batch_op.create_index("ix_mentions_unanswered", ["unit_id", "created_at", "status"], unique=False,
+                              sqlite_where=sa.text("answered_at IS NULL"),
+                              postgresql_where=sa.text("answered_at IS NULL"))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("mentions", schema=None) as batch_op:
+        batch_op.drop_index("ix_mentions_unanswered")
+        batch_op.drop_index("ix_mentions_created_cover")
+        batch_op.drop_index("ix_mentions_unit_created_cover")
+        batch_op.create_index("ix_mentions_unit_created", ["unit_id", "created_at"], unique=False)
