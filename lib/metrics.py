@@ -436,3 +436,18 @@ def rollup(session: Session, scope: Scope, sla: SlaPolicy | int, now: datetime |
 
 def local_today(tz: str, now: datetime | None = None) -> date:
     return (now or utcnow()).astimezone(ZoneInfo(tz)).date()
+
+
+def league_level(session: Session, scope: Scope) -> str:
+    """The level one below the scope's root: Polda nationally, Polres in a Polda, Polsek in a Polres."""
+    if scope.root_unit_id is None:
+        return "polda"
+    level = session.scalar(select(Unit.level).where(Unit.id == scope.root_unit_id))
+    return {"mabes": "polda", "polda": "polres"}.get(level or "", "polsek")
+
+
+def polres_choices(session: Session, scope: Scope) -> list[tuple[int, str]]:
+    """(id, name) of every Polres in scope, in tree order (the unit page's picker)."""
+    return [tuple(r) for r in session.execute(
+        select(Unit.id, Unit.name).where(scope.unit_clause(), Unit.level == "polres", Unit.active).order_by(Unit.path)
+    ).all()]
