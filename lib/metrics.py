@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import ColumnElement, Integer, and_, case, extract, func, literal, literal_column, select, true
 from sqlalchemy.orm import Session, aliased
@@ -100,12 +101,17 @@ def _in_scope(scope: Scope) -> ColumnElement[bool]:
 
 def units_frame(session: Session, scope: Scope) -> pd.DataFrame:
     """Every unit in scope (a few thousand rows at national scale)."""
-    rows = session.execute(
-        select(Unit.id, Unit.name, Unit.short_name, Unit.level, Unit.parent_id, Unit.path, Unit.timezone,
-               Unit.sla_minutes).where(scope.unit_clause(), Unit.active).order_by(Unit.path)
+    t = Unit.__table__.c
+    rows = session.connection().execute(
+        select(t.id, t.name, t.short_name, t.level, t.parent_id, t.path, t.timezone, t.sla_minutes)
+        .where(t.path.startswith(scope.path_prefix, autoescape=True), t.active).order_by(t.path)
     ).all()
-    return pd.DataFrame(rows, columns=["unit_id", "name", "short_name", "level", "parent_id", "path", "timezone",
-                                       "sla_minutes"])
+    return _frame(rows, ["unit_id", "name", "short_name", "level", "parent_id", "path", "timezone", "sla_minutes"])
+
+
+def _frame(rows, columns: list[str]) -> pd.DataFrame:
+    """A frame from result rows (plain tuples: pandas inspects Row objects one by one, slowly)."""
+    return pd.DataFrame.from_records([tuple(r) for r in rows], columns=columns)
 
 
 def unit_counts(session: Session, scope: Scope, sla: SlaPolicy | int, period: Period,
@@ -135,7 +141,7 @@ def unit_counts(session: Session, scope: Scope, sla: SlaPolicy | int, period: Pe
     ]
     period_rows = session.execute(
         select(Mention.unit_id, *cols).where(in_period, _in_scope(scope)).group_by(Mention.unit_id)
-    ).mappings().all()
+    )
     backlog_rows = session.execute(
         select(
             Mention.unit_id,
@@ -145,35 +151,37 @@ def unit_counts(session: Session, scope: Scope, sla: SlaPolicy | int, period: Pe
             *[_count_if(Mention.created_at < _ts(now - timedelta(minutes=int(s)))).label(f"overdue_{i}")
               for i, s in enumerate(slas)],
         ).where(open_unanswered, _in_scope(scope)).group_by(Mention.unit_id)
-    ).mappings().all()
+    )
 
-    zone_ix = units["timezone"].map({z: i for i, z in enumerate(zones)})
-    sla_ix = unit_sla.map({s: i for i, s in enumerate(slas)})
-    out = units[["unit_id"]].copy()
-    period_frame = pd.DataFrame(period_rows).set_index("unit_id") if period_rows else pd.DataFrame()
-    backlog_frame = pd.DataFrame(backlog_rows).set_index("unit_id") if backlog_rows else pd.DataFrame()
+    zone_ix = units["timezone"].map({z: i for i, z in enumerate(zones)}).to_numpy()
+    sla_ix = unit_sla.map({s: i for i, s in enumerate(slas)}).to_numpy()
+    ids = units["unit_id"].to_numpy()
+    period_frame = _indexed(period_rows, ids)
+    backlog_frame = _indexed(backlog_rows, ids)
+    rows = np.arange(len(ids))
 
-    def pick(frame: pd.DataFrame, prefix: str, index: pd.Series) -> list[int]:
-        if frame.empty:
-            return [0] * len(units)
-        return [int(frame.at[u, f"{prefix}_{i}"]) if u in frame.index else 0
-                for u, i in zip(units["unit_id"], index, strict=True)]
+    def pick(frame: pd.DataFrame, prefix: str, index: np.ndarray, n: int) -> np.ndarray:
+        return frame[[f"{prefix}_{i}" for i in range(n)]].to_numpy()[rows, index]
 
-    def plain(frame: pd.DataFrame, col: str) -> pd.Series:
-        if frame.empty:
-            return pd.Series(0, index=units.index)
-        return units["unit_id"].map(frame[col]).fillna(0).astype(int)
+    out = pd.DataFrame({
+        "unit_id": ids,
+        "mentions": period_frame["mentions"].to_numpy(),
+        "today": pick(period_frame, "today", zone_ix, len(zones)),
+        "answered": period_frame["answered"].to_numpy(),
+        "within_sla": pick(period_frame, "within", sla_ix, len(slas)),
+        "pending": pick(period_frame, "pending", sla_ix, len(slas)),
+        "negative": period_frame["negative"].to_numpy(),
+        "unanswered": backlog_frame["unanswered"].to_numpy(),
+        "overdue": pick(backlog_frame, "overdue", sla_ix, len(slas)),
+        "over_hard_limit": backlog_frame["over_hard_limit"].to_numpy(),
+    })
+    return out.astype({c: "int64" for c in COUNT_COLUMNS})
 
-    out["mentions"] = plain(period_frame, "mentions")
-    out["today"] = pick(period_frame, "today", zone_ix)
-    out["answered"] = plain(period_frame, "answered")
-    out["within_sla"] = pick(period_frame, "within", sla_ix)
-    out["pending"] = pick(period_frame, "pending", sla_ix)
-    out["negative"] = plain(period_frame, "negative")
-    out["unanswered"] = plain(backlog_frame, "unanswered")
-    out["overdue"] = pick(backlog_frame, "overdue", sla_ix)
-    out["over_hard_limit"] = plain(backlog_frame, "over_hard_limit")
-    return out.reset_index(drop=True)
+
+def _indexed(result, ids: np.ndarray) -> pd.DataFrame:
+    """Aggregate rows keyed by unit_id, aligned to `ids` with zeros for units without rows."""
+    frame = _frame(result.all(), list(result.keys()))
+    return frame.set_index("unit_id").reindex(ids, fill_value=0).fillna(0)
 
 
 def verified_compliance(session: Session, scope: Scope) -> pd.DataFrame:
@@ -310,7 +318,12 @@ def league(session: Session, scope: Scope, sla: SlaPolicy | int, period: Period,
     now = now or utcnow()
     units = units_frame(session, scope)
     counts = unit_counts(session, scope, sla, period, now, units)
-    frame = rolled_up(units, counts, verified_compliance(session, scope))
+    return _league(session, scope, period, level, units, counts, verified_compliance(session, scope))
+
+
+def _league(session: Session, scope: Scope, period: Period, level: str, units: pd.DataFrame,
+            counts: pd.DataFrame, compliance: pd.DataFrame) -> pd.DataFrame:
+    frame = rolled_up(units, counts, compliance)
     frame = frame[frame["level"] == level].copy()
     pct = response_percentiles(session, scope, period, by=level).set_index("key")
     frame["median_minutes"] = frame["unit_id"].map(pct["median_minutes"]).astype(float)
@@ -323,7 +336,8 @@ def league(session: Session, scope: Scope, sla: SlaPolicy | int, period: Period,
 def daily_trend(session: Session, scope: Scope, sla: SlaPolicy | int, days: int,
                 now: datetime | None = None) -> pd.DataFrame:
     """Per local calendar day (each mention on its own unit's day) for the last `days` days, today
-    included: mentions, answered within SLA, negative, still unanswered, median response."""
+    included: mentions, answered within the unit's SLA, negative, still unanswered. One grouped scan;
+    per-day percentiles are left out on purpose (a sort of every answered mention of 90 days)."""
     policy = SlaPolicy.of(sla)
     now = now or utcnow()
     unit = aliased(Unit)
@@ -344,16 +358,15 @@ def daily_trend(session: Session, scope: Scope, sla: SlaPolicy | int, days: int,
         .where(Mention.created_at >= _ts(period.since), Mention.created_at < _ts(period.until), _in_scope(scope))
         .group_by(day)
     ).all()
-    counts = pd.DataFrame(rows, columns=["day", "mentions", "within_sla", "negative", "unanswered"])
-    pct = response_percentiles(session, scope, period, by="day").rename(columns={"key": "day"})
+    counts = _frame(rows, ["day", "mentions", "within_sla", "negative", "unanswered"])
     frame = pd.DataFrame({"day": [str(first_day + timedelta(days=i))
                                   for i in range((last_day - first_day).days + 1)]})
-    frame = frame.merge(counts, on="day", how="left").merge(pct[["day", "median_minutes"]], on="day", how="left")
+    frame = frame.merge(counts, on="day", how="left")
     for col in ("mentions", "within_sla", "negative", "unanswered"):
         frame[col] = frame[col].fillna(0).astype(int)
     frame["day"] = pd.to_datetime(frame["day"]).dt.date
     frame["negative_share"] = (frame["negative"] / frame["mentions"].where(frame["mentions"] > 0)).astype(float)
-    frame["median_minutes"] = frame["median_minutes"].astype(float)
+    frame["within_sla_share"] = (frame["within_sla"] / frame["mentions"].where(frame["mentions"] > 0)).astype(float)
     return frame
 
 
@@ -383,9 +396,13 @@ def overview(session: Session, scope: Scope, sla: SlaPolicy | int, period_days: 
     now = now or utcnow()
     period = Period.last_days(period_days, now)
     counts = unit_counts(session, scope, sla, period, now)
+    return _overview(session, scope, period, counts, verified_compliance(session, scope))
+
+
+def _overview(session: Session, scope: Scope, period: Period, counts: pd.DataFrame,
+              compliance: pd.DataFrame) -> Overview:
     total = counts[COUNT_COLUMNS].sum()
     pct = response_percentiles(session, scope, period)
-    comp = verified_compliance(session, scope)
     judged = int(total["mentions"] - total["pending"])
     return Overview(
         mentions_today=int(total["today"]),
@@ -393,13 +410,41 @@ def overview(session: Session, scope: Scope, sla: SlaPolicy | int, period_days: 
         overdue=int(total["overdue"]),
         median_response_minutes=pct["median_minutes"].iloc[0] if len(pct) else None,
         negative_share=(int(total["negative"]) / int(total["mentions"])) if total["mentions"] else None,
-        verified_share=float(comp["compliant"].mean()) if len(comp) else None,
+        verified_share=float(compliance["compliant"].mean()) if len(compliance) else None,
         period_mentions=int(total["mentions"]),
         last_sync=last_sync(session),
         p90_response_minutes=pct["p90_minutes"].iloc[0] if len(pct) else None,
         within_sla_share=(int(total["within_sla"]) / judged) if judged else None,
         over_hard_limit=int(total["over_hard_limit"]),
         answered=int(total["answered"]),
+    )
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """What the overview and the unit page show, computed from one pass over the period."""
+
+    overview: Overview
+    league: pd.DataFrame  # one row per unit at `level` (see `league`)
+    backlog_by_polsek: pd.DataFrame  # see `unanswered_by_polsek`
+    level: str
+
+
+def dashboard(session: Session, scope: Scope, sla: SlaPolicy | int, period_days: int, level: str | None = None,
+              now: datetime | None = None, polsek_limit: int = 25) -> Dashboard:
+    """Overview, league table and Polsek backlog sharing one unit scan, one backlog scan and one
+    compliance query; only the percentiles need their own queries (total and per league row)."""
+    now = now or utcnow()
+    period = Period.last_days(period_days, now)
+    level = level or league_level(session, scope)
+    units = units_frame(session, scope)
+    counts = unit_counts(session, scope, sla, period, now, units)
+    compliance = verified_compliance(session, scope)
+    return Dashboard(
+        overview=_overview(session, scope, period, counts, compliance),
+        league=_league(session, scope, period, level, units, counts, compliance),
+        backlog_by_polsek=_backlog_by_polsek(units, counts, polsek_limit),
+        level=level,
     )
 
 
@@ -415,7 +460,10 @@ def unanswered_by_polsek(session: Session, scope: Scope, sla: SlaPolicy | int, n
     """Polsek with unanswered mentions, worst first, split into overdue and still within SLA."""
     now = now or utcnow()
     units = units_frame(session, scope)
-    counts = unit_counts(session, scope, sla, Period.last_days(1, now), now, units)
+    return _backlog_by_polsek(units, unit_counts(session, scope, sla, Period.last_days(1, now), now, units), limit)
+
+
+def _backlog_by_polsek(units: pd.DataFrame, counts: pd.DataFrame, limit: int) -> pd.DataFrame:
     out = units.merge(counts, on="unit_id")
     out = out[(out["level"] == "polsek") & (out["unanswered"] > 0)].copy()
     out["within_sla"] = out["unanswered"] - out["overdue"]

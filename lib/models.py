@@ -27,6 +27,8 @@ STATUSES = ("baru", "diteruskan", "ditangani", "selesai", "diabaikan")
 OPEN_STATUSES = ("baru", "diteruskan", "ditangani")
 SENTIMENTS = ("negative", "neutral", "positive")
 FLAGS = ("abusive", "hate", "hoax", "urgent")
+# The partial index's condition; `lib.mentions.unanswered_clause()` renders exactly this.
+UNANSWERED_SQL = "answered_at IS NULL AND status IN ('baru', 'diteruskan', 'ditangani')"
 
 
 def utcnow() -> datetime:
@@ -126,8 +128,8 @@ class Mention(Base):
         # scope, a period scan nationally, and the open backlog as a small partial index.
         Index("ix_mentions_unit_created_cover", "unit_id", "created_at", "sentiment", "answered_at", "status"),
         Index("ix_mentions_created_cover", "created_at", "unit_id", "sentiment", "answered_at", "status"),
-        Index("ix_mentions_unanswered", "unit_id", "created_at", "status",
-              sqlite_where=text("answered_at IS NULL"), postgresql_where=text("answered_at IS NULL")),
+        Index("ix_mentions_unanswered", "unit_id", "created_at", "status", "answered_at",
+              sqlite_where=text(UNANSWERED_SQL), postgresql_where=text(UNANSWERED_SQL)),
         Index("ix_mentions_status_created", "status", "created_at"),
         Index("ix_mentions_account_created", "account_id", "created_at"),
     )

@@ -6,8 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from lib.db import session_scope
-from lib.metrics import SlaPolicy, league_level
+from lib.metrics import SlaPolicy
 from lib.models import utcnow
 from lib.ui import cached
 from lib.ui.charts import LEAGUE_ORDERS, LEVEL_TITLES, league_table, number, pct, period_picker, trend_chart
@@ -38,8 +37,6 @@ else:
     with right_top:
         period = period_picker("overview_period")
 policy = SlaPolicy(ctx.settings.sla_minutes, ctx.settings.hard_limit_minutes)
-with session_scope(ctx.engine) as s:
-    level = league_level(s, scope)
 
 
 def polsek_chart(polsek: pd.DataFrame) -> alt.Chart:
@@ -72,7 +69,8 @@ def board() -> None:
         run_sync(ctx.engine, ctx.settings, ctx.scope)
     version = data_version(ctx.engine)
     url = ctx.settings.database_url
-    ov = cached.overview(url, scope, policy, period, version)
+    board_data = cached.dashboard(url, scope, policy, period, version, 15 if wall else 25)
+    ov = board_data.overview
     now = utcnow()
     st.caption(f"{scope.label} · {period} hari terakhir · diperbarui {ago(ov.last_sync, now)}")
     cols = st.columns(4)
@@ -93,7 +91,7 @@ def board() -> None:
     left, right = st.columns([3, 2]) if not wall else st.columns([1, 1])
     with left:
         st.subheader("Belum dijawab per Polsek")
-        polsek = cached.unanswered_by_polsek(url, scope, policy, version, 15 if wall else 25)
+        polsek = board_data.backlog_by_polsek
         if polsek.empty:
             st.success("Tidak ada sebutan yang belum dijawab di Polsek dalam cakupan ini.")
         else:
@@ -116,10 +114,11 @@ def board() -> None:
 board()
 
 if not wall:
-    st.subheader(f"Peringkat {LEVEL_TITLES[level]}")
+    data = cached.dashboard(ctx.settings.database_url, scope, policy, period, data_version(ctx.engine), 25)
+    table = data.league
+    st.subheader(f"Peringkat {LEVEL_TITLES[data.level]}")
     order = st.segmented_control("Urutkan", list(LEAGUE_ORDERS), default="overdue", key="league_order",
                                  format_func=lambda k: LEAGUE_ORDERS[k][0]) or "overdue"
-    table = cached.league(ctx.settings.database_url, scope, policy, period, level, data_version(ctx.engine))
     if table.empty:
         st.info("Tidak ada unit pada tingkat ini dalam cakupan.")
     else:

@@ -40,7 +40,8 @@ with session_scope(ctx.engine) as s:
 url = ctx.settings.database_url
 policy = SlaPolicy(ctx.settings.sla_minutes, ctx.settings.hard_limit_minutes)
 version = data_version(ctx.engine)
-ov = cached.overview(url, scope, policy, period, version)
+data = cached.dashboard(url, scope, policy, period, version, 25)
+ov = data.overview
 
 st.caption(f"{scope.label} · {period} hari terakhir · hari dihitung menurut zona waktu unit")
 cols = st.columns(4)
@@ -57,7 +58,7 @@ cols[2].metric("Unit terverifikasi", pct(ov.verified_share))
 st.subheader("Polsek")
 order = st.segmented_control("Urutkan", list(LEAGUE_ORDERS), default="overdue", key="unit_order",
                              format_func=lambda k: LEAGUE_ORDERS[k][0]) or "overdue"
-table = cached.league(url, scope, policy, period, "polsek", version)
+table = data.league
 if table.empty:
     st.info("Polres ini belum memiliki Polsek di registri.")
     chosen = None

@@ -31,6 +31,14 @@ def overview(url: str, scope: Scope, sla: SlaPolicy | int, period_days: int, ver
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=200)
+def dashboard(url: str, scope: Scope, sla: SlaPolicy | int, period_days: int, version: Version,
+              polsek_limit: int = 25) -> metrics.Dashboard:
+    """Overview, league table and Polsek backlog in one pass (what the overview and unit pages show)."""
+    with session_scope(get_engine(url)) as s:
+        return metrics.dashboard(s, scope, sla, period_days, polsek_limit=polsek_limit)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=200)
 def league(url: str, scope: Scope, sla: SlaPolicy | int, period_days: int, level: str,
            version: Version) -> pd.DataFrame:
     now = utcnow()

@@ -64,7 +64,7 @@ def minutes_text_or_dash(x: float | None) -> str:
 
 
 def trend_chart(frame: pd.DataFrame, wall: bool = False) -> alt.LayerChart | alt.VConcatChart:
-    """Mentions per local day (negative stacked) over the median first response."""
+    """Mentions per local day (negative stacked) over the share answered within SLA."""
     data = frame.assign(lain=frame["mentions"] - frame["negative"], hari=pd.to_datetime(frame["day"]))
     long = data.melt(id_vars=["hari"], value_vars=["negative", "lain"], var_name="jenis", value_name="jumlah")
     long["jenis"] = long["jenis"].map({"negative": "Negatif", "lain": "Lainnya"})
@@ -77,15 +77,14 @@ def trend_chart(frame: pd.DataFrame, wall: bool = False) -> alt.LayerChart | alt
         tooltip=[alt.Tooltip("yearmonthdate(hari):T", title="Hari"), alt.Tooltip("jenis:N", title="Jenis"),
                  alt.Tooltip("jumlah:Q", title="Jumlah")],
     ).properties(height=220 if not wall else 280)
-    median = alt.Chart(data).mark_line(point=True, color="#f2b134").encode(
+    share = alt.Chart(data.assign(persen=data["within_sla_share"] * 100)).mark_line(point=True, color="#2ca02c").encode(
         x=alt.X("yearmonthdate(hari):T", title=None),
-        y=alt.Y("median_minutes:Q", title="Median respons (menit)"),
+        y=alt.Y("persen:Q", title="Dijawab sesuai SLA (%)", scale=alt.Scale(domain=[0, 100])),
         tooltip=[alt.Tooltip("yearmonthdate(hari):T", title="Hari"),
-                 alt.Tooltip("median_minutes:Q", title="Median (menit)", format=".0f"),
-                 alt.Tooltip("within_sla:Q", title="Dijawab sesuai SLA"),
+                 alt.Tooltip("persen:Q", title="Sesuai SLA (%)", format=".0f"),
                  alt.Tooltip("unanswered:Q", title="Masih belum dijawab")],
     ).properties(height=140 if not wall else 180)
-    return alt.vconcat(bars, median).configure_axis(labelFontSize=font, titleFontSize=font).configure_legend(
+    return alt.vconcat(bars, share).configure_axis(labelFontSize=font, titleFontSize=font).configure_legend(
         labelFontSize=font)
 
 

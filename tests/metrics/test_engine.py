@@ -96,9 +96,10 @@ def test_trend_days_are_local(known: dict[str, int], engine: Engine) -> None:
     assert list(trend.index) == [date(2026, 11, d) for d in range(20, 27)]
     assert trend["mentions"].to_dict() == {date(2026, 11, d): n for d, n in
                                            [(20, 0), (21, 0), (22, 0), (23, 0), (24, 1), (25, 1), (26, 9)]}
-    assert trend.loc[date(2026, 11, 25), "median_minutes"] == pytest.approx(10)  # b1: 600 s
+    assert trend.loc[date(2026, 11, 25), "within_sla"] == 1  # b1: 600 s
     assert trend.loc[date(2026, 11, 26), "unanswered"] == 3
-    assert pd.isna(trend.loc[date(2026, 11, 20), "median_minutes"])
+    assert pd.isna(trend.loc[date(2026, 11, 20), "within_sla_share"])
+    assert trend.loc[date(2026, 11, 26), "within_sla"] == 3  # c2, u1, u2; b5 and c3 missed their SLA
 
 
 def test_compliance_matches_the_account_rules(known: dict[str, int], engine: Engine,
@@ -143,3 +144,13 @@ def test_empty_scope_has_no_figures(registry: Engine) -> None:
         trend = metrics.daily_trend(s, NATIONAL, POLICY, 30, now=NOW)
     assert (ov.period_mentions, ov.median_response_minutes, ov.within_sla_share) == (0, None, None)
     assert len(trend) == 30 and trend["mentions"].sum() == 0
+
+
+def test_dashboard_matches_the_separate_figures(known: dict[str, int], engine: Engine) -> None:
+    with session_scope(engine) as s:
+        board = metrics.dashboard(s, NATIONAL, POLICY, 7, now=NOW)
+        assert board.level == "polda"
+        assert board.overview == metrics.overview(s, NATIONAL, POLICY, 7, now=NOW)
+        pd.testing.assert_frame_equal(board.league, metrics.league(s, NATIONAL, POLICY, WEEK, "polda", now=NOW))
+        backlog = metrics.unanswered_by_polsek(s, NATIONAL, POLICY, now=NOW)
+    pd.testing.assert_frame_equal(board.backlog_by_polsek, backlog)
