@@ -48,9 +48,11 @@ def statements(engine: Engine, now: datetime, polres_path: str) -> dict[str, tup
         p = {k: (v.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%d %H:%M:%S.%f") if isinstance(v, datetime) else v)
              for k, v in p.items()}
     s = _secs(pg)
-    today = ("CASE u.timezone WHEN 'Asia/Makassar' THEN :m8 WHEN 'Asia/Jayapura' THEN :m9 ELSE :m7 END")
     cutoff = "CASE coalesce(u.sla_minutes, 60) WHEN 30 THEN :c30 WHEN 120 THEN :c120 ELSE :c60 END"
-    flag = (lambda c: f"CASE WHEN {c} THEN 1 ELSE 0 END")
+
+    def flag(cond: str) -> str:
+        return f"CASE WHEN {cond} THEN 1 ELSE 0 END"
+
     period = "m.created_at >= :since AND m.created_at < :now"
 
     def in_units(cond: str) -> str:

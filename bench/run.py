@@ -26,7 +26,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, delete, select, text
 
-from bench import generate, floors
+from bench import floors, generate
 
 ROOT = Path(__file__).resolve().parent.parent
 
