@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 PORT ?= 8501
 
-.PHONY: install system-deps migrate model train eval seed run test test-sqlite lint bench bench-analysis clean
+.PHONY: install system-deps migrate model train eval seed run test test-sqlite lint bench bench-pg bench-analysis clean
 
 install: $(STAMP)
 
@@ -45,6 +45,16 @@ test-sqlite: install system-deps
 
 bench-analysis: model
 	taskset -c 0 $(PY) bench/bench_analysis.py
+
+# Benchmarks (not tests): SQLite, 5,539 units, 100k then 1M mentions, a printed table.
+# BENCH_ARGS="--sizes 100000,1000000,10000000 --url postgresql+psycopg://..." for PostgreSQL at 10M;
+# `make bench-pg` does that on a throwaway cluster.
+BENCH_ARGS ?=
+bench: install
+	$(PY) -m bench.run --markdown bench/last-run.md $(BENCH_ARGS)
+
+bench-pg: install system-deps
+	PY=$(PY) BENCH_ARGS="$(BENCH_ARGS)" scripts/bench-pg.sh
 
 lint: install
 	$(PY) -m ruff check .
