@@ -17,6 +17,12 @@ pages = {
         st.Page("pages/akun.py", title="Akun & Verifikasi", icon="✅"),
         st.Page("pages/unit.py", title="Unit", icon="🏢"),
     ],
+    "Kelola": [
+        st.Page("pages/input.py", title="Input & Impor", icon="➕"),
+    ],
+    "Admin": [
+        st.Page("pages/admin_sources.py", title="Sumber Data", icon="🔌"),
+    ],
 }
 
 if wall:

@@ -56,6 +56,7 @@ class Settings:
     demo_source: bool
     x_bearer_token: str | None
     x_monthly_read_budget: int
+    x_sync_on_page_load: bool  # off: X is read by the worker (`python -m lib.sync --source x --loop`)
 
 
 def load_settings() -> Settings:
@@ -69,4 +70,5 @@ def load_settings() -> Settings:
         demo_source=(setting("demo_source", "1") or "1") not in ("0", "false", "no"),
         x_bearer_token=setting("x_bearer_token"),
         x_monthly_read_budget=_int("x_monthly_read_budget", 10_000),
+        x_sync_on_page_load=(setting("x_sync_on_page_load", "0") or "0") in ("1", "true", "yes"),
     )

@@ -7,7 +7,9 @@ external id) and never loses what was stored before.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -52,7 +54,22 @@ def existing_ids(session: Session, platform: str, external_ids: Sequence[str]) -
     return found
 
 
-def mention_rows(account: Account, records: Sequence[MentionRecord], now: datetime) -> list[dict]:
+class Target(Protocol):
+    """Where mentions land: an `Account`, or a unit + platform for channels without one (manual, file)."""
+
+    platform: str
+    unit_id: int
+    id: int | None
+
+
+@dataclass(frozen=True)
+class ChannelTarget:
+    platform: str
+    unit_id: int
+    id: int | None = None
+
+
+def mention_rows(account: Target, records: Sequence[MentionRecord], now: datetime) -> list[dict]:
     """Analyse and turn records into insert rows (one `analyze` call for the whole batch)."""
     results = analyze([r.text for r in records])
     rows = []
@@ -86,7 +103,7 @@ def mention_rows(account: Account, records: Sequence[MentionRecord], now: dateti
     return rows
 
 
-def store_mentions(session: Session, account: Account, records: Sequence[MentionRecord]) -> tuple[int, int]:
+def store_mentions(session: Session, account: Target, records: Sequence[MentionRecord]) -> tuple[int, int]:
     """Insert the records not stored yet; returns (new, duplicates)."""
     unique: dict[str, MentionRecord] = {}
     for rec in records:

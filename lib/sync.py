@@ -77,6 +77,10 @@ def enabled_sources(settings: Settings) -> list[Source]:
         from lib.sources.demo import DemoSource
 
         sources.append(DemoSource())
+    if settings.x_bearer_token:  # no token: the X source is simply off
+        from lib.sources.x import XSource
+
+        sources.append(XSource.from_settings(settings))
     return sources
 
 
@@ -142,7 +146,8 @@ def maybe_sync(engine: Engine | None = None, settings: Settings | None = None, s
     """Sync if the last run is older than the interval; cheap to call on every page load."""
     settings = settings or load_settings()
     engine = engine or get_engine(settings.database_url)
-    sources = enabled_sources(settings)
+    # A slow or failing X API must not hold up a page: by default X is synced by the worker.
+    sources = [src for src in enabled_sources(settings) if src.name != "x" or settings.x_sync_on_page_load]
     if not sources:
         return RunResult("nothing")
     last = last_run_started(engine)
@@ -169,6 +174,9 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings()
     engine = get_engine(settings.database_url)
     sources = [s for s in enabled_sources(settings) if not args.source or s.name in args.source]
+    if args.source and "x" in args.source and not settings.x_bearer_token:
+        print("Sumber X tidak aktif: setel PANTAU_X_BEARER_TOKEN (atau x_bearer_token di "
+              ".streamlit/secrets.toml).", file=sys.stderr)
     if not sources:
         print("Tidak ada sumber aktif untuk disinkronkan.", file=sys.stderr)
         return 2

@@ -6,8 +6,15 @@ import altair as alt
 import streamlit as st
 
 from lib.accounts import (
-    MISSING, PLATFORM_LABELS, UNKNOWN, UNVERIFIED, VERIFIED, accounts_table, compliance_by_unit,
-    compliance_rollup, mandate_platforms,
+    MISSING,
+    PLATFORM_LABELS,
+    UNKNOWN,
+    UNVERIFIED,
+    VERIFIED,
+    accounts_table,
+    compliance_by_unit,
+    compliance_rollup,
+    mandate_platforms,
 )
 from lib.db import session_scope
 from lib.models import MANDATED_PLATFORMS

@@ -56,7 +56,11 @@ with session_scope(ctx.engine) as s:
 st.caption(f"{total} sebutan cocok · SLA bawaan {sla} menit · waktu menurut zona unit (WIB/WITA/WIT)")
 
 
-@st.dialog("Ubah status sebutan", width="large")
+def _close_dialog() -> None:
+    st.session_state.pop("dialog_mention", None)
+
+
+@st.dialog("Ubah status sebutan", width="large", on_dismiss=_close_dialog)
 def status_dialog(mention_id: int) -> None:
     with session_scope(ctx.engine) as s:
         m = get_mention(s, scope, mention_id)
@@ -83,6 +87,7 @@ def status_dialog(mention_id: int) -> None:
             result = change_status(s, scope, mention_id, version, new, ctx.actor, note, function)
         if result.ok:
             st.session_state["flash"] = result.message
+            _close_dialog()
             st.rerun()
         st.error(result.message)
     st.markdown("**Jejak audit**")
@@ -133,7 +138,9 @@ with b1, st.container(border=True):
     st.markdown("**Ubah satu sebutan**")
     one = st.selectbox("Pilih ID", frame["id"].tolist(), key="one_id")
     if st.button("Buka formulir status", key="open_dialog"):
-        status_dialog(int(one))
+        st.session_state["dialog_mention"] = int(one)
+if (open_id := st.session_state.get("dialog_mention")) is not None:
+    status_dialog(open_id)
 with b2, st.container(border=True):
     st.markdown(f"**Tandai sekaligus** ({len(chosen)} dipilih)")
     with st.form("bulk"):

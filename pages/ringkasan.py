@@ -44,12 +44,14 @@ def polsek_chart(polsek: pd.DataFrame) -> alt.Chart:
                        var_name="bagian", value_name="jumlah")
     long["bagian"] = long["bagian"].map({"overdue": "Lewat SLA", "within_sla": "Masih dalam SLA"})
     order = polsek["short_name"].tolist()
+    ink, grid = ("#e6edf3", "#30363d") if wall else ("#31333f", "#e6e6e6")
     return (
         alt.Chart(long)
         .mark_bar()
         .encode(
             y=alt.Y("short_name:N", sort=order, title=None),
-            x=alt.X("jumlah:Q", title="Sebutan belum dijawab", stack="zero"),
+            x=alt.X("jumlah:Q", title="Sebutan belum dijawab", stack="zero",
+                    axis=alt.Axis(format="d", tickMinStep=1)),
             color=alt.Color("bagian:N", scale=alt.Scale(domain=["Lewat SLA", "Masih dalam SLA"],
                                                          range=["#d62728", "#f2b134"]),
                             legend=alt.Legend(title=None, orient="bottom")),
@@ -57,9 +59,11 @@ def polsek_chart(polsek: pd.DataFrame) -> alt.Chart:
             tooltip=[alt.Tooltip("short_name:N", title="Polsek"), alt.Tooltip("bagian:N", title="Bagian"),
                      alt.Tooltip("jumlah:Q", title="Jumlah")],
         )
-        .properties(height=max(160, 28 * len(order)))
-        .configure_axis(labelFontSize=22 if wall else 12, titleFontSize=18 if wall else 12)
-        .configure_legend(labelFontSize=20 if wall else 12)
+        .properties(height=max(160, (46 if wall else 28) * len(order)), background="transparent")
+        .configure_axis(labelFontSize=24 if wall else 12, titleFontSize=20 if wall else 12,
+                        labelLimit=320, labelColor=ink, titleColor=ink, gridColor=grid)
+        .configure_legend(labelFontSize=22 if wall else 12, labelColor=ink)
+        .configure_view(stroke=None)
     )
 
 
@@ -81,10 +85,10 @@ def board() -> None:
     cols[3].metric("Lewat 24 jam", number(ov.over_hard_limit),
                    help=f"Belum dijawab lebih dari batas keras {policy.hard_limit_minutes // 60} jam")
     cols = st.columns(4)
-    cols[0].metric("Median respons", minutes_text(ov.median_response_minutes),
+    cols[0].metric(f"Median respons ({period} hari)", minutes_text(ov.median_response_minutes),
                    help=f"Persentil ke-90: {minutes_text(ov.p90_response_minutes)}")
     cols[1].metric("Dijawab sesuai SLA", pct(ov.within_sla_share))
-    cols[2].metric("Sebutan negatif", pct(ov.negative_share))
+    cols[2].metric(f"Sebutan negatif ({period} hari)", pct(ov.negative_share))
     cols[3].metric("Unit terverifikasi", pct(ov.verified_share),
                    help="Unit yang akunnya terverifikasi di semua platform wajib")
 
@@ -99,14 +103,18 @@ def board() -> None:
     with right:
         st.subheader(f"Tren harian ({period} hari)")
         st.altair_chart(trend_chart(cached.trend(url, scope, policy, period, version), wall), width="stretch")
-        if not wall:
-            st.subheader("Sebutan negatif terbaru")
-            neg = cached.newest_negative(url, scope, policy, version, 15)
-            if neg.empty:
-                st.info("Belum ada sebutan negatif dalam 7 hari terakhir.")
+        st.subheader("Sebutan negatif terbaru")
+        neg = cached.newest_negative(url, scope, policy, version, 8 if wall else 15)
+        if neg.empty:
+            st.info("Belum ada sebutan negatif dalam 7 hari terakhir.")
+        else:
+            view = pd.DataFrame({"Waktu": neg["local_time"], "Unit": neg["unit"], "Teks": neg["text"],
+                                 "Status": neg["status"]})
+            if wall:  # plain text (never markdown/HTML) that takes the wall's dark style and large type
+                for row in view.head(5).itertuples():
+                    with st.container(border=True):
+                        st.text(f"{row.Waktu} · {row.Unit}\n{row.Teks[:140]}")
             else:
-                view = pd.DataFrame({"Waktu": neg["local_time"], "Unit": neg["unit"], "Teks": neg["text"],
-                                     "Status": neg["status"]})
                 st.dataframe(view, hide_index=True, width="stretch",
                              column_config={"Teks": st.column_config.TextColumn(width="large")})
 

@@ -92,6 +92,7 @@ class Source(ABC):
 
     def after_error(self, session: Session, state: SyncState, exc: Exception) -> None:
         """Hook to schedule the next attempt after a failure (e.g. a rate-limit reset)."""
+        return None
 
     def sync(self, session: Session, account: Account) -> SyncReport:
         """Fetch and store one account; the caller commits."""

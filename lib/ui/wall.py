@@ -14,6 +14,8 @@ _CSS = """
 [data-testid="stMetricValue"] { font-size: 4.2rem !important; color: #ffffff !important; }
 h2, h3, [data-testid="stCaptionContainer"] p { font-size: 2rem !important; color: #f5f5f5 !important; }
 [data-testid="stCaptionContainer"] p { font-size: 1.5rem !important; }
+[data-testid="stText"], [data-testid="stText"] * { font-size: 1.4rem !important; color: #f5f5f5 !important; white-space: pre-wrap; }
+[data-testid="stVerticalBlockBorderWrapper"] { border-color: #30363d !important; }
 </style>
 """
 

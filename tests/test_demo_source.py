@@ -1,0 +1,38 @@
+"""The demo source: back-fill, deterministic text, new mentions on refresh, replies over time."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from lib.models import Mention
+from lib.sources.demo import BACKFILL, DemoSource
+from tests.conftest import NOW
+from tests.helpers import account
+
+
+def test_first_sync_backfills_and_is_deterministic(registry, session):
+    acc = account(session, "PoldaMetroJaya")
+    a = DemoSource(now=NOW).fetch(session, acc, None)
+    b = DemoSource(now=NOW).fetch(session, acc, None)
+    assert [m.external_id for m in a.mentions] == [m.external_id for m in b.mentions]
+    assert len(a.mentions) > 50
+    assert min(m.created_at for m in a.mentions) >= NOW - BACKFILL
+    assert all("@PoldaMetroJaya" in m.text or "PoldaMetroJaya" in m.text for m in a.mentions)
+
+
+def test_refresh_adds_new_mentions_and_replies(registry, session):
+    acc = account(session, "PoldaMetroJaya")
+    DemoSource(now=NOW).sync(session, acc)
+    session.commit()
+    first = session.scalar(select(func.count(Mention.id)))
+    answered_before = session.scalar(select(func.count(Mention.id)).where(Mention.answered_at.is_not(None)))
+    DemoSource(now=NOW + timedelta(hours=6)).sync(session, acc)
+    session.commit()
+    assert session.scalar(select(func.count(Mention.id))) > first
+    answered_after = session.scalar(select(func.count(Mention.id)).where(Mention.answered_at.is_not(None)))
+    assert answered_after > answered_before
+    # Replies never come before the mention.
+    bad = session.scalar(select(func.count(Mention.id)).where(Mention.answered_at < Mention.created_at))
+    assert bad == 0
