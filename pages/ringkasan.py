@@ -85,10 +85,10 @@ def board() -> None:
     cols[3].metric("Lewat 24 jam", number(ov.over_hard_limit),
                    help=f"Belum dijawab lebih dari batas keras {policy.hard_limit_minutes // 60} jam")
     cols = st.columns(4)
-    cols[0].metric("Median respons", minutes_text(ov.median_response_minutes),
+    cols[0].metric(f"Median respons ({period} hari)", minutes_text(ov.median_response_minutes),
                    help=f"Persentil ke-90: {minutes_text(ov.p90_response_minutes)}")
     cols[1].metric("Dijawab sesuai SLA", pct(ov.within_sla_share))
-    cols[2].metric("Sebutan negatif", pct(ov.negative_share))
+    cols[2].metric(f"Sebutan negatif ({period} hari)", pct(ov.negative_share))
     cols[3].metric("Unit terverifikasi", pct(ov.verified_share),
                    help="Unit yang akunnya terverifikasi di semua platform wajib")
 
@@ -103,14 +103,18 @@ def board() -> None:
     with right:
         st.subheader(f"Tren harian ({period} hari)")
         st.altair_chart(trend_chart(cached.trend(url, scope, policy, period, version), wall), width="stretch")
-        if not wall:
-            st.subheader("Sebutan negatif terbaru")
-            neg = cached.newest_negative(url, scope, policy, version, 15)
-            if neg.empty:
-                st.info("Belum ada sebutan negatif dalam 7 hari terakhir.")
+        st.subheader("Sebutan negatif terbaru")
+        neg = cached.newest_negative(url, scope, policy, version, 8 if wall else 15)
+        if neg.empty:
+            st.info("Belum ada sebutan negatif dalam 7 hari terakhir.")
+        else:
+            view = pd.DataFrame({"Waktu": neg["local_time"], "Unit": neg["unit"], "Teks": neg["text"],
+                                 "Status": neg["status"]})
+            if wall:  # plain text (never markdown/HTML) that takes the wall's dark style and large type
+                for row in view.head(5).itertuples():
+                    with st.container(border=True):
+                        st.text(f"{row.Waktu} · {row.Unit}\n{row.Teks[:140]}")
             else:
-                view = pd.DataFrame({"Waktu": neg["local_time"], "Unit": neg["unit"], "Teks": neg["text"],
-                                     "Status": neg["status"]})
                 st.dataframe(view, hide_index=True, width="stretch",
                              column_config={"Teks": st.column_config.TextColumn(width="large")})
 

@@ -84,8 +84,10 @@ def trend_chart(frame: pd.DataFrame, wall: bool = False) -> alt.LayerChart | alt
                  alt.Tooltip("persen:Q", title="Sesuai SLA (%)", format=".0f"),
                  alt.Tooltip("unanswered:Q", title="Masih belum dijawab")],
     ).properties(height=140 if not wall else 180)
-    return alt.vconcat(bars, share).configure_axis(labelFontSize=font, titleFontSize=font).configure_legend(
-        labelFontSize=font)
+    ink, grid = ("#e6edf3", "#30363d") if wall else ("#31333f", "#e6e6e6")
+    return (alt.vconcat(bars, share, background="transparent")
+            .configure_axis(labelFontSize=font, titleFontSize=font, labelColor=ink, titleColor=ink, gridColor=grid)
+            .configure_legend(labelFontSize=font, labelColor=ink).configure_view(stroke=None))
 
 
 def open_items_table(frame: pd.DataFrame) -> None:
