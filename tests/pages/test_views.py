@@ -46,8 +46,8 @@ def test_overview_shows_known_figures(data):
     values = metric_values(at)
     assert values["Belum dijawab"] == "3"
     assert values["Lewat SLA"] == "2"
-    assert values["Median respons"] == "20 mnt"
-    assert values["Sebutan negatif"] == "50%"
+    assert values["Median respons (7 hari)"] == "20 mnt"
+    assert values["Sebutan negatif (7 hari)"] == "50%"
     assert len(at.get("vega_lite_chart")) == 2  # Polsek backlog and the daily trend
 
 
