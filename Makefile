@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 PORT ?= 8501
 
-.PHONY: install system-deps migrate seed run test test-sqlite lint bench clean
+.PHONY: install system-deps migrate model train eval seed run test test-sqlite lint bench bench-pg bench-analysis clean
 
 install: $(STAMP)
 
@@ -20,7 +20,18 @@ system-deps:
 migrate: install
 	$(PY) -m alembic upgrade head
 
-seed: migrate
+# The analyser's trained artefact (models/, git-ignored): trained once if missing.
+model: install
+	$(PY) -m lib.analysis.train --if-missing
+
+# Retrain on the base data plus the command room's corrections stored in the database.
+train: install
+	$(PY) -m lib.analysis.train
+
+eval: model
+	$(PY) -m lib.analysis.evaluate --baseline
+
+seed: migrate model
 	$(PY) -m lib.seed
 
 run: seed
@@ -31,6 +42,19 @@ test: install system-deps
 
 test-sqlite: install system-deps
 	$(PY) -m pytest
+
+bench-analysis: model
+	taskset -c 0 $(PY) bench/bench_analysis.py
+
+# Benchmarks (not tests): SQLite, 5,539 units, 100k then 1M mentions, a printed table.
+# BENCH_ARGS="--sizes 100000,1000000,10000000 --url postgresql+psycopg://..." for PostgreSQL at 10M;
+# `make bench-pg` does that on a throwaway cluster.
+BENCH_ARGS ?=
+bench: install
+	$(PY) -m bench.run --markdown bench/last-run.md $(BENCH_ARGS)
+
+bench-pg: install system-deps
+	PY=$(PY) BENCH_ARGS="$(BENCH_ARGS)" scripts/bench-pg.sh
 
 lint: install
 	$(PY) -m ruff check .

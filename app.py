@@ -29,6 +29,7 @@ pages = {
         st.Page("pages/kotak_masuk.py", title="Kotak Masuk", icon="📥"),
         st.Page("pages/isu_negatif.py", title="Isu Negatif", icon="⚠️"),
         st.Page("pages/akun.py", title="Akun & Verifikasi", icon="✅"),
+        st.Page("pages/unit.py", title="Unit", icon="🏢"),
     ],
     "Kelola": [
         st.Page("pages/input.py", title="Input & Impor", icon="➕"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -11,6 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from lib import audit
+from lib.analysis.grouping import Group, GroupInput, group_negative
 from lib.auth import Principal, actor_name, require_status_write
 from lib.models import OPEN_STATUSES, Issue, Mention, Unit, utcnow
 from lib.scope import Scope
@@ -20,42 +20,41 @@ WINDOW = timedelta(hours=72)
 LOOKBACK = timedelta(days=14)
 
 
-def _title(topic: str) -> str:
-    return topic.strip().capitalize() or "Lainnya"
-
-
 def regroup(session: Session, now: datetime | None = None) -> int:
-    """Attach ungrouped negative mentions to an open issue of the same topic, or open a new one."""
+    """Group ungrouped negative mentions (shared topic within a window, near-duplicates counted) and
+    attach each group to the open issue of the same topic, or open a new one."""
     now = now or utcnow()
     rows = session.execute(
-        select(Mention.id, Mention.topic, Mention.created_at)
+        select(Mention.id, Mention.text, Mention.topic, Mention.created_at, Mention.unit_id)
         .where(Mention.sentiment == "negative", Mention.issue_id.is_(None), Mention.topic.is_not(None),
                Mention.created_at >= now - LOOKBACK)
         .order_by(Mention.created_at)
     ).all()
-    by_topic: dict[str, list] = defaultdict(list)
-    for row in rows:
-        by_topic[row.topic].append(row)
+    groups = group_negative([GroupInput(r.id, r.text, r.topic, r.created_at, r.unit_id) for r in rows], window=WINDOW)
     attached = 0
-    for topic, items in by_topic.items():
-        issue = None
-        for item in items:
-            if issue is None or item.created_at - issue.last_seen > WINDOW:
-                issue = session.scalar(
-                    select(Issue).where(Issue.topic == topic, Issue.last_seen >= item.created_at - WINDOW)
-                    .order_by(Issue.last_seen.desc()).limit(1)
-                ) or _new_issue(session, topic, item.created_at)
-            issue.first_seen = min(issue.first_seen, item.created_at)
-            issue.last_seen = max(issue.last_seen, item.created_at)
-            issue.updated_at = now
-            session.execute(update(Mention).where(Mention.id == item.id).values(issue_id=issue.id))
-            attached += 1
+    for group in groups:
+        issue = session.scalar(
+            select(Issue).where(Issue.topic == group.topic, Issue.last_seen >= group.first_seen - WINDOW)
+            .order_by(Issue.last_seen.desc()).limit(1)
+        ) or _new_issue(session, group.topic, _title(group), group.first_seen)
+        issue.first_seen = min(issue.first_seen, group.first_seen)
+        issue.last_seen = max(issue.last_seen, group.last_seen)
+        if group.is_campaign and "salin-tempel" not in issue.title:
+            issue.title = _title(group)
+        issue.updated_at = now
+        session.execute(update(Mention).where(Mention.id.in_(group.mention_ids)).values(issue_id=issue.id))
+        attached += group.count
     session.flush()
     return attached
 
 
-def _new_issue(session: Session, topic: str, at: datetime) -> Issue:
-    issue = Issue(topic=topic, title=_title(topic), status="terbuka", first_seen=at, last_seen=at, version=1)
+def _title(group: Group) -> str:
+    suffix = f" — pesan salin-tempel ({group.largest_cluster} salinan)" if group.is_campaign else ""
+    return (group.title or group.topic.capitalize() or "Lainnya")[:250] + suffix
+
+
+def _new_issue(session: Session, topic: str, title: str, at: datetime) -> Issue:
+    issue = Issue(topic=topic, title=title, status="terbuka", first_seen=at, last_seen=at, version=1)
     session.add(issue)
     session.flush()
     return issue

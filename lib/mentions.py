@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from lib.models import OPEN_STATUSES, Account, Mention, Unit, utcnow
@@ -34,8 +34,12 @@ class MentionFilter:
 
 
 def unanswered_clause():
-    """Open and not yet answered (by a reply seen through the API or by an admin)."""
-    return (Mention.answered_at.is_(None)) & (Mention.status.in_(OPEN_STATUSES))
+    """Open and not yet answered (by a reply seen through the API or by an admin).
+
+    The statuses are rendered inline, not as bound parameters, so that the database can match this
+    condition to the partial index `ix_mentions_unanswered` (SQLite only matches literal terms)."""
+    open_statuses = bindparam("open_statuses", list(OPEN_STATUSES), expanding=True, literal_execute=True)
+    return (Mention.answered_at.is_(None)) & (Mention.status.in_(open_statuses))
 
 
 def _filtered(scope: Scope, flt: MentionFilter) -> Select:

@@ -1,49 +1,373 @@
-"""Command-room figures: today per unit time zone, unanswered, overdue against each unit's SLA,
-response times, negative share, verified share, rolled up the unit tree. SQL aggregates only."""
+"""Command-room figures per unit and rolled up Polsek → Polres → Polda → national, for any period.
+
+Everything is a SQL aggregate over an index; only per-unit or per-day rows come back to Python:
+
+- `unit_counts`: one scan of the period's mentions grouped by unit (mentions, today in each unit's
+  own zone, answered, answered within the unit's SLA, negative) plus one scan of the open backlog
+  (a partial index), grouped by unit. Counts are additive, so they roll up the tree in Python
+  through `Unit.path` in linear time.
+- `response_percentiles`: median and 90th percentile of first-response time, exact, with window
+  functions (`row_number` over the sorted response seconds). Percentiles do not add up, so each
+  grouping (national, per Polda, per Polres, per day) is its own query.
+- `verified_compliance`: per unit, whether it holds a verified account on every mandated platform.
+
+Definitions (the same on SQLite and PostgreSQL):
+- response time: whole seconds between `created_at` and `answered_at` (both truncated to the second);
+- unanswered: `lib.mentions.unanswered_clause()`, counted as of now over all time (the backlog does
+  not disappear when the period moves on); overdue: unanswered and older than the unit's SLA;
+  over the hard limit: unanswered and older than the national hard limit (24 hours by default);
+- within-SLA share: mentions of the period answered within their unit's SLA, over the period's
+  mentions that are no longer pending (pending = still open, unanswered and younger than the SLA);
+- "today" and trend days are calendar days in each unit's own zone (WIB, WITA, WIT).
+"""
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import ColumnElement, and_, case, func, literal, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Integer, and_, case, extract, func, literal, literal_column, select, true
+from sqlalchemy.orm import Session, aliased
 
-from lib.accounts import compliance_by_unit
+from lib.accounts import accepted_x_types, mandate_platforms
 from lib.mentions import unanswered_clause
-from lib.models import Mention, SyncRun, Unit, utcnow
+from lib.models import Account, Mention, SyncRun, Unit, utcnow
 from lib.scope import Scope
+
+UTC = ZoneInfo("UTC")
+COUNT_COLUMNS = ["mentions", "today", "answered", "within_sla", "pending", "negative", "unanswered",
+                 "overdue", "over_hard_limit"]
+GROUP_LEVELS = ("polda", "polres", "polsek")
+
+
+@dataclass(frozen=True)
+class SlaPolicy:
+    """First response expected within `first_response_minutes` (a unit may set its own); nothing may
+    stay unanswered past `hard_limit_minutes`."""
+
+    first_response_minutes: int = 60
+    hard_limit_minutes: int = 24 * 60
+
+    @classmethod
+    def of(cls, sla: SlaPolicy | int) -> SlaPolicy:
+        return sla if isinstance(sla, SlaPolicy) else cls(first_response_minutes=int(sla))
+
+
+@dataclass(frozen=True)
+class Period:
+    """A half-open UTC interval [since, until)."""
+
+    since: datetime
+    until: datetime
+
+    @classmethod
+    def last_days(cls, days: int, now: datetime | None = None) -> Period:
+        now = now or utcnow()
+        return cls(now - timedelta(days=days), now)
 
 
 def local_midnight_utc(tz: str, now: datetime) -> datetime:
     """Start of the current day in zone `tz`, as an aware UTC datetime."""
     local = now.astimezone(ZoneInfo(tz))
-    return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(ZoneInfo("UTC"))
-
-
-def _today_start(session: Session, now: datetime) -> ColumnElement:
-    """Per-row start of "today" in the mention's unit zone (a CASE over the zones in use)."""
-    zones = list(session.scalars(select(Unit.timezone).distinct()))
-    whens = [(Unit.timezone == tz, literal(local_midnight_utc(tz, now), type_=Mention.created_at.type))
-             for tz in zones]
-    default = literal(local_midnight_utc("Asia/Jakarta", now), type_=Mention.created_at.type)
-    return case(*whens, else_=default) if whens else default
-
-
-def _overdue_cutoff(session: Session, now: datetime, default_sla: int) -> ColumnElement:
-    """Per-row time before which an unanswered mention is overdue (unit SLA or the default)."""
-    slas = [s for s in session.scalars(select(Unit.sla_minutes).distinct()) if s]
-    whens = [(Unit.sla_minutes == s, literal(now - timedelta(minutes=s), type_=Mention.created_at.type))
-             for s in slas]
-    default = literal(now - timedelta(minutes=default_sla), type_=Mention.created_at.type)
-    return case(*whens, else_=default) if whens else default
+    return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
 
 
 def _count_if(cond: ColumnElement[bool]) -> ColumnElement[int]:
     return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
+
+
+def _ts(value: datetime) -> ColumnElement:
+    return literal(value, type_=Mention.created_at.type)
+
+
+def response_seconds(dialect: str) -> ColumnElement[int]:
+    """Whole seconds from mention to first answer, computed identically on both backends."""
+    if dialect == "postgresql":
+        def epoch(col):
+            return extract("epoch", func.date_trunc("second", col))
+        return (epoch(Mention.answered_at) - epoch(Mention.created_at)).cast(Integer)
+    return (func.strftime("%s", Mention.answered_at) - func.strftime("%s", Mention.created_at)).cast(Integer)
+
+
+def _in_scope(scope: Scope) -> ColumnElement[bool]:
+    """Mentions of units in scope, without joining units (the national scope is no filter at all)."""
+    if scope.path_prefix == "/":
+        return true()
+    return Mention.unit_id.in_(select(Unit.id).where(scope.unit_clause()).scalar_subquery())
+
+
+def units_frame(session: Session, scope: Scope) -> pd.DataFrame:
+    """Every unit in scope (a few thousand rows at national scale)."""
+    t = Unit.__table__.c
+    rows = session.connection().execute(
+        select(t.id, t.name, t.short_name, t.level, t.parent_id, t.path, t.timezone, t.sla_minutes)
+        .where(t.path.startswith(scope.path_prefix, autoescape=True), t.active).order_by(t.path)
+    ).all()
+    return _frame(rows, ["unit_id", "name", "short_name", "level", "parent_id", "path", "timezone", "sla_minutes"])
+
+
+def _frame(rows, columns: list[str]) -> pd.DataFrame:
+    """A frame from result rows (plain tuples: pandas inspects Row objects one by one, slowly)."""
+    return pd.DataFrame.from_records([tuple(r) for r in rows], columns=columns)
+
+
+def unit_counts(session: Session, scope: Scope, sla: SlaPolicy | int, period: Period,
+                now: datetime | None = None, units: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Additive counts per unit in scope (zeros for quiet units): see the module doc for definitions."""
+    policy = SlaPolicy.of(sla)
+    now = now or utcnow()
+    units = units_frame(session, scope) if units is None else units
+    if units.empty:
+        return pd.DataFrame(columns=["unit_id", *COUNT_COLUMNS])
+    zones = sorted(units["timezone"].unique())
+    unit_sla = units["sla_minutes"].fillna(policy.first_response_minutes).astype(int)
+    slas = sorted(int(s) for s in unit_sla.unique())
+    secs = response_seconds(session.get_bind().dialect.name)
+    open_unanswered = unanswered_clause()
+    in_period = and_(Mention.created_at >= _ts(period.since), Mention.created_at < _ts(period.until))
+    cols = [
+        func.count().label("mentions"),
+        _count_if(Mention.answered_at.is_not(None)).label("answered"),
+        _count_if(Mention.sentiment == "negative").label("negative"),
+        *[_count_if(Mention.created_at >= _ts(local_midnight_utc(z, now))).label(f"today_{i}")
+          for i, z in enumerate(zones)],
+        *[_count_if(and_(Mention.answered_at.is_not(None), secs <= s * 60)).label(f"within_{i}")
+          for i, s in enumerate(slas)],
+        *[_count_if(and_(open_unanswered, Mention.created_at >= _ts(now - timedelta(minutes=int(s)))))
+          .label(f"pending_{i}") for i, s in enumerate(slas)],
+    ]
+    period_rows = session.execute(
+        select(Mention.unit_id, *cols).where(in_period, _in_scope(scope)).group_by(Mention.unit_id)
+    )
+    backlog_rows = session.execute(
+        select(
+            Mention.unit_id,
+            func.count().label("unanswered"),
+            _count_if(Mention.created_at < _ts(now - timedelta(minutes=policy.hard_limit_minutes)))
+            .label("over_hard_limit"),
+            *[_count_if(Mention.created_at < _ts(now - timedelta(minutes=int(s)))).label(f"overdue_{i}")
+              for i, s in enumerate(slas)],
+        ).where(open_unanswered, _in_scope(scope)).group_by(Mention.unit_id)
+    )
+
+    zone_ix = units["timezone"].map({z: i for i, z in enumerate(zones)}).to_numpy()
+    sla_ix = unit_sla.map({s: i for i, s in enumerate(slas)}).to_numpy()
+    ids = units["unit_id"].to_numpy()
+    period_frame = _indexed(period_rows, ids)
+    backlog_frame = _indexed(backlog_rows, ids)
+    rows = np.arange(len(ids))
+
+    def pick(frame: pd.DataFrame, prefix: str, index: np.ndarray, n: int) -> np.ndarray:
+        return frame[[f"{prefix}_{i}" for i in range(n)]].to_numpy()[rows, index]
+
+    out = pd.DataFrame({
+        "unit_id": ids,
+        "mentions": period_frame["mentions"].to_numpy(),
+        "today": pick(period_frame, "today", zone_ix, len(zones)),
+        "answered": period_frame["answered"].to_numpy(),
+        "within_sla": pick(period_frame, "within", sla_ix, len(slas)),
+        "pending": pick(period_frame, "pending", sla_ix, len(slas)),
+        "negative": period_frame["negative"].to_numpy(),
+        "unanswered": backlog_frame["unanswered"].to_numpy(),
+        "overdue": pick(backlog_frame, "overdue", sla_ix, len(slas)),
+        "over_hard_limit": backlog_frame["over_hard_limit"].to_numpy(),
+    })
+    return out.astype({c: "int64" for c in COUNT_COLUMNS})
+
+
+def _indexed(result, ids: np.ndarray) -> pd.DataFrame:
+    """Aggregate rows keyed by unit_id, aligned to `ids` with zeros for units without rows."""
+    frame = _frame(result.all(), list(result.keys()))
+    return frame.set_index("unit_id").reindex(ids, fill_value=0).fillna(0)
+
+
+def verified_compliance(session: Session, scope: Scope) -> pd.DataFrame:
+    """Per Polda/Polres/Polsek in scope: compliant when it holds a verified account (of an accepted
+    type on X) on every mandated platform. One aggregate over the accounts table."""
+    platforms = mandate_platforms()
+    accepted = sorted(accepted_x_types())
+    good = and_(
+        Account.active, Account.verified.is_(True), Account.platform.in_(platforms),
+        (Account.platform != "x") | Account.verified_type.is_(None) | Account.verified_type.in_(accepted),
+    )
+    verified = dict(session.execute(
+        select(Account.unit_id, func.count(func.distinct(Account.platform)))
+        .join(Unit, Unit.id == Account.unit_id).where(good, scope.unit_clause()).group_by(Account.unit_id)
+    ).all())
+    ids = session.scalars(select(Unit.id).where(scope.unit_clause(), Unit.active, Unit.level != "mabes"))
+    return pd.DataFrame([(i, verified.get(i, 0) >= len(platforms)) for i in ids], columns=["unit_id", "compliant"])
+
+
+def _ancestor_at(level: str, unit, parent, grandparent) -> ColumnElement[int]:
+    return case((unit.level == level, unit.id), (parent.level == level, parent.id),
+                (grandparent.level == level, grandparent.id), else_=None)
+
+
+def _zone_offsets(session: Session, scope: Scope, period: Period) -> dict[str, int]:
+    """Fixed UTC offsets in minutes for the zones in scope (Indonesia keeps no daylight saving)."""
+    offsets = {}
+    for tz in session.scalars(select(Unit.timezone).where(scope.unit_clause()).distinct()):
+        a, b = (ZoneInfo(tz).utcoffset(t) for t in (period.since, period.until))
+        if a != b:
+            raise ValueError(f"Zona {tz} berganti offset dalam periode; SQLite hanya mendukung offset tetap.")
+        offsets[tz] = int(a.total_seconds() // 60)
+    return offsets
+
+
+def local_day(session: Session, scope: Scope, period: Period, unit) -> ColumnElement[str]:
+    """'YYYY-MM-DD' of the mention in its unit's zone (PostgreSQL converts natively)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.to_char(func.timezone(unit.timezone, Mention.created_at), "YYYY-MM-DD")
+    offsets = _zone_offsets(session, scope, period)
+    modifier = case(*[(unit.timezone == tz, f"{m:+d} minutes") for tz, m in offsets.items()],
+                    else_="+420 minutes") if offsets else literal("+420 minutes")
+    return func.date(Mention.created_at, modifier)
+
+
+def _interpolate(n: int, lo: float | None, hi: float | None, num: int, den: int) -> float | None:
+    """percentile_cont: value at 0-based position (n-1)·num/den, interpolated linearly."""
+    if not n or lo is None or hi is None:
+        return None
+    frac = ((n - 1) * num % den) / den
+    return float(lo) + (float(hi) - float(lo)) * frac
+
+
+def response_percentiles(session: Session, scope: Scope, period: Period, by: str | None = None) -> pd.DataFrame:
+    """Median and p90 first-response minutes of the period's answered mentions, exact.
+
+    `by`: None (one row for the scope), "unit", "polda"/"polres"/"polsek" (the ancestor at that
+    level), or "day" (the unit's local calendar day). Returns columns key, answered, median_minutes,
+    p90_minutes."""
+    unit, parent, grand = aliased(Unit), aliased(Unit), aliased(Unit)
+    secs = response_seconds(session.get_bind().dialect.name)
+    q = select(secs.label("s")).where(
+        Mention.created_at >= _ts(period.since), Mention.created_at < _ts(period.until),
+        Mention.answered_at.is_not(None), _in_scope(scope))
+    if by is None:
+        key: ColumnElement = literal_column("0")
+    elif by == "unit":
+        key = Mention.unit_id
+    elif by == "day":
+        key = local_day(session, scope, period, unit)
+        q = q.join(unit, unit.id == Mention.unit_id)
+    elif by in GROUP_LEVELS:
+        key = _ancestor_at(by, unit, parent, grand)
+        q = (q.join(unit, unit.id == Mention.unit_id).outerjoin(parent, parent.id == unit.parent_id)
+             .outerjoin(grand, grand.id == parent.parent_id))
+    else:
+        raise ValueError(f"unknown grouping {by!r}")
+    ranked = q.add_columns(
+        key.label("k"),
+        func.row_number().over(partition_by=None if by is None else key, order_by=secs).label("rn"),
+        func.count().over(partition_by=None if by is None else key).label("n"),
+    ).subquery()
+    rn, n = ranked.c.rn, ranked.c.n
+
+    def at(position) -> ColumnElement:
+        return func.min(case((rn == position, ranked.c.s), else_=None))
+
+    rows = session.execute(
+        select(ranked.c.k, n,
+               at((n - 1) // 2 + 1), at(n // 2 + 1),  # median: floor and ceil of (n-1)/2, 1-based
+               at((n - 1) * 9 // 10 + 1), at(((n - 1) * 9 + 9) // 10 + 1))  # p90
+        .where(ranked.c.k.is_not(None)).group_by(ranked.c.k, n)
+    ).all()
+    out = [dict(key=k, answered=int(cnt),
+                median_minutes=_minutes(_interpolate(cnt, m_lo, m_hi, 1, 2)),
+                p90_minutes=_minutes(_interpolate(cnt, p_lo, p_hi, 9, 10)))
+           for k, cnt, m_lo, m_hi, p_lo, p_hi in rows]
+    return pd.DataFrame(out, columns=["key", "answered", "median_minutes", "p90_minutes"])
+
+
+def _minutes(seconds: float | None) -> float | None:
+    return None if seconds is None else seconds / 60
+
+
+def _shares(frame: pd.DataFrame) -> pd.DataFrame:
+    judged = frame["mentions"] - frame["pending"]
+    frame["within_sla_share"] = (frame["within_sla"] / judged.where(judged > 0)).astype(float)
+    frame["negative_share"] = (frame["negative"] / frame["mentions"].where(frame["mentions"] > 0)).astype(float)
+    return frame
+
+
+def rolled_up(units: pd.DataFrame, counts: pd.DataFrame, compliance: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each unit's counts summed over its whole subtree, in one pass over the ancestor lists (linear
+    in units × depth) instead of comparing every pair of paths."""
+    per_unit = counts.set_index("unit_id")[COUNT_COLUMNS]
+    if compliance is not None:
+        per_unit = per_unit.join(compliance.set_index("unit_id").astype({"compliant": int}), how="left")
+        per_unit["units_checked"] = per_unit["compliant"].notna().astype(int)
+        per_unit["compliant"] = per_unit["compliant"].fillna(0).astype(int)
+    pairs = units[["unit_id", "path"]].assign(
+        ancestor=units["path"].str.strip("/").str.split("/")).explode("ancestor")
+    pairs["ancestor"] = pairs["ancestor"].astype(int)
+    pairs = pairs[pairs["ancestor"].isin(units["unit_id"])]
+    sums = pairs.join(per_unit, on="unit_id").groupby("ancestor")[list(per_unit.columns)].sum()
+    out = units.join(sums, on="unit_id")
+    for col in per_unit.columns:
+        out[col] = out[col].fillna(0).astype(int)
+    return out
+
+
+def league(session: Session, scope: Scope, sla: SlaPolicy | int, period: Period, level: str,
+           now: datetime | None = None) -> pd.DataFrame:
+    """Every unit at `level` in scope with its subtree's figures: the league table (unsorted)."""
+    now = now or utcnow()
+    units = units_frame(session, scope)
+    counts = unit_counts(session, scope, sla, period, now, units)
+    return _league(session, scope, period, level, units, counts, verified_compliance(session, scope))
+
+
+def _league(session: Session, scope: Scope, period: Period, level: str, units: pd.DataFrame,
+            counts: pd.DataFrame, compliance: pd.DataFrame) -> pd.DataFrame:
+    frame = rolled_up(units, counts, compliance)
+    frame = frame[frame["level"] == level].copy()
+    pct = response_percentiles(session, scope, period, by=level).set_index("key")
+    frame["median_minutes"] = frame["unit_id"].map(pct["median_minutes"]).astype(float)
+    frame["p90_minutes"] = frame["unit_id"].map(pct["p90_minutes"]).astype(float)
+    checked = frame["units_checked"].where(frame["units_checked"] > 0)
+    frame["compliance_share"] = (frame["compliant"] / checked).astype(float)
+    return _shares(frame).reset_index(drop=True)
+
+
+def daily_trend(session: Session, scope: Scope, sla: SlaPolicy | int, days: int,
+                now: datetime | None = None) -> pd.DataFrame:
+    """Per local calendar day (each mention on its own unit's day) for the last `days` days, today
+    included: mentions, answered within the unit's SLA, negative, still unanswered. One grouped scan;
+    per-day percentiles are left out on purpose (a sort of every answered mention of 90 days)."""
+    policy = SlaPolicy.of(sla)
+    now = now or utcnow()
+    unit = aliased(Unit)
+    zones = list(session.scalars(select(Unit.timezone).where(scope.unit_clause()).distinct())) or ["Asia/Jakarta"]
+    since = min(local_midnight_utc(z, now) for z in zones) - timedelta(days=days - 1)
+    period = Period(since, now)
+    first_day = min(now.astimezone(ZoneInfo(z)).date() for z in zones) - timedelta(days=days - 1)
+    last_day = max(now.astimezone(ZoneInfo(z)).date() for z in zones)
+    day = local_day(session, scope, period, unit)
+    secs = response_seconds(session.get_bind().dialect.name)
+    unit_sla = func.coalesce(unit.sla_minutes, policy.first_response_minutes) * 60
+    rows = session.execute(
+        select(day.label("day"), func.count().label("mentions"),
+               _count_if(and_(Mention.answered_at.is_not(None), secs <= unit_sla)).label("within_sla"),
+               _count_if(Mention.sentiment == "negative").label("negative"),
+               _count_if(unanswered_clause()).label("unanswered"))
+        .join(unit, unit.id == Mention.unit_id)
+        .where(Mention.created_at >= _ts(period.since), Mention.created_at < _ts(period.until), _in_scope(scope))
+        .group_by(day)
+    ).all()
+    counts = _frame(rows, ["day", "mentions", "within_sla", "negative", "unanswered"])
+    frame = pd.DataFrame({"day": [str(first_day + timedelta(days=i))
+                                  for i in range((last_day - first_day).days + 1)]})
+    frame = frame.merge(counts, on="day", how="left")
+    for col in ("mentions", "within_sla", "negative", "unanswered"):
+        frame[col] = frame[col].fillna(0).astype(int)
+    frame["day"] = pd.to_datetime(frame["day"]).dt.date
+    frame["negative_share"] = (frame["negative"] / frame["mentions"].where(frame["mentions"] > 0)).astype(float)
+    frame["within_sla_share"] = (frame["within_sla"] / frame["mentions"].where(frame["mentions"] > 0)).astype(float)
+    return frame
 
 
 @dataclass(frozen=True)
@@ -56,91 +380,122 @@ class Overview:
     verified_share: float | None
     period_mentions: int
     last_sync: datetime | None
-
-
-def per_unit(session: Session, scope: Scope, now: datetime, default_sla: int, since: datetime) -> pd.DataFrame:
-    """Per-unit counts for units that have mentions: today, open unanswered, overdue, negative."""
-    unanswered = unanswered_clause()
-    q = (
-        select(
-            Mention.unit_id,
-            _count_if(Mention.created_at >= _today_start(session, now)).label("today"),
-            _count_if(unanswered).label("unanswered"),
-            _count_if(and_(unanswered, Mention.created_at < _overdue_cutoff(session, now, default_sla)))
-            .label("overdue"),
-            _count_if(Mention.created_at >= since).label("period"),
-            _count_if(and_(Mention.created_at >= since, Mention.sentiment == "negative")).label("negative"),
-        )
-        .join(Unit, Unit.id == Mention.unit_id)
-        .where(scope.unit_clause())
-        .group_by(Mention.unit_id)
-    )
-    cols = ["unit_id", "today", "unanswered", "overdue", "period", "negative"]
-    return pd.DataFrame(session.execute(q).all(), columns=cols)
-
-
-def response_minutes(session: Session, scope: Scope, since: datetime) -> list[float]:
-    rows = session.execute(
-        select(Mention.created_at, Mention.answered_at)
-        .join(Unit, Unit.id == Mention.unit_id)
-        .where(scope.unit_clause(), Mention.created_at >= since, Mention.answered_at.is_not(None))
-    ).all()
-    return [max(0.0, (a - c).total_seconds() / 60) for c, a in rows]
+    p90_response_minutes: float | None = None
+    within_sla_share: float | None = None
+    over_hard_limit: int = 0
+    answered: int = 0
 
 
 def last_sync(session: Session) -> datetime | None:
     return session.scalar(select(func.max(SyncRun.finished_at)).where(SyncRun.ok))
 
 
-def overview(session: Session, scope: Scope, default_sla: int, period_days: int = 7,
+def overview(session: Session, scope: Scope, sla: SlaPolicy | int, period_days: int = 7,
              now: datetime | None = None) -> Overview:
+    """The scope's headline figures for the last `period_days` days (backlog as of now)."""
     now = now or utcnow()
-    since = now - timedelta(days=period_days)
-    units = per_unit(session, scope, now, default_sla, since)
-    responses = response_minutes(session, scope, since)
-    comp = compliance_by_unit(session, scope)
-    period = int(units["period"].sum())
+    period = Period.last_days(period_days, now)
+    counts = unit_counts(session, scope, sla, period, now)
+    return _overview(session, scope, period, counts, verified_compliance(session, scope))
+
+
+def _overview(session: Session, scope: Scope, period: Period, counts: pd.DataFrame,
+              compliance: pd.DataFrame) -> Overview:
+    total = counts[COUNT_COLUMNS].sum()
+    pct = response_percentiles(session, scope, period)
+    judged = int(total["mentions"] - total["pending"])
     return Overview(
-        mentions_today=int(units["today"].sum()),
-        unanswered=int(units["unanswered"].sum()),
-        overdue=int(units["overdue"].sum()),
-        median_response_minutes=statistics.median(responses) if responses else None,
-        negative_share=(int(units["negative"].sum()) / period) if period else None,
-        verified_share=float(comp["compliant"].mean()) if len(comp) else None,
-        period_mentions=period,
+        mentions_today=int(total["today"]),
+        unanswered=int(total["unanswered"]),
+        overdue=int(total["overdue"]),
+        median_response_minutes=float(pct["median_minutes"].iloc[0]) if len(pct) else None,
+        negative_share=(int(total["negative"]) / int(total["mentions"])) if total["mentions"] else None,
+        verified_share=float(compliance["compliant"].mean()) if len(compliance) else None,
+        period_mentions=int(total["mentions"]),
         last_sync=last_sync(session),
+        p90_response_minutes=float(pct["p90_minutes"].iloc[0]) if len(pct) else None,
+        within_sla_share=(int(total["within_sla"]) / judged) if judged else None,
+        over_hard_limit=int(total["over_hard_limit"]),
+        answered=int(total["answered"]),
     )
 
 
-def unanswered_by_polsek(session: Session, scope: Scope, default_sla: int, now: datetime | None = None,
+@dataclass(frozen=True)
+class Dashboard:
+    """What the overview and the unit page show, computed from one pass over the period."""
+
+    overview: Overview
+    league: pd.DataFrame  # one row per unit at `level` (see `league`)
+    backlog_by_polsek: pd.DataFrame  # see `unanswered_by_polsek`
+    level: str
+
+
+def dashboard(session: Session, scope: Scope, sla: SlaPolicy | int, period_days: int, level: str | None = None,
+              now: datetime | None = None, polsek_limit: int = 25) -> Dashboard:
+    """Overview, league table and Polsek backlog sharing one unit scan, one backlog scan and one
+    compliance query; only the percentiles need their own queries (total and per league row)."""
+    now = now or utcnow()
+    period = Period.last_days(period_days, now)
+    level = level or league_level(session, scope)
+    units = units_frame(session, scope)
+    counts = unit_counts(session, scope, sla, period, now, units)
+    compliance = verified_compliance(session, scope)
+    return Dashboard(
+        overview=_overview(session, scope, period, counts, compliance),
+        league=_league(session, scope, period, level, units, counts, compliance),
+        backlog_by_polsek=_backlog_by_polsek(units, counts, polsek_limit),
+        level=level,
+    )
+
+
+def per_unit(session: Session, scope: Scope, now: datetime, default_sla: int, since: datetime) -> pd.DataFrame:
+    """Per-unit counts (kept for callers of the first version): period = [since, now)."""
+    counts = unit_counts(session, scope, default_sla, Period(since, now), now)
+    return counts.rename(columns={"mentions": "period"})[
+        ["unit_id", "today", "unanswered", "overdue", "period", "negative"]]
+
+
+def unanswered_by_polsek(session: Session, scope: Scope, sla: SlaPolicy | int, now: datetime | None = None,
                          limit: int = 25) -> pd.DataFrame:
     """Polsek with unanswered mentions, worst first, split into overdue and still within SLA."""
     now = now or utcnow()
-    frame = per_unit(session, scope, now, default_sla, now - timedelta(days=1))
-    names = pd.DataFrame(
-        session.execute(select(Unit.id, Unit.short_name, Unit.name).where(scope.unit_clause(),
-                                                                          Unit.level == "polsek")).all(),
-        columns=["unit_id", "short_name", "name"],
-    )
-    out = names.merge(frame, on="unit_id", how="left").fillna(0)
+    units = units_frame(session, scope)
+    return _backlog_by_polsek(units, unit_counts(session, scope, sla, Period.last_days(1, now), now, units), limit)
+
+
+def _backlog_by_polsek(units: pd.DataFrame, counts: pd.DataFrame, limit: int) -> pd.DataFrame:
+    out = units.merge(counts, on="unit_id")
+    out = out[(out["level"] == "polsek") & (out["unanswered"] > 0)].copy()
     out["within_sla"] = out["unanswered"] - out["overdue"]
-    out = out[out["unanswered"] > 0].sort_values(["unanswered", "overdue"], ascending=False).head(limit)
-    return out[["unit_id", "short_name", "name", "unanswered", "overdue", "within_sla"]].astype(
-        {"unanswered": int, "overdue": int, "within_sla": int})
+    out = out.sort_values(["unanswered", "overdue"], ascending=False).head(limit)
+    return out[["unit_id", "short_name", "name", "unanswered", "overdue", "within_sla"]].reset_index(drop=True)
 
 
-def rollup(session: Session, scope: Scope, default_sla: int, now: datetime | None = None,
+def rollup(session: Session, scope: Scope, sla: SlaPolicy | int, now: datetime | None = None,
            period_days: int = 7) -> pd.DataFrame:
     """Every unit in scope with its own counts plus its whole subtree's (Polsek → Polres → Polda)."""
     now = now or utcnow()
-    counts = per_unit(session, scope, now, default_sla, now - timedelta(days=period_days)).set_index("unit_id")
-    units = session.execute(
-        select(Unit.id, Unit.name, Unit.level, Unit.path, Unit.parent_id).where(scope.unit_clause())
-    ).all()
-    rows = []
-    for u in units:
-        ids = [v.id for v in units if v.path.startswith(u.path)]
-        sub = counts.reindex(ids).fillna(0).sum()
-        rows.append(dict(unit_id=u.id, name=u.name, level=u.level, parent_id=u.parent_id, path=u.path,
-                         **{k: int(sub[k]) for k in ("today", "unanswered", "overdue", "period", "negative")}))
-    return pd.DataFrame(rows)
+    units = units_frame(session, scope)
+    counts = unit_counts(session, scope, sla, Period.last_days(period_days, now), now, units)
+    out = rolled_up(units, counts).rename(columns={"mentions": "period"})
+    return out[["unit_id", "name", "level", "parent_id", "path", "today", "unanswered", "overdue", "period",
+                "negative", "answered", "within_sla", "over_hard_limit"]]
+
+
+def local_today(tz: str, now: datetime | None = None) -> date:
+    return (now or utcnow()).astimezone(ZoneInfo(tz)).date()
+
+
+def league_level(session: Session, scope: Scope) -> str:
+    """The level one below the scope's root: Polda nationally, Polres in a Polda, Polsek in a Polres."""
+    if scope.root_unit_id is None:
+        return "polda"
+    level = session.scalar(select(Unit.level).where(Unit.id == scope.root_unit_id))
+    return {"mabes": "polda", "polda": "polres"}.get(level or "", "polsek")
+
+
+def polres_choices(session: Session, scope: Scope) -> list[tuple[int, str]]:
+    """(id, name) of every Polres in scope, in tree order (the unit page's picker)."""
+    return [tuple(r) for r in session.execute(
+        select(Unit.id, Unit.name).where(scope.unit_clause(), Unit.level == "polres", Unit.active).order_by(Unit.path)
+    ).all()]

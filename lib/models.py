@@ -14,6 +14,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -26,6 +27,8 @@ STATUSES = ("baru", "diteruskan", "ditangani", "selesai", "diabaikan")
 OPEN_STATUSES = ("baru", "diteruskan", "ditangani")
 SENTIMENTS = ("negative", "neutral", "positive")
 FLAGS = ("abusive", "hate", "hoax", "urgent")
+# The partial index's condition; `lib.mentions.unanswered_clause()` renders exactly this.
+UNANSWERED_SQL = "answered_at IS NULL AND status IN ('baru', 'diteruskan', 'ditangani')"
 
 
 def utcnow() -> datetime:
@@ -121,7 +124,12 @@ class Mention(Base):
     __tablename__ = "mentions"
     __table_args__ = (
         UniqueConstraint("platform", "external_id"),
-        Index("ix_mentions_unit_created", "unit_id", "created_at"),
+        # Covering indexes for the metrics engine (lib/metrics.py): a period scan per unit in
+        # scope, a period scan nationally, and the open backlog as a small partial index.
+        Index("ix_mentions_unit_created_cover", "unit_id", "created_at", "sentiment", "answered_at", "status"),
+        Index("ix_mentions_created_cover", "created_at", "unit_id", "sentiment", "answered_at", "status"),
+        Index("ix_mentions_unanswered", "unit_id", "created_at", "status", "answered_at",
+              sqlite_where=text(UNANSWERED_SQL), postgresql_where=text(UNANSWERED_SQL)),
         Index("ix_mentions_status_created", "status", "created_at"),
         Index("ix_mentions_account_created", "account_id", "created_at"),
     )

@@ -8,6 +8,8 @@ from __future__ import annotations
 import streamlit as st
 
 from lib import xbudget
+from lib.analysis import model_status
+from lib.analysis.retrain import retrain
 from lib.db import session_scope
 from lib.ui.context import page_context, scope_picker
 
@@ -17,6 +19,16 @@ ctx = page_context(sync=False, page="admin")  # this page syncs X only on reques
 settings, engine = ctx.settings, ctx.engine
 
 st.title("Sumber data X")
+
+with st.expander("Model analisis", expanded=False):
+    status = model_status()
+    (st.success if status.ok else st.warning)(status.message)
+    st.caption("Pelatihan ulang memakai data dasar ditambah koreksi petugas di Kotak Masuk.")
+    if st.button("Latih ulang model dengan koreksi"):
+        with st.spinner("Melatih ulang…"), session_scope(ctx.engine) as s:
+            report = retrain(s)
+        st.success(f"Model dilatih ulang: {report.corrections} koreksi dipakai.")
+
 
 if not xbudget.x_enabled(settings):
     st.info("Sumber X belum aktif: belum ada token akses X yang dipasang.")
@@ -83,3 +95,4 @@ else:
             "problem": st.column_config.TextColumn("Masalah akun"),
         },
     )
+

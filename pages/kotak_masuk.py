@@ -9,9 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from lib import audit
+from lib.corrections import NO_FUNCTION, correct_analysis
 from lib.db import session_scope
 from lib.mentions import MentionFilter, count_mentions, get_mention, list_mentions
-from lib.models import FUNCTIONS, PLATFORMS, STATUSES
+from lib.models import FLAGS, FUNCTIONS, PLATFORMS, STATUSES
 from lib.timefmt import local_label
 from lib.ui.context import minutes_text, page_context, scope_picker
 from lib.ui.safe import md, plain
@@ -102,6 +103,19 @@ def status_dialog(mention_id: int) -> None:
             _close_dialog()
             st.rerun()
         st.error(result.message)
+    with st.expander("Koreksi analisis (untuk melatih ulang model)"):
+        with st.form(f"correct_{mention_id}"):
+            c_sent = st.selectbox("Sentimen", [None, *SENTIMENT_LABELS], key=f"cs_{mention_id}",
+                                  format_func=lambda v: "— tidak diubah" if v is None else SENTIMENT_LABELS[v])
+            c_flags = st.multiselect("Penanda (ganti seluruhnya)", list(FLAGS), key=f"cf_{mention_id}")
+            c_keep_flags = st.checkbox("Penanda tidak diubah", value=True, key=f"ck_{mention_id}")
+            c_func = st.selectbox("Fungsi", [None, *FUNCTIONS, NO_FUNCTION], key=f"cfn_{mention_id}",
+                                  format_func=lambda v: {None: "— tidak diubah", NO_FUNCTION: "Bukan urusan Polri"}.get(v, v))
+            if st.form_submit_button("Simpan koreksi"):
+                with session_scope(ctx.engine) as s:
+                    res = correct_analysis(s, scope, mention_id, ctx.actor, sentiment=c_sent,
+                                           flags=None if c_keep_flags else set(c_flags), function=c_func)
+                (st.success if res.ok else st.error)(res.message)
     st.markdown("**Jejak audit**")
     if history:
         st.dataframe(pd.DataFrame(history, columns=["Waktu", "Oleh", "Dari", "Ke", "Catatan", "Hasil"]),

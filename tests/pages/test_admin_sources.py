@@ -40,7 +40,7 @@ def test_x_off_says_how_to_turn_it_on(registry):
     text = page_text(at)
     assert "Sumber X belum aktif" in text
     assert "PANTAU_X_BEARER_TOKEN" in text and "x_bearer_token" in text and "secrets.toml" in text
-    assert not at.button  # nothing to sync
+    assert [b.label for b in at.button] == ["Latih ulang model dengan koreksi"]  # no X sync button
 
 
 def test_x_on_shows_usage_schedule_and_last_failure(registry, monkeypatch):
@@ -78,7 +78,7 @@ def test_x_on_shows_usage_schedule_and_last_failure(registry, monkeypatch):
     assert row["user_id"] == "166829203" and row["last_error"].startswith("Batas laju X")
     assert row["next_allowed"] > row["last_sync"]
     assert table.set_index("handle").loc["polsekbenda", "problem"].startswith("Akun X tidak ditemukan")
-    assert at.button[0].label == "Sinkronkan X sekarang"
+    assert at.button[1].label == "Sinkronkan X sekarang"
     assert TOKEN not in text and TOKEN not in table.to_string()
 
     at.selectbox(key="x_sources_scope").select(polres_unit).run()  # narrow to one Polres
@@ -92,7 +92,7 @@ def test_sync_button_reports_a_failure_without_the_token(registry, monkeypatch):
                   json={"title": "Unauthorized", "type": "about:blank", "status": 401, "detail": "Unauthorized"})
 
     at = signed_in(AppTest.from_file(PAGE, default_timeout=30)).run()
-    at.button[0].click().run()
+    at.button[1].click().run()
 
     assert not at.exception
     text = page_text(at)

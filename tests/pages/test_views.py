@@ -49,7 +49,7 @@ def test_overview_shows_known_figures(data):
     assert values["Lewat SLA"] == "2"
     assert values["Median respons (7 hari)"] == "20 mnt"
     assert values["Sebutan negatif (7 hari)"] == "50%"
-    assert len(at.get("vega_lite_chart")) == 1
+    assert len(at.get("vega_lite_chart")) == 2  # Polsek backlog and the daily trend
 
 
 def test_overview_scope_picker_narrows_figures(data):

@@ -1,0 +1,335 @@
+"""Pantau benchmarks: one run, one database, a printed table (measure, value, floor, ratio, target).
+
+    python -m bench.run                       # SQLite, 5,539 units, 100k then 1M mentions
+    python -m bench.run --sizes 100000,1000000,10000000 --url postgresql+psycopg://...
+
+For each size the registry is generated once and mentions are appended up to the size, then:
+1. ingest: `lib.ingest.store_mentions` (analysis stubbed out) against a raw DBAPI `executemany` of
+   the same rows; and the rate with the real analyser included;
+2. every metrics query against a hand-written SQL aggregate for the same numbers (the floor), and
+   each page's full script run (AppTest, cold cache) — the overview against the overview floor;
+3. memory: a wall-display session re-run `--wall-runs` times; growth of the process RSS.
+Not a test: numbers depend on the machine. Results go to stdout (and `--markdown FILE`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import platform
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import Engine, delete, select, text
+
+from bench import floors, generate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Row:
+    measure: str
+    size: int
+    value: float
+    unit: str
+    floor: float | None = None
+    target: str = ""
+    ok: bool | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        return self.value / self.floor if self.floor else None
+
+
+def best_of(fn: Callable[[], object], repeat: int = 3) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def migrate(url: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config(str(ROOT / "alembic.ini"))
+    cfg.attributes["url"] = url
+    command.upgrade(cfg, "head")
+
+
+def reset(url: str) -> Engine:
+    from lib.db import make_engine
+
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        for p in path.parent.glob(path.name + "*"):
+            p.unlink()
+    else:
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        engine.dispose()
+    migrate(url)
+    return make_engine(url)
+
+
+# --- 1. ingest ---------------------------------------------------------------------------------
+
+def ingest_rows(engine: Engine, size: int, n: int) -> list[Row]:
+    from lib import ingest
+    from lib.analysis import Analysis
+    from lib.db import session_scope
+    from lib.models import Account, Mention
+    from lib.sources.base import MentionRecord
+
+    with session_scope(engine) as s:
+        accounts = list(s.scalars(select(Account).where(Account.platform == "x").order_by(Account.id).limit(200)))
+        for a in accounts:
+            s.expunge(a)
+    now = datetime.now(UTC)
+
+    def records(tag: str) -> list[MentionRecord]:
+        return [MentionRecord(external_id=f"{tag}{i}", text=f"@polisi macet parah di jalan {i % 97} tolong pak",
+                              created_at=now - timedelta(seconds=i), author_handle=f"warga{i % 300}")
+                for i in range(n)]
+
+    batch = 100  # what one X mentions page holds
+
+    def store(tag: str) -> float:
+        recs = records(tag)
+        t0 = time.perf_counter()
+        for start in range(0, n, batch):
+            with session_scope(engine) as s:
+                ingest.store_mentions(s, accounts[(start // batch) % len(accounts)], recs[start:start + batch])
+        return n / (time.perf_counter() - t0)
+
+    stub = Analysis("neutral", 0.5)
+    real_analyze = ingest.analyze
+    ingest.analyze = lambda texts: [stub] * len(texts)
+    try:
+        store_rate = store("si")
+        # The same rows, built by the same code, inserted with the bare DBAPI.
+        rows = []
+        recs = records("rw")
+        for start in range(0, n, batch):
+            rows.append(ingest.mention_rows(accounts[(start // batch) % len(accounts)], recs[start:start + batch],
+                                            now))
+    finally:
+        ingest.analyze = real_analyze
+    cols = list(rows[0][0])
+    raw_rate = n / raw_executemany(engine, cols, rows)
+    analysed_rate = store("sa")
+    with engine.begin() as conn:
+        for tag in ("si", "rw", "sa"):
+            conn.execute(delete(Mention).where(Mention.external_id.like(f"{tag}%")))
+    return [
+        Row("ingest: store_mentions (analysis stubbed)", size, store_rate, "mentions/s", raw_rate,
+            "≥ 0.5 × raw", store_rate / raw_rate >= 0.5),
+        Row("ingest: raw executemany (floor)", size, raw_rate, "mentions/s"),
+        Row("ingest: store_mentions with analysis", size, analysed_rate, "mentions/s", raw_rate),
+    ]
+
+
+def raw_executemany(engine: Engine, cols: list[str], batches: list[list[dict]]) -> float:
+    """Seconds to insert the batches with the bare driver, one transaction per batch, like the sync."""
+    sqlite = engine.dialect.name == "sqlite"
+    mark = "?" if sqlite else "%s"
+    sql = f"INSERT INTO mentions ({', '.join(cols)}) VALUES ({', '.join(mark for _ in cols)})"
+
+    def value(v):
+        if sqlite and isinstance(v, datetime):
+            return v.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        return v
+
+    raw = engine.raw_connection()
+    try:
+        t0 = time.perf_counter()
+        for rows in batches:
+            cur = raw.cursor()
+            cur.executemany(sql, [tuple(value(r[c]) for c in cols) for r in rows])
+            raw.commit()
+        return time.perf_counter() - t0
+    finally:
+        raw.close()
+
+
+# --- 2. queries and pages ----------------------------------------------------------------------
+
+def query_rows(engine: Engine, size: int) -> tuple[list[Row], dict[str, float]]:
+    from lib import metrics
+    from lib.db import session_scope
+    from lib.metrics import Period, SlaPolicy
+    from lib.models import Unit
+    from lib.scope import NATIONAL, Scope
+
+    policy = SlaPolicy(60, 24 * 60)
+    now = datetime.now(UTC)
+    with session_scope(engine) as s:
+        polres = s.execute(select(Unit.id, Unit.path).where(Unit.level == "polres").order_by(Unit.id).limit(1)).one()
+    polres_scope = Scope(polres.path, "Polres", polres.id)
+
+    def run(fn: Callable) -> Callable[[], object]:
+        def call() -> object:
+            with session_scope(engine) as s:
+                return fn(s)
+        return call
+
+    week = Period.last_days(7, now)
+    cases = [
+        ("query: dashboard national 7 d (overview + league + backlog)",
+         run(lambda s: metrics.dashboard(s, NATIONAL, policy, 7, now=now)), "overview7"),
+        ("query: overview national 7 d", run(lambda s: metrics.overview(s, NATIONAL, policy, 7, now)), "overview7"),
+        ("query: league of Polda 7 d", run(lambda s: metrics.league(s, NATIONAL, policy, week, "polda", now)),
+         "league7"),
+        ("query: dashboard one Polres 7 d", run(lambda s: metrics.dashboard(s, polres_scope, policy, 7, now=now)),
+         "polres7"),
+        ("query: daily trend national 7 d", run(lambda s: metrics.daily_trend(s, NATIONAL, policy, 7, now)), "trend7"),
+        ("query: daily trend national 30 d", run(lambda s: metrics.daily_trend(s, NATIONAL, policy, 30, now)),
+         "trend30"),
+        ("query: daily trend national 90 d", run(lambda s: metrics.daily_trend(s, NATIONAL, policy, 90, now)),
+         "trend90"),
+    ]
+    floor_times = {}
+    for name, sql in floors.statements(engine, now, polres.path).items():
+        floor_times[name] = best_of(lambda sql=sql: floors.execute(engine, sql))
+    out = []
+    for label, fn, floor_name in cases:
+        value = best_of(fn)
+        out.append(Row(label, size, value * 1000, "ms", floor_times[floor_name] * 1000))
+    return out, floor_times
+
+
+def page_rows(url: str, size: int, floor_times: dict[str, float], polres_id: int) -> list[Row]:
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    pages = [("ringkasan", {}), ("unit", {"unit": str(polres_id)}), ("kotak_masuk", {}), ("isu_negatif", {}),
+             ("akun", {})]
+    out = []
+    for name, params in pages:
+        def once(cold: bool, name=name, params=params) -> None:
+            if cold:
+                st.cache_data.clear()
+            at = AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=600)
+            for k, v in params.items():
+                at.query_params[k] = v
+            at.run()
+            if at.exception:
+                raise RuntimeError(f"{name}: {at.exception[0].message}")
+        cold = best_of(lambda: once(True))
+        warm = best_of(lambda: once(False))
+        if name == "ringkasan":
+            # The page shows the overview, the Polda league and the 7-day trend: their floors summed.
+            floor = floor_times["overview7"] + floor_times["league7"] + floor_times["trend7"]
+            ok = cold <= 3 * floor and cold <= 0.5
+            out.append(Row("page: ringkasan (overview), cold cache", size, cold * 1000, "ms", floor * 1000,
+                           "≤ 3 × floor and ≤ 500 ms", ok))
+        else:
+            out.append(Row(f"page: {name}, cold cache", size, cold * 1000, "ms"))
+        out.append(Row(f"page: {name}, warm cache", size, warm * 1000, "ms"))
+    return out
+
+
+def wall_rows(size: int, runs: int) -> list[Row]:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "pages" / "ringkasan.py"), default_timeout=600)
+    at.query_params["mode"] = "wall"
+    for _ in range(20):  # warm up: imports, caches, first allocations
+        at.run()
+    gc.collect()
+    before = rss_mb()
+    t0 = time.perf_counter()
+    for _ in range(runs):
+        at.run()
+    elapsed = time.perf_counter() - t0
+    gc.collect()
+    growth = rss_mb() - before
+    if at.exception:
+        raise RuntimeError(at.exception[0].message)
+    return [Row(f"memory: wall display re-rendered {runs}×, RSS growth", size, growth, "MB", None, "< 50 MB",
+                growth < 50),
+            Row("page: wall display re-render (mean)", size, elapsed / runs * 1000, "ms")]
+
+
+# --- the run -----------------------------------------------------------------------------------
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
+               platform.processor())
+    mem = next((int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemTotal")), 0)
+    return f"{os.cpu_count()} cores, {cpu}, {mem / 1024 / 1024:.0f} GB RAM, Python {platform.python_version()}"
+
+
+def table(rows: list[Row]) -> str:
+    lines = ["| measure | mentions | value | floor | ratio | target | pass |",
+             "| --- | ---: | ---: | ---: | ---: | --- | --- |"]
+    for r in rows:
+        fmt = (lambda v: f"{v:,.0f}") if r.unit == "mentions/s" else (lambda v: f"{v:,.1f}")
+        lines.append(
+            f"| {r.measure} | {r.size:,} | {fmt(r.value)} {r.unit} | "
+            f"{'' if r.floor is None else fmt(r.floor) + ' ' + r.unit} | "
+            f"{'' if r.ratio is None else f'{r.ratio:.2f}'} | {r.target} | "
+            f"{'' if r.ok is None else ('pass' if r.ok else 'FAIL')} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", default="sqlite:////tmp/pantau-bench/bench.db")
+    parser.add_argument("--sizes", default="100000,1000000", help="mention counts, ascending")
+    parser.add_argument("--units", default="38,500,5000", help="Polda,Polres,Polsek")
+    parser.add_argument("--ingest", type=int, default=5000, help="mentions per ingest measure")
+    parser.add_argument("--wall-runs", type=int, default=2000)
+    parser.add_argument("--markdown", help="also write the table to this file")
+    args = parser.parse_args()
+    if args.url.startswith("sqlite:///"):
+        Path(args.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    os.environ.update(PANTAU_DATABASE_URL=args.url, PANTAU_DEMO_SOURCE="0")
+    engine = reset(args.url)
+    polda, polres, polsek = (int(x) for x in args.units.split(","))
+    units = generate.registry(engine, polda, polres, polsek)
+    print(f"{machine()}\n{engine.dialect.name}, {units:,} units", flush=True)
+    from lib.models import Unit
+
+    with engine.connect() as conn:
+        polres_id = conn.scalar(select(Unit.id).where(Unit.level == "polres").order_by(Unit.id).limit(1))
+    rows: list[Row] = []
+    have = 0
+    now = datetime.now(UTC)
+    sizes = [int(x) for x in args.sizes.split(",")]
+    for size in sizes:
+        t0 = time.perf_counter()
+        have = generate.load_mentions(engine, size - have, now)
+        print(f"-- {size:,} mentions generated in {time.perf_counter() - t0:.0f} s", flush=True)
+        step = ingest_rows(engine, size, args.ingest)
+        q, floor_times = query_rows(engine, size)
+        step += q
+        step += page_rows(args.url, size, floor_times, polres_id)
+        if size == sizes[-1] and args.wall_runs:
+            step += wall_rows(size, args.wall_runs)
+        print(table(step), flush=True)
+        rows += step
+    result = f"Machine: {machine()}\nDatabase: {engine.dialect.name}, {units:,} units\n\n{table(rows)}\n"
+    print("\n" + result)
+    if args.markdown:
+        Path(args.markdown).write_text(result, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

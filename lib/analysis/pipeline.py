@@ -1,0 +1,98 @@
+"""analyze(): normalise -> lexicon cues -> trained model (batched) -> flags, routing, topic."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from lib.analysis import rules
+from lib.analysis.dataset import key_from_tokens
+from lib.analysis.model import TrainedModel, load_model
+from lib.analysis.normalize import tokens
+from lib.analysis.topics import extract_place, topic_key
+
+# The function classifier overrides the lexicon router only when the lexicon is weak and the
+# classifier is confident; routing stays explainable ("these words") in the common case.
+ROUTE_STRONG = 3.0
+FUNCTION_MODEL_MIN_CONF = 0.55
+
+
+@dataclass(frozen=True)
+class Analysis:
+    sentiment: str  # "negative" | "neutral" | "positive"
+    score: float  # confidence 0..1
+    flags: frozenset[str] = field(default_factory=frozenset)  # abusive / hate / hoax / urgent
+    function: str | None = None  # Reskrim, Lantas, ... or None
+    topic: str = ""  # short normalised key used to group negative mentions into issues
+    near_duplicate_key: str = ""  # equal for retweets / copy-paste copies of one text
+    place: str | None = None  # readable place named in the text ("Jl. Raya Ciledug"), if any
+
+
+def reset_caches() -> None:
+    """Forget memoised tokens and n-gram ids (benchmarks measure a cold start with this)."""
+    from lib.analysis import normalize
+
+    normalize._token_cache.clear()
+    model = load_model()
+    if model is not None and hasattr(model.char_vec, "_cache"):
+        model.char_vec._cache.clear()
+
+
+def lexicon_sentiment(cues: rules.Cues) -> tuple[str, float]:
+    """Sentiment from the curated cues alone: the fallback when no trained model is available."""
+    balance = cues.pos - cues.neg + (1 if cues.negated_neg and not cues.neg else 0)
+    if cues.flags & {"abusive", "hate", "urgent"}:
+        balance -= 2
+    if balance == 0:
+        return "neutral", 0.5
+    return ("positive" if balance > 0 else "negative"), min(0.95, 0.55 + 0.1 * abs(balance))
+
+
+def analyze(texts: list[str], model: TrainedModel | None = None, *, use_model: bool = True) -> list[Analysis]:
+    """Classify each text; the output list matches the input list one to one.
+
+    `model` defaults to the cached artefact; without one, sentiment falls back to the lexicons
+    (see `model_status()`), and everything else works as usual. `use_model=False` forces the
+    lexicon-only path (used to measure the fallback).
+    """
+    if not texts:
+        return []
+    texts = [t if isinstance(t, str) else "" for t in texts]
+    toks = [tokens(t) for t in texts]
+    cues = [rules.analyse_tokens(t) for t in toks]
+    if not use_model:
+        model = None
+    elif model is None:
+        model = load_model()
+    norms = [" ".join(t) for t in toks]
+    if model is not None:
+        augmented = [n + " " + " ".join(c.feature_tokens()) for n, c in zip(norms, cues, strict=True)]
+        labels, conf, fn_labels, fn_conf = model.predict(norms, augmented)
+    out: list[Analysis] = []
+    for i, (text, tk, cue) in enumerate(zip(texts, toks, cues, strict=True)):
+        if model is None:
+            sentiment, score = lexicon_sentiment(cue)
+            function = cue.function
+        else:
+            sentiment, score = labels[i], float(conf[i])
+            function = cue.function
+            if fn_labels is not None and cue.route_strength < ROUTE_STRONG and fn_conf[i] >= FUNCTION_MODEL_MIN_CONF:
+                function = fn_labels[i] or None
+        result = Analysis(sentiment, round(score, 4), cue.flags, function, "", key_from_tokens(tk))
+        if model is not None and model.memory and result.near_duplicate_key in model.memory:
+            result = _corrected(result, model.memory[result.near_duplicate_key])
+        place = extract_place(text) if cue.topic_event or result.sentiment == "negative" else None
+        out.append(replace(result, topic=topic_key(cue.topic_event, tk, place),
+                           place=place.display if place else None))
+    return out
+
+
+def _corrected(result: Analysis, fix: dict) -> Analysis:
+    """Apply an admin's correction remembered for this text (a None field was not corrected)."""
+    changes: dict = {}
+    if fix.get("sentiment"):
+        changes.update(sentiment=fix["sentiment"], score=1.0)
+    if fix.get("flags") is not None:
+        changes["flags"] = frozenset(fix["flags"])
+    if fix.get("function") is not None:
+        changes["function"] = fix["function"] or None
+    return replace(result, **changes)

@@ -1,0 +1,172 @@
+"""Lexicon rules over normalised tokens: sentiment cues with negation, flags, routing and topics.
+
+All lexicons are compiled once into a phrase index keyed by first word, so one pass over a text's
+tokens finds every cue of every list; each rule is then a set look-up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lib.analysis import lexicons as lx
+
+_FILLER_AFTER_NEGATOR = frozenset({"ada", "pernah", "juga", "kunjung", "bisa", "mau", "di", "segera", "cukup",
+                                   "terlalu", "begitu", "sama", "sekali", "langsung", "pula", "lagi", "ke"})
+
+
+def _all_phrases() -> frozenset[str]:
+    groups = [lx.POSITIVE, lx.NEGATIVE, lx.SERVICE, lx.NEGATORS, lx.ABUSIVE, lx.ABUSIVE_LITERAL,
+              lx.SARA_GROUPS, lx.HOSTILE, lx.SLURS, lx.HOAX_CUES, lx.HOAX_WEAK, lx.HOAX_DENIED,
+              lx.URGENT_STRONG, lx.URGENT_SEVERE, lx.URGENT_EVENTS, lx.URGENT_NOW, lx.PAST_MARKERS, lx.HABITUAL, lx.RESOLVED, lx.OTHER_AGENCY]
+    groups += [set(cues) for cues in lx.ROUTES.values()]
+    groups += [set(cues) for cues, _label in lx.TOPICS.values()]
+    return frozenset(p for g in groups for p in g)
+
+
+class PhraseIndex:
+    """Finds every known phrase (one or more words) in a token list in one pass."""
+
+    def __init__(self, phrases: frozenset[str]) -> None:
+        self.unigrams = frozenset(p for p in phrases if " " not in p)
+        multi: dict[str, list[tuple[str, ...]]] = {}
+        for p in phrases:
+            if " " in p:
+                words = tuple(p.split())
+                multi.setdefault(words[0], []).append(words)
+        self.multi = {k: sorted(v, key=len, reverse=True) for k, v in multi.items()}
+
+    def find(self, toks: list[str]) -> list[tuple[int, str]]:
+        """(position, phrase) for every match, in text order."""
+        found: list[tuple[int, str]] = []
+        uni, multi = self.unigrams, self.multi
+        n = len(toks)
+        for i, t in enumerate(toks):
+            if t in uni:
+                found.append((i, t))
+            cands = multi.get(t)
+            if cands:
+                for words in cands:
+                    k = len(words)
+                    if i + k <= n and tuple(toks[i:i + k]) == words:
+                        found.append((i, " ".join(words)))
+        return found
+
+
+INDEX = PhraseIndex(_all_phrases())
+_ROUTE_ITEMS = [(fn, lx.ROUTES[fn]) for fn in lx.ROUTE_ORDER]
+_TOPIC_ITEMS = [(key, frozenset(cues)) for key, (cues, _label) in lx.TOPICS.items()]
+
+
+@dataclass(frozen=True, slots=True)
+class Cues:
+    """What the lexicons see in one text."""
+
+    phrases: frozenset[str]
+    pos: int  # positive cues not negated
+    neg: int  # negative cues not negated, plus negated positive/service words
+    negated_pos: int
+    negated_neg: int
+    flags: frozenset[str]
+    function: str | None
+    route_strength: float
+    topic_event: str | None
+
+    def feature_tokens(self) -> list[str]:
+        """Synthetic tokens appended to the model input, so the model can weigh the lexicons."""
+        out = ["cuepos"] * min(self.pos, 3) + ["cueneg"] * min(self.neg, 3)
+        out += ["cuenegpos"] * min(self.negated_pos, 2) + ["cuenegneg"] * min(self.negated_neg, 2)
+        out += [f"cueflag{f}" for f in sorted(self.flags)]
+        if self.function:
+            out.append("cueroute")
+        return out
+
+
+def analyse_tokens(toks: list[str]) -> Cues:
+    found = INDEX.find(toks)
+    phrases = frozenset(p for _i, p in found)
+    pos = neg = negated_pos = negated_neg = 0
+    negated_at: set[int] = set()
+    for i, p in found:
+        if p in lx.NEGATORS:
+            j = i + 1
+            while j < len(toks) and j <= i + 3 and toks[j] in _FILLER_AFTER_NEGATOR:
+                j += 1
+            negated_at.add(j)
+    for i, p in found:
+        negated = i in negated_at
+        if p in lx.POSITIVE or (negated and p in lx.SERVICE):
+            if negated:
+                negated_pos += 1
+            elif p in lx.POSITIVE:
+                pos += 1
+        elif p in lx.NEGATIVE:
+            if negated:
+                negated_neg += 1
+            else:
+                neg += 1
+    function, strength = route(phrases)
+    return Cues(
+        phrases=phrases, pos=pos, neg=neg + negated_pos, negated_pos=negated_pos, negated_neg=negated_neg,
+        flags=flags_for(phrases), function=function, route_strength=strength,
+        topic_event=topic_event(phrases),
+    )
+
+
+def flags_for(phrases: frozenset[str]) -> frozenset[str]:
+    flags: list[str] = []
+    abusive = phrases & lx.ABUSIVE
+    if abusive and not (phrases & lx.ABUSIVE_LITERAL and len(abusive) == 1):
+        flags.append("abusive")
+    if phrases & lx.SLURS or (phrases & lx.SARA_GROUPS and (phrases & lx.HOSTILE or abusive)):
+        flags.append("hate")
+    if is_hoax(phrases):
+        flags.append("hoax")
+    if is_urgent(phrases):
+        flags.append("urgent")
+    return frozenset(flags)
+
+
+def is_hoax(phrases: frozenset[str]) -> bool:
+    """A rumour or disinformation cue; weak cues ("katanya") count only in pairs."""
+    strong = phrases & lx.HOAX_CUES
+    if phrases & lx.HOAX_DENIED:
+        strong = strong - {"hoaks"}
+    return bool(strong) or len(phrases & lx.HOAX_WEAK) >= 2
+
+
+def is_urgent(phrases: frozenset[str]) -> bool:
+    """An emergency happening now: a strong cue, or an emergency event with a sign it is current and
+    no sign that it is over (a past time, thanks, an arrest) or only rumoured."""
+    if phrases & lx.URGENT_STRONG:
+        return True
+    if phrases & lx.URGENT_SEVERE and not phrases & (lx.PAST_MARKERS | lx.RESOLVED | lx.HABITUAL):
+        return True
+    if not phrases & lx.URGENT_EVENTS or not phrases & lx.URGENT_NOW or phrases & lx.HABITUAL:
+        return False
+    current = bool(phrases & {"barusan", "sekarang", "saat ini", "detik ini", "sedang"})
+    if phrases & lx.PAST_MARKERS and not current:
+        return False
+    return not (phrases & lx.RESOLVED or (is_hoax(phrases) and not current))
+
+
+def route(phrases: frozenset[str]) -> tuple[str | None, float]:
+    """The function whose cues weigh most; None when no police cue (or another agency's matter)."""
+    best, best_score = None, 0.0
+    for fn, cues in _ROUTE_ITEMS:
+        score = 0.0
+        for p in phrases:
+            w = cues.get(p)
+            if w:
+                score += w
+        if score > best_score:
+            best, best_score = fn, score
+    if best is not None and phrases & lx.OTHER_AGENCY and best_score < 3:
+        return None, 0.0
+    return best, best_score
+
+
+def topic_event(phrases: frozenset[str]) -> str | None:
+    for key, cues in _TOPIC_ITEMS:
+        if phrases & cues:
+            return key
+    return None

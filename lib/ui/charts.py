@@ -1,0 +1,103 @@
+"""The figures' shared views: league table, daily trend (Altair) and open items, used by the
+overview and the unit page. Frames come from `lib.metrics`; this module only draws them."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from lib.ui.context import minutes_text
+
+PERIODS = {7: "7 hari", 30: "30 hari", 90: "90 hari"}
+CHILD_LEVEL = {None: "polda", "mabes": "polda", "polda": "polres", "polres": "polsek", "polsek": "polsek"}
+LEVEL_TITLES = {"polda": "Polda", "polres": "Polres", "polsek": "Polsek"}
+LEAGUE_ORDERS = {
+    "fastest": ("Tercepat menjawab", ["median_minutes", "mentions"], [True, False]),
+    "overdue": ("Terbanyak lewat SLA", ["overdue", "over_hard_limit", "unanswered"], [False, False, False]),
+    "within": ("Kepatuhan SLA terendah", ["within_sla_share", "mentions"], [True, False]),
+    "volume": ("Sebutan terbanyak", ["mentions"], [False]),
+}
+
+
+def pct(x: float | None) -> str:
+    return "–" if x is None or pd.isna(x) else f"{x * 100:.0f}%"
+
+
+def number(x: int) -> str:
+    return f"{x:,}".replace(",", ".")
+
+
+def period_picker(key: str, default: int = 7) -> int:
+    chosen = st.segmented_control("Periode", list(PERIODS), default=default, format_func=PERIODS.get, key=key)
+    return int(chosen or default)
+
+
+def league_table(frame: pd.DataFrame, order: str, key: str, selectable: bool = False):
+    """The league of units, sorted by `order`; returns the selection event when `selectable`."""
+    _, by, ascending = LEAGUE_ORDERS[order]
+    view = frame.sort_values(by, ascending=ascending, na_position="last").reset_index(drop=True)
+    table = pd.DataFrame({
+        "Peringkat": range(1, len(view) + 1),
+        "Unit": view["name"],
+        "Sebutan": view["mentions"],
+        "Belum dijawab": view["unanswered"],
+        "Lewat SLA": view["overdue"],
+        "Lewat 24 jam": view["over_hard_limit"],
+        "Median respons": view["median_minutes"].map(minutes_text_or_dash),
+        "P90 respons": view["p90_minutes"].map(minutes_text_or_dash),
+        "Dijawab sesuai SLA": view["within_sla_share"] * 100,
+        "Negatif": view["negative_share"] * 100,
+        "Akun terverifikasi": view["compliance_share"] * 100,
+    })
+    share = {c: st.column_config.ProgressColumn(c, format="%.0f%%", min_value=0, max_value=100)
+             for c in ("Dijawab sesuai SLA", "Akun terverifikasi")}
+    config = share | {"Negatif": st.column_config.NumberColumn("Negatif", format="%.0f%%"),
+                      "Peringkat": st.column_config.NumberColumn("#", width="small")}
+    kwargs = dict(on_select="rerun", selection_mode="single-row") if selectable else {}
+    event = st.dataframe(table, hide_index=True, width="stretch", column_config=config, key=key, **kwargs)
+    return view, event
+
+
+def minutes_text_or_dash(x: float | None) -> str:
+    return "–" if x is None or pd.isna(x) else minutes_text(float(x))
+
+
+def trend_chart(frame: pd.DataFrame, wall: bool = False) -> alt.LayerChart | alt.VConcatChart:
+    """Mentions per local day (negative stacked) over the share answered within SLA."""
+    data = frame.assign(lain=frame["mentions"] - frame["negative"], hari=pd.to_datetime(frame["day"]))
+    long = data.melt(id_vars=["hari"], value_vars=["negative", "lain"], var_name="jenis", value_name="jumlah")
+    long["jenis"] = long["jenis"].map({"negative": "Negatif", "lain": "Lainnya"})
+    font = 18 if wall else 12
+    bars = alt.Chart(long).mark_bar().encode(
+        x=alt.X("yearmonthdate(hari):T", title=None),
+        y=alt.Y("jumlah:Q", title="Sebutan per hari", stack="zero"),
+        color=alt.Color("jenis:N", scale=alt.Scale(domain=["Negatif", "Lainnya"], range=["#d62728", "#4c78a8"]),
+                        legend=alt.Legend(title=None, orient="top")),
+        tooltip=[alt.Tooltip("yearmonthdate(hari):T", title="Hari"), alt.Tooltip("jenis:N", title="Jenis"),
+                 alt.Tooltip("jumlah:Q", title="Jumlah")],
+    ).properties(height=220 if not wall else 280)
+    share = alt.Chart(data.assign(persen=data["within_sla_share"] * 100)).mark_line(point=True, color="#2ca02c").encode(
+        x=alt.X("yearmonthdate(hari):T", title=None),
+        y=alt.Y("persen:Q", title="Dijawab sesuai SLA (%)", scale=alt.Scale(domain=[0, 100])),
+        tooltip=[alt.Tooltip("yearmonthdate(hari):T", title="Hari"),
+                 alt.Tooltip("persen:Q", title="Sesuai SLA (%)", format=".0f"),
+                 alt.Tooltip("unanswered:Q", title="Masih belum dijawab")],
+    ).properties(height=140 if not wall else 180)
+    ink, grid = ("#e6edf3", "#30363d") if wall else ("#31333f", "#e6e6e6")
+    return (alt.vconcat(bars, share, background="transparent")
+            .configure_axis(labelFontSize=font, titleFontSize=font, labelColor=ink, titleColor=ink, gridColor=grid)
+            .configure_legend(labelFontSize=font, labelColor=ink).configure_view(stroke=None))
+
+
+def open_items_table(frame: pd.DataFrame) -> None:
+    """A Polsek's unanswered items, oldest first (plain text; the inbox is where they are changed)."""
+    view = pd.DataFrame({
+        "ID": frame["id"], "Waktu": frame["local_time"], "Unit": frame["unit"], "Platform": frame["platform"],
+        "Penulis": frame["author"], "Teks": frame["text"], "Status": frame["status"],
+        "Umur": [("⏰ " if od else "") + minutes_text(a) for a, od in zip(frame["age_minutes"], frame["overdue"],
+                                                                        strict=True)],
+    })
+    st.dataframe(view, hide_index=True, width="stretch",
+                 column_config={"Teks": st.column_config.TextColumn(width="large"),
+                                "Umur": st.column_config.TextColumn(help="⏰ = lewat SLA unit")})

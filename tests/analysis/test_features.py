@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from lib.analysis.features import CachedCharTfidf
+
+
+def test_cached_char_tfidf_equals_sklearn() -> None:
+    docs = ["tidak ada respon dari admin", "begal di jalan raya ciledug", "terima kasih bapak", "", "x"]
+    fitted = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=1).fit(docs)
+    fast = CachedCharTfidf(fitted)
+    probe = [*docs, "respon admin lambat", "kata baru sekali", "begal begal begal"]
+    for _ in range(2):  # second pass is served from the cache
+        assert np.allclose(fast.transform(probe).toarray(), fitted.transform(probe).toarray())
+
+
+def test_cache_is_not_pickled() -> None:
+    import pickle
+
+    fitted = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True).fit(["abc def"])
+    fast = CachedCharTfidf(fitted)
+    fast.transform(["abc def"])
+    assert fast._cache
+    clone = pickle.loads(pickle.dumps(fast))
+    assert clone._cache == {}
+    assert np.allclose(clone.transform(["abc"]).toarray(), fitted.transform(["abc"]).toarray())

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lib.analysis import Analysis, analyze, model_status
+from lib.analysis.model import TrainedModel, artefact_path, forget_loaded
+
+FUNCTIONS = {"Reskrim", "Lantas", "Narkoba", "Samapta", "Propam", "Binmas", "Intelkam", "SPKT", None}
+EDGE_INPUTS = ["", "   ", "😂😂😂", "🙏", "x" * 200_000, "kata " * 50_000,
+               "The police station was closed and nobody answered.", "这是中文", "!!!", "@a @b @c", "123 456"]
+
+
+def check_contract(result: Analysis) -> None:
+    assert result.sentiment in {"negative", "neutral", "positive"}
+    assert 0.0 <= result.score <= 1.0
+    assert isinstance(result.flags, frozenset) and result.flags <= {"abusive", "hate", "hoax", "urgent"}
+    assert result.function in FUNCTIONS
+    assert isinstance(result.topic, str) and result.topic
+    assert isinstance(result.near_duplicate_key, str) and len(result.near_duplicate_key) == 16
+
+
+def test_empty_list() -> None:
+    assert analyze([]) == []
+
+
+@pytest.mark.parametrize("text", EDGE_INPUTS)
+def test_edge_inputs_with_model(small_model: TrainedModel, text: str) -> None:
+    [result] = analyze([text], model=small_model)
+    check_contract(result)
+
+
+@pytest.mark.parametrize("text", EDGE_INPUTS)
+def test_edge_inputs_without_model(text: str) -> None:
+    [result] = analyze([text], use_model=False)
+    check_contract(result)
+
+
+def test_non_string_items_do_not_fail(small_model: TrainedModel) -> None:
+    results = analyze([None, 5, "oke"], model=small_model)  # type: ignore[list-item]
+    assert len(results) == 3
+    for r in results:
+        check_contract(r)
+
+
+def test_output_matches_input_one_to_one(small_model: TrainedModel) -> None:
+    texts = ["terima kasih pak polisi sigap", "begal di jl raya ciledug tolong sekarang", "syarat skck apa?"] * 7
+    results = analyze(texts, model=small_model)
+    assert len(results) == len(texts)
+    assert results[0] == results[3] == results[6]
+
+
+def test_stable_for_same_input_regardless_of_batch(small_model: TrainedModel) -> None:
+    text = "min laporan curanmor saya gak ditindaklanjuti, kecewa 😡"
+    alone = analyze([text], model=small_model)[0]
+    in_batch = analyze(["halo", text, "tawuran di pasar"], model=small_model)[1]
+    again = analyze([text], model=small_model)[0]
+    assert alone == in_batch == again
+
+
+def test_clear_examples(small_model: TrainedModel) -> None:
+    urgent, praise, question = analyze(
+        ["@polsekciledug tolong ada begal di Jl. Raya Ciledug sekarang!!",
+         "terima kasih pak polisi, pelayanannya cepat dan ramah 👍",
+         "min syarat perpanjang sim apa saja ya?"],
+        model=small_model,
+    )
+    assert urgent.sentiment == "negative" and "urgent" in urgent.flags and urgent.function == "Reskrim"
+    assert urgent.topic == "begal|jl raya ciledug" and urgent.place == "Jl. Raya Ciledug"
+    assert praise.sentiment == "positive"
+    assert question.sentiment == "neutral" and question.function == "Lantas"
+
+
+def test_retweet_shares_near_duplicate_key(small_model: TrainedModel) -> None:
+    a, b = analyze(["SEBARKAN! ada penculikan anak di sekolah", "RT @warga: sebarkan ada penculikan anak di sekolah"],
+                   model=small_model)
+    assert a.near_duplicate_key == b.near_duplicate_key
+
+
+def test_missing_model_falls_back_to_lexicons(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PANTAU_MODEL_DIR", str(tmp_path))
+    forget_loaded()
+    status = model_status()
+    assert not status.ok and "make train" in status.message
+    [result] = analyze(["pelayanan polsek buruk, kecewa dan lambat"])
+    assert result.sentiment == "negative"
+    forget_loaded()
+
+
+def test_corrupt_artefact_falls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    artefact_path(tmp_path).write_bytes(b"not a joblib file")
+    monkeypatch.setenv("PANTAU_MODEL_DIR", str(tmp_path))
+    forget_loaded()
+    assert not model_status().ok
+    check_contract(analyze(["terima kasih pak"])[0])
+    forget_loaded()
+
+
+def test_default_model_is_loaded_lazily(use_model_dir: Path) -> None:
+    status = model_status()
+    assert status.ok and status.meta["model_version"] >= 1
+    assert status.meta["counts"]["own"] > 300

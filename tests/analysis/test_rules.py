@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import pytest
+
+from lib.analysis.normalize import tokens
+from lib.analysis.rules import analyse_tokens
+
+
+def cues(text: str):
+    return analyse_tokens(tokens(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("anjing lo polisi kerja gak becus", "abusive"),
+        ("goblok banget adminnya", "abusive"),
+        ("usir semua aseng dari kampung kita", "hate"),
+        ("dasar kafir gak pantas di sini", "hate"),
+        ("beredar pesan berantai penculikan anak, sebarkan!", "hoax"),
+        ("katanya besok ada razia besar, benarkah?", "hoax"),
+        ("tolong ada begal di jl raya ciledug sekarang", "urgent"),
+        ("darurat! rumah tetangga kebakaran", "urgent"),
+        ("kecelakaan barusan di flyover, korban tergeletak", "urgent"),
+    ],
+)
+def test_flag_on_clear_example(text: str, flag: str) -> None:
+    assert flag in cues(text).flags
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("tolong info syarat bikin skck", "urgent"),  # polite "tolong" is not an emergency
+        ("kemarin ada kecelakaan di jl serpong, semoga korban pulih", "urgent"),  # past event
+        ("anjing tetangga saya hilang", "abusive"),  # literal use
+        ("terima kasih pak polisi", "hoax"),
+        ("saya orang jawa tinggal di medan", "hate"),  # a group word alone is not hate
+    ],
+)
+def test_flag_not_raised_on_clear_counterexample(text: str, flag: str) -> None:
+    assert flag not in cues(text).flags
+
+
+@pytest.mark.parametrize(
+    ("text", "function"),
+    [
+        ("motor saya dibegal di jalan", "Reskrim"),
+        ("saya ditipu olshop, sudah transfer", "Reskrim"),
+        ("macet parah gak ada yang ngatur", "Lantas"),
+        ("syarat perpanjang sim apa saja", "Lantas"),
+        ("ada bandar sabu di gang sebelah", "Narkoba"),
+        ("tawuran pelajar di depan sekolah", "Samapta"),
+        ("oknum polisi minta uang damai pas tilang", "Propam"),  # conduct outweighs traffic
+        ("pak bhabinkamtibmas rajin sambang warga", "Binmas"),
+        ("izin keramaian untuk konser di lapangan", "Intelkam"),
+        ("cara bikin skck online", "SPKT"),
+        ("mau bikin surat kehilangan ktp", "SPKT"),
+    ],
+)
+def test_routing_rule(text: str, function: str) -> None:
+    assert cues(text).function == function
+
+
+@pytest.mark.parametrize("text", ["jalan rusak depan sekolah belum diperbaiki", "selamat pagi min", ""])
+def test_no_police_function(text: str) -> None:
+    assert cues(text).function is None
+
+
+def test_negation_turns_service_word_into_complaint() -> None:
+    c = cues("polisinya tidak membantu, gak respon sama sekali")
+    assert c.negated_pos == 2 and c.pos == 0 and c.neg >= 2
+
+
+def test_negated_negative_is_not_a_complaint() -> None:
+    c = cues("pelayanannya tidak lambat")
+    assert c.negated_neg == 1 and c.neg == 0
+
+
+def test_feature_tokens_carry_cues() -> None:
+    toks = cues("gak becus, anjing").feature_tokens()
+    assert "cuenegpos" in toks and "cueflagabusive" in toks
+
+
+def test_every_lexicon_entry_is_in_normalised_form() -> None:
+    """Cues are matched on normalised tokens: an entry that normalisation rewrites could never match."""
+    from lib.analysis.normalize import normalize
+    from lib.analysis.rules import _all_phrases
+
+    assert sorted(p for p in _all_phrases() if normalize(p) != p) == []

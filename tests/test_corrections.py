@@ -1,0 +1,34 @@
+"""Corrections are applied, audited, refused out of scope, and feed retraining."""
+
+from __future__ import annotations
+
+import pytest
+
+from lib import audit
+from lib.analysis.retrain import corrections_from_db
+from lib.corrections import correct_analysis
+from lib.models import Mention
+from lib.scope import NATIONAL, OutOfScope, scope_for_unit
+from tests.conftest import NOW
+from tests.helpers import add_mentions, unit
+
+
+def test_correction_is_applied_audited_and_used_for_training(registry, session):
+    m = add_mentions(session, "polsekciledug", [("a", "pelayanan polsek lumayan lah", NOW)])[0]
+    result = correct_analysis(session, NATIONAL, m.id, "ani", sentiment="positive", flags=set(), function="-")
+    session.commit()
+    assert result.ok
+    m = session.get(Mention, m.id, populate_existing=True)
+    assert (m.sentiment, m.flags, m.function, m.version) == ("positive", "", None, 2)
+    assert audit.history(session, "mention", m.id)[-1].action == "koreksi analisis"
+    [example] = corrections_from_db(session)
+    assert example.text == "pelayanan polsek lumayan lah" and example.sentiment == "positive"
+
+
+def test_bad_values_and_scope_are_refused(registry, session):
+    m = add_mentions(session, "polsekciledug", [("a", "halo", NOW)])[0]
+    assert not correct_analysis(session, NATIONAL, m.id, "ani", sentiment="marah").ok
+    assert not correct_analysis(session, NATIONAL, m.id, "ani", flags={"spam"}).ok
+    kaltim = scope_for_unit(session, unit(session, "POLDA-KALTIM").id)
+    with pytest.raises(OutOfScope):
+        correct_analysis(session, kaltim, m.id, "mallory", sentiment="negative")
