@@ -198,3 +198,17 @@ def test_audit_log_cannot_be_rewritten(world):
 
     with pytest.raises(DBAPIError), session_scope(engine) as s:
         s.execute(update(AuditEntry).values(outcome="ok", note="dihapus"))
+
+
+def test_analysis_corrections_follow_the_same_rules(world):
+    from lib.corrections import correct_analysis
+
+    engine, ids, principals = world
+    with pytest.raises(Denied), session_scope(engine) as s:
+        correct_analysis(s, principals["wall"].scope, ids["POLSEK-CILEDUG"], principals["wall"], sentiment="positive")
+    with pytest.raises(OutOfScope), session_scope(engine) as s:
+        correct_analysis(s, NATIONAL, ids["POLSEK-BALIKPAPAN-UTARA"], principals["operator"], sentiment="positive")
+    with session_scope(engine) as s:
+        p = principals["operator"]
+        assert correct_analysis(s, p.scope, ids["POLSEK-CILEDUG"], p, sentiment="positive").ok
+    assert len(denied_rows(engine, "mention")) == 2
