@@ -29,6 +29,17 @@ def migrate(url: str) -> None:
     command.upgrade(cfg, "head")
 
 
+def empty_tables(engine: Engine) -> None:
+    """Delete every row (identities restart on PostgreSQL), keeping the migrated schema."""
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                conn.execute(text(f"DELETE FROM {name}"))
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = os.environ.get("PANTAU_TEST_DATABASE_URL")
@@ -53,13 +64,7 @@ def _engine(database_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def engine(_engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Engine:
     """The test database, emptied; PANTAU_DATABASE_URL points at it for code that reads settings."""
-    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
-    with _engine.begin() as conn:
-        if _engine.dialect.name == "postgresql":
-            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for name in tables:
-                conn.execute(text(f"DELETE FROM {name}"))
+    empty_tables(_engine)
     monkeypatch.setenv("PANTAU_DATABASE_URL", database_url)
     monkeypatch.setenv("PANTAU_DEMO_SOURCE", "0")
     monkeypatch.delenv("PANTAU_X_BEARER_TOKEN", raising=False)

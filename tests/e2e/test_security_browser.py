@@ -4,33 +4,22 @@ conflict told to the second editor. Screenshots go to tests/artifacts/ (git-igno
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
-from lib.config import ROOT
 from lib.db import session_scope
-from lib.models import Base
 from lib.scope import NATIONAL
 from lib.units import load_registry
 from lib.users import revoke_kiosk_token
 from lib.workflow import change_status
+from tests.conftest import TEST_DATA, empty_tables
+from tests.e2e.conftest import ARTIFACTS, running_app
 from tests.helpers import PASSWORD, add_mention, kiosk_token, make_user, unit_id
 
 pytestmark = pytest.mark.browser
 
-ARTIFACTS = ROOT / "tests" / "artifacts"
-TEST_DATA = ROOT / "tests" / "data"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 LONG_LINE = ("PANJANG" + "x" * 19_993)[:20_000]
 HOSTILE = "\n".join([
     "<img src=x onerror=alert(1)>",
@@ -41,23 +30,11 @@ HOSTILE = "\n".join([
 ])
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def site(_engine, database_url) -> Iterator[dict]:
     """A fresh data set, then `streamlit run app.py` against it on a free port."""
     engine = _engine
-    with engine.begin() as conn:
-        tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
-        if engine.dialect.name == "postgresql":
-            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for name in tables:
-                conn.execute(text(f"DELETE FROM {name}"))
+    empty_tables(engine)
     with session_scope(engine) as s:
         load_registry(s, TEST_DATA / "units.csv", TEST_DATA / "accounts.csv")
         add_mention(s, "POLSEK-BALIKPAPAN-UTARA", "BALIKPAPAN-RAHASIA jambret", minutes_ago=5)
@@ -69,38 +46,9 @@ def site(_engine, database_url) -> Iterator[dict]:
     make_user(engine, "pimpinan", "POLRES-METRO-TANGERANG-KOTA", "kapolres")
     admin = make_user(engine, "admin")
     token_id, token = kiosk_token(engine, "POLRES-METRO-TANGERANG-KOTA")
-    port = free_port()
-    env = os.environ | {"PANTAU_DATABASE_URL": database_url, "PANTAU_DEMO_SOURCE": "0",
-                        "PANTAU_WALL_REFRESH_SECONDS": "5"}
-    env.pop("PANTAU_X_BEARER_TOKEN", None)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = (ARTIFACTS / "streamlit-security.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true",
-         "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).status == 200:
-                    break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError(f"streamlit did not start; see {log.name}")
-            time.sleep(0.3)
+    with running_app(database_url, "streamlit-security.log", PANTAU_WALL_REFRESH_SECONDS="5") as base:
         yield dict(base=base, engine=engine, token=token, token_id=token_id, admin=admin, hostile_id=hostile_id,
-                   other_unit=other, log=Path(log.name))
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+                   other_unit=other, log=ARTIFACTS / "streamlit-security.log")
 
 
 @pytest.fixture
