@@ -104,9 +104,9 @@ class DemoSource(Source):
 
     @staticmethod
     def reply_delay(external_id: str, level: str) -> timedelta | None:
-        """How long the unit takes to reply to this mention; None when it never does (≈6%)."""
+        """How long the unit takes to reply to this mention; None when it never does (≈3%)."""
         rng = random.Random(_stable("reply", external_id))
-        if rng.random() < 0.06:
+        if rng.random() < 0.03:
             return None
         minutes = rng.lognormvariate(math.log(REPLY_SPEED.get(level, 60.0)), 1.1)
         return timedelta(minutes=min(minutes, 3 * 24 * 60))
