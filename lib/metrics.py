@@ -282,6 +282,56 @@ def response_percentiles(session: Session, scope: Scope, period: Period, by: str
     return pd.DataFrame(out, columns=["key", "answered", "median_minutes", "p90_minutes"])
 
 
+def response_times(session: Session, scope: Scope, period: Period) -> pd.DataFrame:
+    """(unit_id, seconds) of every answered mention of the period: one index scan, no sort, no join.
+    The per-group percentiles are then taken in numpy (`percentiles_of`), which is several times
+    faster than window functions on SQLite and gives the same exact values."""
+    secs = response_seconds(session.get_bind().dialect.name)
+    rows = session.execute(
+        select(Mention.unit_id, secs).where(
+            Mention.created_at >= _ts(period.since), Mention.created_at < _ts(period.until),
+            Mention.answered_at.is_not(None), _in_scope(scope))
+    ).all()
+    data = np.array([tuple(r) for r in rows], dtype=np.int64).reshape(-1, 2)  # tuples: numpy walks Rows slowly
+    return pd.DataFrame({"unit_id": data[:, 0], "seconds": data[:, 1]})
+
+
+def unit_ancestors(session: Session, scope: Scope, level: str) -> pd.Series:
+    """Unit id → id of its ancestor at `level` (itself included), for every unit in scope, active or
+    not: the same parent/grandparent rule as `response_percentiles`, read from the paths."""
+    t = Unit.__table__.c
+    rows = session.execute(select(t.id, t.level, t.path).where(t.path.startswith(scope.path_prefix,
+                                                                                   autoescape=True))).all()
+    at_level = {uid for uid, lvl, _ in rows if lvl == level}
+    out = {}
+    for uid, _, path in rows:
+        chain = [int(x) for x in path.strip("/").split("/")][-3:]  # the unit, its parent, its grandparent
+        hit = next((a for a in reversed(chain) if a in at_level), None)
+        if hit is not None:
+            out[uid] = hit
+    return pd.Series(out, dtype="int64")
+
+
+def percentiles_of(times: pd.DataFrame, keys: pd.Series | None = None) -> pd.DataFrame:
+    """Exact median and p90 (percentile_cont) of `times["seconds"]`, over all rows (keys None) or
+    per group (`keys` maps unit_id → group key; units without a key are left out). Same arithmetic
+    as `response_percentiles`, so the values are identical. Columns: key, answered, median_minutes,
+    p90_minutes."""
+    if keys is None:
+        groups = [(0, times["seconds"].to_numpy())] if len(times) else []
+    else:
+        keyed = times.assign(key=times["unit_id"].map(keys)).dropna(subset=["key"])
+        groups = [(int(k), g.to_numpy()) for k, g in keyed.groupby("key")["seconds"]]
+    out = []
+    for key, values in groups:
+        v = np.sort(values)
+        n = len(v)
+        med = _interpolate(n, v[(n - 1) // 2], v[n // 2], 1, 2)
+        p90 = _interpolate(n, v[(n - 1) * 9 // 10], v[((n - 1) * 9 + 9) // 10], 9, 10)
+        out.append(dict(key=key, answered=n, median_minutes=_minutes(med), p90_minutes=_minutes(p90)))
+    return pd.DataFrame(out, columns=["key", "answered", "median_minutes", "p90_minutes"])
+
+
 def _minutes(seconds: float | None) -> float | None:
     return None if seconds is None else seconds / 60
 
@@ -318,14 +368,15 @@ def league(session: Session, scope: Scope, sla: SlaPolicy | int, period: Period,
     now = now or utcnow()
     units = units_frame(session, scope)
     counts = unit_counts(session, scope, sla, period, now, units)
-    return _league(session, scope, period, level, units, counts, verified_compliance(session, scope))
+    return _league(session, scope, level, units, counts, verified_compliance(session, scope),
+                   response_times(session, scope, period))
 
 
-def _league(session: Session, scope: Scope, period: Period, level: str, units: pd.DataFrame,
-            counts: pd.DataFrame, compliance: pd.DataFrame) -> pd.DataFrame:
+def _league(session: Session, scope: Scope, level: str, units: pd.DataFrame, counts: pd.DataFrame,
+            compliance: pd.DataFrame, times: pd.DataFrame) -> pd.DataFrame:
     frame = rolled_up(units, counts, compliance)
     frame = frame[frame["level"] == level].copy()
-    pct = response_percentiles(session, scope, period, by=level).set_index("key")
+    pct = percentiles_of(times, unit_ancestors(session, scope, level)).set_index("key")
     frame["median_minutes"] = frame["unit_id"].map(pct["median_minutes"]).astype(float)
     frame["p90_minutes"] = frame["unit_id"].map(pct["p90_minutes"]).astype(float)
     checked = frame["units_checked"].where(frame["units_checked"] > 0)
@@ -396,13 +447,12 @@ def overview(session: Session, scope: Scope, sla: SlaPolicy | int, period_days: 
     now = now or utcnow()
     period = Period.last_days(period_days, now)
     counts = unit_counts(session, scope, sla, period, now)
-    return _overview(session, scope, period, counts, verified_compliance(session, scope))
+    return _overview(session, counts, verified_compliance(session, scope), response_times(session, scope, period))
 
 
-def _overview(session: Session, scope: Scope, period: Period, counts: pd.DataFrame,
-              compliance: pd.DataFrame) -> Overview:
+def _overview(session: Session, counts: pd.DataFrame, compliance: pd.DataFrame, times: pd.DataFrame) -> Overview:
     total = counts[COUNT_COLUMNS].sum()
-    pct = response_percentiles(session, scope, period)
+    pct = percentiles_of(times)
     judged = int(total["mentions"] - total["pending"])
     return Overview(
         mentions_today=int(total["today"]),
@@ -432,17 +482,19 @@ class Dashboard:
 
 def dashboard(session: Session, scope: Scope, sla: SlaPolicy | int, period_days: int, level: str | None = None,
               now: datetime | None = None, polsek_limit: int = 25) -> Dashboard:
-    """Overview, league table and Polsek backlog sharing one unit scan, one backlog scan and one
-    compliance query; only the percentiles need their own queries (total and per league row)."""
+    """Overview, league table and Polsek backlog sharing one unit scan, one backlog scan, one
+    compliance query and one read of the period's response times (percentiles for the total and
+    every league row are taken from it)."""
     now = now or utcnow()
     period = Period.last_days(period_days, now)
     level = level or league_level(session, scope)
     units = units_frame(session, scope)
     counts = unit_counts(session, scope, sla, period, now, units)
     compliance = verified_compliance(session, scope)
+    times = response_times(session, scope, period)
     return Dashboard(
-        overview=_overview(session, scope, period, counts, compliance),
-        league=_league(session, scope, period, level, units, counts, compliance),
+        overview=_overview(session, counts, compliance, times),
+        league=_league(session, scope, level, units, counts, compliance, times),
         backlog_by_polsek=_backlog_by_polsek(units, counts, polsek_limit),
         level=level,
     )
