@@ -29,7 +29,20 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import ColumnElement, Integer, and_, case, extract, func, literal, literal_column, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    and_,
+    case,
+    extract,
+    false,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.orm import Session, aliased
 
 from lib.accounts import accepted_x_types, mandate_platforms
@@ -115,8 +128,15 @@ def _frame(rows, columns: list[str]) -> pd.DataFrame:
 
 
 def unit_counts(session: Session, scope: Scope, sla: SlaPolicy | int, period: Period,
-                now: datetime | None = None, units: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Additive counts per unit in scope (zeros for quiet units): see the module doc for definitions."""
+                now: datetime | None = None, units: pd.DataFrame | None = None,
+                stored_days: bool = True) -> pd.DataFrame:
+    """Additive counts per unit in scope (zeros for quiet units): see the module doc for definitions.
+
+    Whole local days inside the period come from `daily_counts` (lib/daily.py, refreshed first);
+    the partial days at both ends are scanned live, each unit on its own zone's day boundaries.
+    `stored_days=False` scans the whole period live (the reference the tests compare against)."""
+    from lib import daily
+
     policy = SlaPolicy.of(sla)
     now = now or utcnow()
     units = units_frame(session, scope) if units is None else units
@@ -125,22 +145,31 @@ def unit_counts(session: Session, scope: Scope, sla: SlaPolicy | int, period: Pe
     zones = sorted(units["timezone"].unique())
     unit_sla = units["sla_minutes"].fillna(policy.first_response_minutes).astype(int)
     slas = sorted(int(s) for s in unit_sla.unique())
+    splits = [daily.split(z, period.since, period.until) if stored_days and period.until <= now else None
+              for z in zones]
+    if any(splits):
+        daily.refresh(session, policy.first_response_minutes)
     secs = response_seconds(session.get_bind().dialect.name)
     open_unanswered = unanswered_clause()
     in_period = and_(Mention.created_at >= _ts(period.since), Mention.created_at < _ts(period.until))
+    # The live scan: the period minus the days every zone reads from the table.
+    head_end = max((sp.start if sp else period.until) for sp in splits)
+    tail_start = min((sp.end if sp else period.since) for sp in splits)
+    live = or_(Mention.created_at < _ts(head_end), Mention.created_at >= _ts(tail_start))
+    edges = [or_(Mention.created_at < _ts(sp.start), Mention.created_at >= _ts(sp.end)) if sp else true()
+             for sp in splits]
+    answered = Mention.answered_at.is_not(None)
     cols = [
-        func.count().label("mentions"),
-        _count_if(Mention.answered_at.is_not(None)).label("answered"),
-        _count_if(Mention.sentiment == "negative").label("negative"),
+        *[_count_if(e).label(f"mentions_{i}") for i, e in enumerate(edges)],
+        *[_count_if(and_(e, answered)).label(f"answered_{i}") for i, e in enumerate(edges)],
+        *[_count_if(and_(e, Mention.sentiment == "negative")).label(f"negative_{i}") for i, e in enumerate(edges)],
         *[_count_if(Mention.created_at >= _ts(local_midnight_utc(z, now))).label(f"today_{i}")
           for i, z in enumerate(zones)],
-        *[_count_if(and_(Mention.answered_at.is_not(None), secs <= s * 60)).label(f"within_{i}")
-          for i, s in enumerate(slas)],
-        *[_count_if(and_(open_unanswered, Mention.created_at >= _ts(now - timedelta(minutes=int(s)))))
-          .label(f"pending_{i}") for i, s in enumerate(slas)],
+        *[_count_if(and_(e, answered, secs <= s * 60)).label(f"within_{j}_{i}")
+          for i, e in enumerate(edges) for j, s in enumerate(slas)],
     ]
     period_rows = session.execute(
-        select(Mention.unit_id, *cols).where(in_period, _in_scope(scope)).group_by(Mention.unit_id)
+        select(Mention.unit_id, *cols).where(in_period, live, _in_scope(scope)).group_by(Mention.unit_id)
     )
     backlog_rows = session.execute(
         select(
@@ -150,6 +179,8 @@ def unit_counts(session: Session, scope: Scope, sla: SlaPolicy | int, period: Pe
             .label("over_hard_limit"),
             *[_count_if(Mention.created_at < _ts(now - timedelta(minutes=int(s)))).label(f"overdue_{i}")
               for i, s in enumerate(slas)],
+            *[_count_if(and_(in_period, Mention.created_at >= _ts(now - timedelta(minutes=int(s)))))
+              .label(f"pending_{i}") for i, s in enumerate(slas)],
         ).where(open_unanswered, _in_scope(scope)).group_by(Mention.unit_id)
     )
 
@@ -158,24 +189,43 @@ def unit_counts(session: Session, scope: Scope, sla: SlaPolicy | int, period: Pe
     ids = units["unit_id"].to_numpy()
     period_frame = _indexed(period_rows, ids)
     backlog_frame = _indexed(backlog_rows, ids)
+    stored = _stored_days(session, scope, zones, splits, ids)
     rows = np.arange(len(ids))
 
     def pick(frame: pd.DataFrame, prefix: str, index: np.ndarray, n: int) -> np.ndarray:
         return frame[[f"{prefix}_{i}" for i in range(n)]].to_numpy()[rows, index]
 
+    within = period_frame[[f"within_{j}_{i}" for i in range(len(zones)) for j in range(len(slas))]].to_numpy()
     out = pd.DataFrame({
         "unit_id": ids,
-        "mentions": period_frame["mentions"].to_numpy(),
+        "mentions": pick(period_frame, "mentions", zone_ix, len(zones)) + stored["mentions"].to_numpy(),
         "today": pick(period_frame, "today", zone_ix, len(zones)),
-        "answered": period_frame["answered"].to_numpy(),
-        "within_sla": pick(period_frame, "within", sla_ix, len(slas)),
-        "pending": pick(period_frame, "pending", sla_ix, len(slas)),
-        "negative": period_frame["negative"].to_numpy(),
+        "answered": pick(period_frame, "answered", zone_ix, len(zones)) + stored["answered"].to_numpy(),
+        "within_sla": within[rows, zone_ix * len(slas) + sla_ix] + stored["within_sla"].to_numpy(),
+        "pending": pick(backlog_frame, "pending", sla_ix, len(slas)),
+        "negative": pick(period_frame, "negative", zone_ix, len(zones)) + stored["negative"].to_numpy(),
         "unanswered": backlog_frame["unanswered"].to_numpy(),
         "overdue": pick(backlog_frame, "overdue", sla_ix, len(slas)),
         "over_hard_limit": backlog_frame["over_hard_limit"].to_numpy(),
     })
     return out.astype({c: "int64" for c in COUNT_COLUMNS})
+
+
+def _stored_days(session: Session, scope: Scope, zones: list[str], splits: list, ids: np.ndarray) -> pd.DataFrame:
+    """Per unit: the sums over its zone's whole days from `daily_counts` (zeros where none apply)."""
+    from lib.models import DailyCount
+
+    d = DailyCount
+    ranges = [and_(d.unit_id.in_(select(Unit.id).where(Unit.timezone == z).scalar_subquery()),
+                   d.day >= sp.first_day.isoformat(), d.day < sp.end_day.isoformat())
+              for z, sp in zip(zones, splits, strict=True) if sp]
+    in_scope = true() if scope.path_prefix == "/" else d.unit_id.in_(
+        select(Unit.id).where(scope.unit_clause()).scalar_subquery())
+    result = session.execute(
+        select(d.unit_id, func.sum(d.mentions).label("mentions"), func.sum(d.answered).label("answered"),
+               func.sum(d.within_sla).label("within_sla"), func.sum(d.negative).label("negative"))
+        .where(or_(*ranges) if ranges else false(), in_scope).group_by(d.unit_id))
+    return _indexed(result, ids).astype("int64")
 
 
 def _indexed(result, ids: np.ndarray) -> pd.DataFrame:
@@ -385,10 +435,15 @@ def _league(session: Session, scope: Scope, level: str, units: pd.DataFrame, cou
 
 
 def daily_trend(session: Session, scope: Scope, sla: SlaPolicy | int, days: int,
-                now: datetime | None = None) -> pd.DataFrame:
+                now: datetime | None = None, stored_days: bool = True) -> pd.DataFrame:
     """Per local calendar day (each mention on its own unit's day) for the last `days` days, today
-    included: mentions, answered within the unit's SLA, negative, still unanswered. One grouped scan;
-    per-day percentiles are left out on purpose (a sort of every answered mention of 90 days)."""
+    included: mentions, answered within the unit's SLA, negative, still unanswered. Whole days come
+    from `daily_counts` (as in `unit_counts`; `stored_days=False` scans everything live), the rest is
+    one grouped scan; per-day percentiles are left out on purpose (a sort of every answered mention
+    of 90 days)."""
+    from lib import daily
+    from lib.models import DailyCount
+
     policy = SlaPolicy.of(sla)
     now = now or utcnow()
     unit = aliased(Unit)
@@ -397,19 +452,33 @@ def daily_trend(session: Session, scope: Scope, sla: SlaPolicy | int, days: int,
     period = Period(since, now)
     first_day = min(now.astimezone(ZoneInfo(z)).date() for z in zones) - timedelta(days=days - 1)
     last_day = max(now.astimezone(ZoneInfo(z)).date() for z in zones)
+    splits = [daily.split(z, since, now) if stored_days else None for z in zones]
+    if any(splits):
+        daily.refresh(session, policy.first_response_minutes)
     day = local_day(session, scope, period, unit)
     secs = response_seconds(session.get_bind().dialect.name)
     unit_sla = func.coalesce(unit.sla_minutes, policy.first_response_minutes) * 60
+    live = or_(*[and_(unit.timezone == z, or_(Mention.created_at < _ts(sp.start), Mention.created_at >= _ts(sp.end))
+                      if sp else true()) for z, sp in zip(zones, splits, strict=True)])
     rows = session.execute(
         select(day.label("day"), func.count().label("mentions"),
                _count_if(and_(Mention.answered_at.is_not(None), secs <= unit_sla)).label("within_sla"),
                _count_if(Mention.sentiment == "negative").label("negative"),
                _count_if(unanswered_clause()).label("unanswered"))
         .join(unit, unit.id == Mention.unit_id)
-        .where(Mention.created_at >= _ts(period.since), Mention.created_at < _ts(period.until), _in_scope(scope))
+        .where(Mention.created_at >= _ts(period.since), Mention.created_at < _ts(period.until), _in_scope(scope),
+               live)
         .group_by(day)
     ).all()
-    counts = _frame(rows, ["day", "mentions", "within_sla", "negative", "unanswered"])
+    d = DailyCount
+    ranges = [and_(Unit.timezone == z, d.day >= sp.first_day.isoformat(), d.day < sp.end_day.isoformat())
+              for z, sp in zip(zones, splits, strict=True) if sp]
+    if ranges:
+        rows += session.execute(
+            select(d.day, func.sum(d.mentions), func.sum(d.within_sla), func.sum(d.negative), func.sum(d.unanswered))
+            .join(Unit, Unit.id == d.unit_id).where(scope.unit_clause(), or_(*ranges)).group_by(d.day)
+        ).all()
+    counts = _frame(rows, ["day", "mentions", "within_sla", "negative", "unanswered"]).groupby("day", as_index=False).sum()
     frame = pd.DataFrame({"day": [str(first_day + timedelta(days=i))
                                   for i in range((last_day - first_day).days + 1)]})
     frame = frame.merge(counts, on="day", how="left")
