@@ -164,3 +164,23 @@ def split(zone: str, since: datetime, until: datetime) -> ZoneSplit | None:
     if end_day <= first_day:
         return None
     return ZoneSplit(first_day, end_day, start_of(first_day), start_of(end_day))
+
+
+def main() -> None:
+    """`python -m lib.daily`: rebuild the whole table (after upgrading to 0005, a manual delete or a
+    bulk load with old `updated_at` values)."""
+    import time
+
+    from lib.config import load_settings
+    from lib.db import get_engine, session_scope
+
+    settings = load_settings()
+    t0 = time.perf_counter()
+    with session_scope(get_engine(settings.database_url)) as s:
+        rebuild(s, settings.sla_minutes)
+        rows = s.scalar(select(func.count()).select_from(DailyCount))
+    print(f"daily_counts rebuilt: {rows} rows in {time.perf_counter() - t0:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
