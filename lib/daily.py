@@ -77,10 +77,10 @@ def rebuild(session: Session, default_sla: int) -> None:
     _save_state(session, _state(session), _units_key(session, default_sla))
 
 
-def _state(session: Session) -> DailyCountsState:
-    """The one state row, locked for the rest of the transaction on PostgreSQL (so two readers never
-    refresh at once; on SQLite the write lock does the same)."""
-    state = session.get(DailyCountsState, 1, with_for_update=True, populate_existing=True)
+def _state(session: Session, lock: bool = True) -> DailyCountsState:
+    """The one state row; with `lock`, locked for the rest of the transaction on PostgreSQL (so two
+    readers never refresh at once; on SQLite the write lock does the same)."""
+    state = session.get(DailyCountsState, 1, with_for_update=lock or None, populate_existing=True)
     if state is None:
         state = DailyCountsState(id=1, recent=0, units_key="")
         session.add(state)
@@ -102,16 +102,18 @@ def _updated_since(session: Session, since: datetime) -> int:
 
 
 def refresh(session: Session, default_sla: int) -> None:
-    """Bring `daily_counts` up to date with `mentions` (see the module doc). Caller commits."""
-    state = _state(session)
+    """Bring `daily_counts` up to date with `mentions` (see the module doc). Caller commits.
+    Nothing to do (the common case) takes no lock, so concurrent readers never queue here."""
     key = _units_key(session, default_sla)
+    if _fresh(session, _state(session, lock=False), key):
+        return
+    state = _state(session)  # locked; another reader may have done the work meanwhile
+    if _fresh(session, state, key):
+        return
     if state.watermark is None or state.units_key != key:
         rebuild(session, default_sla)
         return
     since = state.watermark - OVERLAP
-    top = session.scalar(select(func.max(Mention.updated_at)))
-    if top == state.watermark and _updated_since(session, since) == state.recent:
-        return
     query, day = _aggregate(session, default_sla)
     days = sorted(_dirty_days(session, since))
     if days:
@@ -122,6 +124,15 @@ def refresh(session: Session, default_sla: int) -> None:
         session.execute(insert(DailyCount).from_select(_TARGET, query.where(
             Mention.created_at >= _ts(lo), Mention.created_at < _ts(hi), day.in_(days))))
     _save_state(session, state, key)
+
+
+def _fresh(session: Session, state: DailyCountsState, key: str) -> bool:
+    """Nothing changed since the last refresh: same registry key, same newest `updated_at`, and as
+    many mentions updated in the overlap window as then (a late commit inside it adds one)."""
+    if state.watermark is None or state.units_key != key:
+        return False
+    top = session.scalar(select(func.max(Mention.updated_at)))
+    return top == state.watermark and _updated_since(session, state.watermark - OVERLAP) == state.recent
 
 
 def _ts(value: datetime) -> ColumnElement:

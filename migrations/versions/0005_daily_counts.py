@@ -37,6 +37,8 @@ def upgrade() -> None:
         sa.Column("refreshed_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id"),
     )
+    # The state row exists from the start, so concurrent first readers only ever update it.
+    op.execute("INSERT INTO daily_counts_state (id, recent, units_key) VALUES (1, 0, '')")
     with op.batch_alter_table("mentions", schema=None) as batch_op:
         batch_op.create_index("ix_mentions_updated", ["updated_at"], unique=False)
 
