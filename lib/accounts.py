@@ -7,7 +7,7 @@ count as compliant is configuration, because a paid blue check is not an officia
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, select, true
 from sqlalchemy.orm import Session
 
 from lib.config import setting
@@ -41,59 +41,76 @@ def account_state(acc: Account, accepted: frozenset[str]) -> str:
     return VERIFIED
 
 
+def _state_rank(accepted: frozenset[str]):
+    """The account's state as a rank (3 verified, 2 unknown, 1 not verified), in SQL: the same rules
+    as `account_state`, so a unit's best state per platform is one `max` over its accounts."""
+    paid_only = and_(Account.platform == "x", Account.verified_type.is_not(None),
+                     Account.verified_type.not_in(sorted(accepted)) if accepted else true())
+    return case((Account.verified.is_(None), 2), (Account.verified.is_(False), 1), (paid_only, 1), else_=3)
+
+
+_RANK_STATE = {3: VERIFIED, 2: UNKNOWN, 1: UNVERIFIED, 0: MISSING}
+
+
 def accounts_table(session: Session, scope: Scope) -> pd.DataFrame:
     """Every account of every unit in scope (one row per account)."""
+    rank = _state_rank(accepted_x_types())
     rows = session.execute(
-        select(Account, Unit.name, Unit.level).join(Unit, Unit.id == Account.unit_id)
+        select(Account.id, Unit.name, Unit.level, Account.platform, Account.handle, rank, Account.verified_type,
+               Account.followers, Account.last_checked_at, Account.problem)
+        .join(Unit, Unit.id == Account.unit_id)
         .where(scope.unit_clause(), Account.active).order_by(Unit.path, Account.platform)
     ).all()
-    accepted = accepted_x_types()
-    return pd.DataFrame(
-        [dict(account_id=a.id, unit=name, level=level, platform=a.platform, handle=a.handle,
-              state=account_state(a, accepted), verified_type=a.verified_type, followers=a.followers,
-              last_checked_at=a.last_checked_at, problem=a.problem) for a, name, level in rows],
+    frame = pd.DataFrame.from_records(
+        [tuple(r) for r in rows],
         columns=["account_id", "unit", "level", "platform", "handle", "state", "verified_type", "followers",
-                 "last_checked_at", "problem"],
-    )
+                 "last_checked_at", "problem"])
+    frame["state"] = frame["state"].map(_RANK_STATE)
+    return frame
 
 
 def compliance_by_unit(session: Session, scope: Scope) -> pd.DataFrame:
-    """One row per Polda/Polres/Polsek: best state per mandated platform and overall compliance."""
+    """One row per Polda/Polres/Polsek: best state per mandated platform and overall compliance.
+
+    One grouped query (best state rank per unit and platform) and a pivot: no ORM objects, so it
+    stays fast at national scale (5,539 units, ~17k accounts)."""
     platforms = mandate_platforms()
-    accepted = accepted_x_types()
+    shown = sorted(set(platforms) | set(MANDATED_PLATFORMS))
     units = session.execute(
         select(Unit.id, Unit.name, Unit.level, Unit.path).where(scope.unit_clause(), Unit.level != "mabes",
                                                                Unit.active).order_by(Unit.path)
     ).all()
-    rank = {VERIFIED: 3, UNKNOWN: 2, UNVERIFIED: 1, MISSING: 0}
-    best: dict[tuple[int, str], str] = {}
-    for acc in session.scalars(
-        select(Account).join(Unit, Unit.id == Account.unit_id).where(scope.unit_clause(), Account.active)
-    ):
-        key = (acc.unit_id, acc.platform)
-        state = account_state(acc, accepted)
-        if rank[state] > rank[best.get(key, MISSING)]:
-            best[key] = state
-    rows = []
-    for u in units:
-        row = dict(unit_id=u.id, name=u.name, level=u.level, path=u.path)
-        for p in set(platforms) | set(MANDATED_PLATFORMS):
-            row[p] = best.get((u.id, p), MISSING)
-        row["compliant"] = all(row[p] == VERIFIED for p in platforms)
-        row["missing"] = ", ".join(PLATFORM_LABELS.get(p, p) for p in platforms if row[p] != VERIFIED)
-        rows.append(row)
-    cols = ["unit_id", "name", "level", "path", *sorted(set(platforms) | set(MANDATED_PLATFORMS)),
-            "compliant", "missing"]
-    return pd.DataFrame(rows, columns=cols)
+    best = session.execute(
+        select(Account.unit_id, Account.platform, func.max(_state_rank(accepted_x_types())))
+        .join(Unit, Unit.id == Account.unit_id)
+        .where(scope.unit_clause(), Account.active, Account.platform.in_(shown))
+        .group_by(Account.unit_id, Account.platform)
+    ).all()
+    frame = pd.DataFrame.from_records([tuple(u) for u in units], columns=["unit_id", "name", "level", "path"])
+    ranks = (pd.DataFrame.from_records([tuple(b) for b in best], columns=["unit_id", "platform", "rank"])
+             .pivot(index="unit_id", columns="platform", values="rank")
+             .reindex(index=frame["unit_id"], columns=shown).fillna(0).astype(int))
+    for p in shown:
+        frame[p] = ranks[p].map(_RANK_STATE).to_numpy()
+    verified = ranks[list(platforms)] == 3
+    frame["compliant"] = verified.all(axis=1).to_numpy().astype(bool)
+    labels = [PLATFORM_LABELS.get(p, p) for p in platforms]
+    frame["missing"] = [", ".join(label for label, ok in zip(labels, row, strict=True) if not ok)
+                        for row in verified.to_numpy()]
+    return frame[["unit_id", "name", "level", "path", *shown, "compliant", "missing"]]
 
 
-def compliance_rollup(session: Session, scope: Scope, level: str) -> pd.DataFrame:
-    """Share of compliant units in each Polda's or Polres' subtree (the unit itself included)."""
-    comp = compliance_by_unit(session, scope)
+def compliance_rollup(session: Session, scope: Scope, level: str,
+                      comp: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Share of compliant units in each Polda's or Polres' subtree (the unit itself included).
+    `comp`: a `compliance_by_unit` frame already read (the page reads it once for all three views)."""
+    comp = compliance_by_unit(session, scope) if comp is None else comp
     heads = comp[comp["level"] == level]
-    rows = []
-    for head in heads.itertuples():
-        sub = comp[comp["path"].str.startswith(head.path)]
-        rows.append(dict(unit_id=head.unit_id, name=head.name, units=len(sub),
-                         compliant=int(sub["compliant"].sum()), share=float(sub["compliant"].mean())))
-    return pd.DataFrame(rows, columns=["unit_id", "name", "units", "compliant", "share"])
+    pairs = comp[["unit_id", "path", "compliant"]].assign(
+        head=comp["path"].str.strip("/").str.split("/")).explode("head")
+    pairs["head"] = pairs["head"].astype(int)
+    sums = pairs[pairs["head"].isin(heads["unit_id"])].groupby("head")["compliant"].agg(["size", "sum"])
+    out = heads[["unit_id", "name"]].join(sums, on="unit_id")
+    out = out.assign(units=out["size"].astype(int), compliant=out["sum"].astype(int))
+    out["share"] = (out["compliant"] / out["units"]).astype(float)
+    return out[["unit_id", "name", "units", "compliant", "share"]].reset_index(drop=True)

@@ -132,6 +132,7 @@ class Mention(Base):
               sqlite_where=text(UNANSWERED_SQL), postgresql_where=text(UNANSWERED_SQL)),
         Index("ix_mentions_status_created", "status", "created_at"),
         Index("ix_mentions_account_created", "account_id", "created_at"),
+        Index("ix_mentions_updated", "updated_at"),  # what changed since the daily counts' watermark
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     platform: Mapped[str] = mapped_column(String(20))
@@ -296,3 +297,32 @@ class KioskToken(Base):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     unit: Mapped[Unit] = relationship()
+
+
+class DailyCount(Base):
+    """Per unit and local calendar day (in the unit's zone): the additive figures of its mentions,
+    a derived table rebuilt for "dirty" days from `mentions` (lib/daily.py), never edited by hand.
+    `within_sla` is counted against `sla_minutes`, the unit's SLA when the row was computed."""
+
+    __tablename__ = "daily_counts"
+    unit_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)  # YYYY-MM-DD, local
+    mentions: Mapped[int] = mapped_column(Integer)
+    answered: Mapped[int] = mapped_column(Integer)
+    within_sla: Mapped[int] = mapped_column(Integer)
+    negative: Mapped[int] = mapped_column(Integer)
+    unanswered: Mapped[int] = mapped_column(Integer)
+    sla_minutes: Mapped[int] = mapped_column(Integer)
+
+
+class DailyCountsState(Base):
+    """One row: how far `daily_counts` is up to date (the newest `mentions.updated_at` it has seen,
+    how many mentions were updated in the overlap window before it, and a key of the registry
+    fields and default SLA the rows were computed with)."""
+
+    __tablename__ = "daily_counts_state"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    watermark: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    recent: Mapped[int] = mapped_column(Integer, default=0)
+    units_key: Mapped[str] = mapped_column(String(64), default="")
+    refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

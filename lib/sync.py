@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from lib import ingest
+from lib import daily, ingest
 from lib.config import Settings, load_settings
 from lib.db import get_engine, session_scope
 from lib.models import Account, SyncLock, SyncRun, utcnow
@@ -98,6 +98,7 @@ def run(engine: Engine, sources: list[Source], scope: Scope = NATIONAL, handle: 
     try:
         for source in sources:
             _run_source(engine, source, scope, handle, result)
+        refresh_daily_counts(engine)
     finally:
         release_lock(engine, holder)
     return result
@@ -139,6 +140,16 @@ def _run_source(engine: Engine, source: Source, scope: Scope, handle: str | None
                       new_mentions=new, error="; ".join(sorted(set(errors)))[:2000] or None))
     result.new_mentions += new
     result.errors.extend(f"{source.name}: {e}" for e in sorted(set(errors)))
+
+
+def refresh_daily_counts(engine: Engine) -> None:
+    """Recompute the days the run touched (lib/daily.py), so page loads find nothing left to do.
+    Readers refresh on their own too, so a failure here only costs the next page load some time."""
+    try:
+        with session_scope(engine) as s:
+            daily.refresh(s, load_settings().sla_minutes)
+    except Exception as exc:  # never fail a sync over a derived table
+        log.warning("daily counts refresh failed: %s", exc)
 
 
 def maybe_sync(engine: Engine | None = None, settings: Settings | None = None, scope: Scope = NATIONAL,

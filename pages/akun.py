@@ -32,8 +32,8 @@ st.caption("Mandat: setiap Polda, Polres dan Polsek memiliki akun terverifikasi 
 
 with session_scope(ctx.engine) as s:
     comp = compliance_by_unit(s, scope)
-    per_polda = compliance_rollup(s, scope, "polda")
-    per_polres = compliance_rollup(s, scope, "polres")
+    per_polda = compliance_rollup(s, scope, "polda", comp)
+    per_polres = compliance_rollup(s, scope, "polres", comp)
     accounts = accounts_table(s, scope)
 
 if comp.empty:

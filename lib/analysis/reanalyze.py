@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from lib.analysis.pipeline import analyze
 from lib.analysis.retrain import corrected_fields
-from lib.models import Mention
+from lib.models import Mention, utcnow
 
 
 def reanalyze_mentions(session: Session, *, batch_size: int = 2000, only_unanalysed: bool = False) -> int:
@@ -43,6 +43,7 @@ def reanalyze_mentions(session: Session, *, batch_size: int = 2000, only_unanaly
                 for k, v in values.items():
                     setattr(mention, k, v)
                 mention.version = (mention.version or 0) + 1
+                mention.updated_at = utcnow()  # lib/daily.py recomputes the mention's day
                 changed += 1
         last_id = rows[-1].id
         session.flush()

@@ -154,3 +154,16 @@ def test_dashboard_matches_the_separate_figures(known: dict[str, int], engine: E
         pd.testing.assert_frame_equal(board.league, metrics.league(s, NATIONAL, POLICY, WEEK, "polda", now=NOW))
         backlog = metrics.unanswered_by_polsek(s, NATIONAL, POLICY, now=NOW)
     pd.testing.assert_frame_equal(board.backlog_by_polsek, backlog)
+
+
+@pytest.mark.parametrize("level", [None, "polda", "polres", "polsek"])
+def test_numpy_percentiles_equal_the_sql_ones(known: dict[str, int], engine: Engine, level: str | None) -> None:
+    """The dashboard reads the response times once and takes percentiles in numpy: the values must
+    be the SQL window-function ones exactly (same positions, same interpolation)."""
+    with session_scope(engine) as s:
+        sql = metrics.response_percentiles(s, NATIONAL, WEEK, by=level)
+        times = metrics.response_times(s, NATIONAL, WEEK)
+        keys = None if level is None else metrics.unit_ancestors(s, NATIONAL, level)
+        fast = metrics.percentiles_of(times, keys)
+    assert len(fast) == len(sql) > 0
+    assert fast.sort_values("key").to_dict("records") == sql.astype({"key": int}).sort_values("key").to_dict("records")

@@ -1,0 +1,197 @@
+"""Per-unit-per-local-day counts: what makes the national overview cheap at a million mentions.
+
+`daily_counts` holds, per unit and calendar day in the unit's own zone, the additive figures of that
+day's mentions (mentions, answered, answered within the unit's SLA, negative, still unanswered). It is
+a derived table: nothing writes it but `refresh`, which recomputes only the days whose mentions
+changed, so every write path (ingest, replies, status changes, corrections, re-analysis, file
+import) stays as it is; they all bump `mentions.updated_at`, and that is what is tracked.
+
+`refresh` runs at the start of a read that uses the table (in the reader's own transaction, so it
+also sees the reader's uncommitted writes). It is cheap when nothing changed (two index lookups);
+otherwise it recomputes the days of the mentions updated since the last watermark (minus an overlap
+of `OVERLAP`, so a transaction that committed a little after a refresh is still seen), usually
+today's and yesterday's. A change of the registry (zones, SLAs) or of the default SLA rebuilds it all.
+
+Not tracked: rows deleted by hand (the app never deletes mentions) and writes whose transaction
+stayed open longer than `OVERLAP`; after either, call `rebuild`.
+
+The readers (`lib.metrics.unit_counts`, `lib.metrics.daily_trend`) take whole local days that lie
+inside their period from this table and scan only the partial days at the edges of the period live
+(about one day of mentions for a rolling week); figures that depend on "now" (today, pending,
+overdue, the backlog) and the percentiles are always read live. The result is exactly the live
+engine's (checked in tests/metrics/test_daily.py on both backends).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, and_, delete, func, insert, literal, select
+from sqlalchemy.orm import Session, aliased
+
+from lib.mentions import unanswered_clause
+from lib.models import DailyCount, DailyCountsState, Mention, Unit, utcnow
+
+OVERLAP = timedelta(minutes=15)
+UTC = ZoneInfo("UTC")
+
+
+def _units_key(session: Session, default_sla: int) -> str:
+    rows = session.execute(select(Unit.id, Unit.timezone, Unit.sla_minutes).order_by(Unit.id)).all()
+    text = repr([(i, tz, s if s is not None else default_sla) for i, tz, s in rows])
+    return hashlib.sha256(text.encode()).hexdigest()[:64]
+
+
+def _aggregate(session: Session, default_sla: int):
+    """SELECT unit_id, day, counts… FROM mentions JOIN units, grouped by unit and local day."""
+    from lib.metrics import Period, _count_if, local_day, response_seconds
+    from lib.scope import NATIONAL
+
+    unit = aliased(Unit)
+    now = utcnow()
+    day = local_day(session, NATIONAL, Period(now, now), unit)
+    secs = response_seconds(session.get_bind().dialect.name)
+    sla = func.coalesce(unit.sla_minutes, default_sla)
+    columns = [
+        Mention.unit_id, day.label("day"), func.count().label("mentions"),
+        _count_if(Mention.answered_at.is_not(None)).label("answered"),
+        _count_if(and_(Mention.answered_at.is_not(None), secs <= sla * 60)).label("within_sla"),
+        _count_if(Mention.sentiment == "negative").label("negative"),
+        _count_if(unanswered_clause()).label("unanswered"),
+        sla.label("sla_minutes"),
+    ]
+    return select(*columns).join(unit, unit.id == Mention.unit_id).group_by(Mention.unit_id, day, sla), day
+
+
+_TARGET = ["unit_id", "day", "mentions", "answered", "within_sla", "negative", "unanswered", "sla_minutes"]
+
+
+def rebuild(session: Session, default_sla: int) -> None:
+    """Recompute every row (first use, a registry or default-SLA change, or after a manual delete)."""
+    session.execute(delete(DailyCount))
+    query, _ = _aggregate(session, default_sla)
+    session.execute(insert(DailyCount).from_select(_TARGET, query))
+    _save_state(session, _state(session), _units_key(session, default_sla))
+
+
+def _state(session: Session, lock: bool = True) -> DailyCountsState:
+    """The one state row; with `lock`, locked for the rest of the transaction on PostgreSQL (so two
+    readers never refresh at once; on SQLite the write lock does the same)."""
+    state = session.get(DailyCountsState, 1, with_for_update=lock or None, populate_existing=True)
+    if state is None:
+        state = DailyCountsState(id=1, recent=0, units_key="")
+        session.add(state)
+        session.flush()
+    return state
+
+
+def _save_state(session: Session, state: DailyCountsState, key: str) -> None:
+    top = session.scalar(select(func.max(Mention.updated_at)))
+    state.watermark = top
+    state.recent = _updated_since(session, top - OVERLAP) if top else 0
+    state.units_key = key
+    state.refreshed_at = utcnow()
+    session.flush()
+
+
+def _updated_since(session: Session, since: datetime) -> int:
+    return session.scalar(select(func.count()).select_from(Mention).where(Mention.updated_at >= since)) or 0
+
+
+def refresh(session: Session, default_sla: int) -> None:
+    """Bring `daily_counts` up to date with `mentions` (see the module doc). Caller commits.
+    Nothing to do (the common case) takes no lock, so concurrent readers never queue here."""
+    key = _units_key(session, default_sla)
+    if _fresh(session, _state(session, lock=False), key):
+        return
+    state = _state(session)  # locked; another reader may have done the work meanwhile
+    if _fresh(session, state, key):
+        return
+    if state.watermark is None or state.units_key != key:
+        rebuild(session, default_sla)
+        return
+    since = state.watermark - OVERLAP
+    query, day = _aggregate(session, default_sla)
+    days = sorted(_dirty_days(session, since))
+    if days:
+        first, last = date.fromisoformat(days[0]), date.fromisoformat(days[-1])
+        lo = datetime(first.year, first.month, first.day, tzinfo=UTC) - timedelta(days=1)
+        hi = datetime(last.year, last.month, last.day, tzinfo=UTC) + timedelta(days=2)
+        session.execute(delete(DailyCount).where(DailyCount.day.in_(days)))
+        session.execute(insert(DailyCount).from_select(_TARGET, query.where(
+            Mention.created_at >= _ts(lo), Mention.created_at < _ts(hi), day.in_(days))))
+    _save_state(session, state, key)
+
+
+def _fresh(session: Session, state: DailyCountsState, key: str) -> bool:
+    """Nothing changed since the last refresh: same registry key, same newest `updated_at`, and as
+    many mentions updated in the overlap window as then (a late commit inside it adds one)."""
+    if state.watermark is None or state.units_key != key:
+        return False
+    top = session.scalar(select(func.max(Mention.updated_at)))
+    return top == state.watermark and _updated_since(session, state.watermark - OVERLAP) == state.recent
+
+
+def _ts(value: datetime) -> ColumnElement:
+    return literal(value, type_=Mention.created_at.type)
+
+
+def _dirty_days(session: Session, since: datetime) -> list[str]:
+    """Local days (any unit's) of the mentions updated since `since`."""
+    from lib.metrics import Period, local_day
+    from lib.scope import NATIONAL
+
+    unit = aliased(Unit)
+    now = utcnow()
+    day = local_day(session, NATIONAL, Period(now, now), unit)
+    return list(session.scalars(select(day).distinct().select_from(Mention)
+                                .join(unit, unit.id == Mention.unit_id).where(Mention.updated_at >= since)))
+
+
+@dataclass(frozen=True)
+class ZoneSplit:
+    """For the units of one zone: whole local days [first_day, end_day) read from `daily_counts`, and
+    their UTC bounds [start, end); the rest of the period is scanned live."""
+
+    first_day: date
+    end_day: date
+    start: datetime
+    end: datetime
+
+
+def split(zone: str, since: datetime, until: datetime) -> ZoneSplit | None:
+    """Whole local days of `zone` inside [since, until), or None when there is none."""
+    tz = ZoneInfo(zone)
+    first = since.astimezone(tz)
+    first_day = first.date() if first.time() == datetime.min.time() else first.date() + timedelta(days=1)
+    end_day = until.astimezone(tz).date()
+
+    def start_of(d: date) -> datetime:
+        return datetime(d.year, d.month, d.day, tzinfo=tz).astimezone(UTC)
+
+    if end_day <= first_day:
+        return None
+    return ZoneSplit(first_day, end_day, start_of(first_day), start_of(end_day))
+
+
+def main() -> None:
+    """`python -m lib.daily`: rebuild the whole table (after upgrading to 0005, a manual delete or a
+    bulk load with old `updated_at` values)."""
+    import time
+
+    from lib.config import load_settings
+    from lib.db import get_engine, session_scope
+
+    settings = load_settings()
+    t0 = time.perf_counter()
+    with session_scope(get_engine(settings.database_url)) as s:
+        rebuild(s, settings.sla_minutes)
+        rows = s.scalar(select(func.count()).select_from(DailyCount))
+    print(f"daily_counts rebuilt: {rows} rows in {time.perf_counter() - t0:.1f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,124 @@
+"""The per-unit-per-day table (lib/daily.py) must give exactly the live engine's figures, on both
+backends, including after late replies, status changes, corrections and back-filled mentions."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+import pandas as pd
+import pytest
+from sqlalchemy import Engine, func, select
+
+from lib import daily, metrics
+from lib.db import session_scope
+from lib.metrics import Period, SlaPolicy
+from lib.models import DailyCount, Mention, Unit
+from lib.scope import NATIONAL, scope_for_unit
+from lib.workflow import change_status
+from tests.conftest import NOW
+from tests.helpers import add_mentions
+
+POLICIES = [SlaPolicy(60, 24 * 60), SlaPolicy(120, 72 * 60)]
+HANDLES = ["PoldaMetroJaya", "polsekciledug", "polsekbenda", "polrestabalikpapan", "polsekbpputara"]
+
+
+def spread(rng: random.Random, tag: str, n: int) -> list[tuple[str, str, object]]:
+    """n mentions over the last 12 days, some right at local midnights (WIB and WITA)."""
+    items = []
+    for i in range(n):
+        if i % 7 == 0:  # a local midnight, give or take a second
+            day = NOW.replace(hour=17 if i % 2 else 16, minute=0, second=0) - timedelta(days=rng.randint(1, 10))
+            at = day + timedelta(seconds=rng.choice([-1, 0, 1]))
+        else:
+            at = NOW - timedelta(seconds=rng.randint(0, 12 * 86400))
+        items.append((f"{tag}{i}", rng.choice(["tolong begal pak", "terima kasih pak", "macet parah"]), at))
+    return items
+
+
+@pytest.fixture
+def spread_data(registry: Engine) -> Engine:
+    rng = random.Random(5)
+    with session_scope(registry) as s:
+        for h in HANDLES:
+            items = spread(rng, h, 40)
+            replies = [(e, at + timedelta(seconds=rng.choice([30, 600, 1800, 3600, 3601, 7200, 20000])))
+                       for e, _, at in items if rng.random() < 0.6]
+            add_mentions(s, h, items, replies)
+        for m in s.scalars(select(Mention)):
+            m.sentiment = rng.choice(["negative", "neutral", "positive"])
+            if m.answered_at is None and rng.random() < 0.3:
+                m.status = rng.choice(["selesai", "diabaikan", "diteruskan"])
+    return registry
+
+
+def assert_same(engine: Engine) -> None:
+    with session_scope(engine) as s:
+        scopes = [NATIONAL, scope_for_unit(s, s.scalar(select(Unit.id).where(Unit.code == "POLDA-KALTIM"))),
+                  scope_for_unit(s, s.scalar(select(Unit.id).where(Unit.code == "POLSEK-BENDA")))]
+        for policy in POLICIES:
+            for days in (1, 3, 7, 10, 30):
+                for scope in scopes:
+                    for now in (NOW, NOW + timedelta(hours=13, minutes=30)):  # 13:30 UTC = 21:30 WIB/22:30 WITA
+                        period = Period.last_days(days, now)
+                        fast = metrics.unit_counts(s, scope, policy, period, now)
+                        live = metrics.unit_counts(s, scope, policy, period, now, stored_days=False)
+                        pd.testing.assert_frame_equal(fast, live)
+                for days in (7, 30):
+                    fast = metrics.daily_trend(s, NATIONAL, policy, days, NOW)
+                    live = metrics.daily_trend(s, NATIONAL, policy, days, NOW, stored_days=False)
+                    pd.testing.assert_frame_equal(fast, live)
+
+
+def test_stored_days_equal_the_live_scan(spread_data: Engine) -> None:
+    assert_same(spread_data)
+    with session_scope(spread_data) as s:
+        assert s.scalar(select(func.count()).select_from(DailyCount)) > 50  # the table is really used
+
+
+def test_still_equal_after_late_replies_status_changes_and_backfill(spread_data: Engine) -> None:
+    assert_same(spread_data)  # builds the table
+    with session_scope(spread_data) as s:
+        old = list(s.scalars(select(Mention).where(Mention.answered_at.is_(None), Mention.status == "baru",
+                                                    Mention.created_at < NOW - timedelta(days=3))
+                             .order_by(Mention.id)))
+        late, handled, corrected = old[0], old[1], old[2]
+        account = s.get(Mention, late.id).account
+        handle = account.handle
+        ext = late.external_id
+        change_status(s, NATIONAL, handled.id, handled.version, "ditangani", "tester")  # answered now
+        corrected.sentiment = "negative" if corrected.sentiment != "negative" else "positive"
+        corrected.updated_at = metrics.utcnow()  # what lib.corrections does
+    with session_scope(spread_data) as s:
+        add_mentions(s, handle, [("backfill1", "begal lagi", NOW - timedelta(days=5, hours=3))],
+                     replies=[(ext, late.created_at + timedelta(minutes=20))])  # a late reply, five days on
+    with session_scope(spread_data) as s:
+        assert s.get(Mention, late.id).answered_at is not None
+    assert_same(spread_data)
+
+
+def test_a_registry_change_rebuilds(spread_data: Engine) -> None:
+    assert_same(spread_data)
+    with session_scope(spread_data) as s:
+        s.scalar(select(Unit).where(Unit.code == "POLSEK-BENDA")).sla_minutes = 15
+    assert_same(spread_data)
+
+
+def test_refresh_with_nothing_changed_keeps_the_rows(spread_data: Engine) -> None:
+    with session_scope(spread_data) as s:
+        daily.refresh(s, 60)
+        before = s.execute(select(DailyCount.unit_id, DailyCount.day, DailyCount.mentions)).all()
+        daily.refresh(s, 60)
+        assert s.execute(select(DailyCount.unit_id, DailyCount.day, DailyCount.mentions)).all() == before
+
+
+def test_whole_days_are_read_from_the_table(spread_data: Engine) -> None:
+    """Guard against a silently live path: a tampered row shows up in the figures."""
+    policy, period = POLICIES[0], Period.last_days(7, NOW)
+    with session_scope(spread_data) as s:
+        before = int(metrics.unit_counts(s, NATIONAL, policy, period, NOW)["mentions"].sum())
+        row = s.scalars(select(DailyCount).where(DailyCount.day == (NOW - timedelta(days=3)).date().isoformat())
+                        .limit(1)).one()
+        row.mentions += 1000
+        s.flush()
+        assert int(metrics.unit_counts(s, NATIONAL, policy, period, NOW)["mentions"].sum()) == before + 1000
