@@ -24,7 +24,7 @@ Definitions (the same on SQLite and PostgreSQL):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -629,10 +629,6 @@ def rollup(session: Session, scope: Scope, sla: SlaPolicy | int, now: datetime |
     out = rolled_up(units, counts).rename(columns={"mentions": "period"})
     return out[["unit_id", "name", "level", "parent_id", "path", "today", "unanswered", "overdue", "period",
                 "negative", "answered", "within_sla", "over_hard_limit"]]
-
-
-def local_today(tz: str, now: datetime | None = None) -> date:
-    return (now or utcnow()).astimezone(ZoneInfo(tz)).date()
 
 
 def league_level(session: Session, scope: Scope) -> str:

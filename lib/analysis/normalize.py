@@ -106,6 +106,3 @@ def normalize(text: str) -> str:
     """The normalised text: standard tokens joined by single spaces."""
     return " ".join(tokens(text))
 
-
-def normalize_many(texts: list[str]) -> list[str]:
-    return [normalize(t) for t in texts]

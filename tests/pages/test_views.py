@@ -96,6 +96,27 @@ def test_inbox_dialog_changes_status_and_writes_audit(data):
             "admin", "baru", "ditangani", "sudah ditelepon")
 
 
+def test_correction_then_status_change_in_the_same_dialog(data):
+    """Saving a correction bumps the version; the user's own status change after it is no conflict."""
+    at = page("kotak_masuk").run()
+    with session_scope(data) as s:
+        target = s.scalar(select(Mention).where(Mention.external_id == "c2"))
+    at.selectbox(key="one_id").select(target.id).run()
+    at.button(key="open_dialog").click().run()
+    at.selectbox(key=f"cs_{target.id}").select("positive")
+    [fix] = [b for b in at.button if b.label == "Simpan koreksi"]
+    fix.click().run()
+    assert any("Koreksi analisis disimpan" in s.value for s in at.success)
+    [status] = [s for s in at.selectbox if s.label == "Status baru"]
+    status.select("selesai")
+    [save] = [b for b in at.button if b.label == "Simpan"]
+    save.click().run()
+    assert not at.error, [e.value for e in at.error]
+    with session_scope(data) as s:
+        m = s.get(Mention, target.id)
+        assert (m.sentiment, m.status, m.version) == ("positive", "selesai", 3)
+
+
 def test_inbox_filters_by_sentiment_and_text(data):
     at = page("kotak_masuk").run()
     assert "4 sebutan cocok" in at.caption[0].value
