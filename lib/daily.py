@@ -32,6 +32,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, and_, delete, func, insert, literal, select
 from sqlalchemy.orm import Session, aliased
 
+from lib.db import plain_rows
 from lib.mentions import unanswered_clause
 from lib.models import DailyCount, DailyCountsState, Mention, Unit, utcnow
 
@@ -40,9 +41,10 @@ UTC = ZoneInfo("UTC")
 
 
 def _units_key(session: Session, default_sla: int) -> str:
-    rows = session.execute(select(Unit.id, Unit.timezone, Unit.sla_minutes).order_by(Unit.id)).all()
-    text = repr([(i, tz, s if s is not None else default_sla) for i, tz, s in rows])
-    return hashlib.sha256(text.encode()).hexdigest()[:64]
+    """A fingerprint of what the stored days depend on: every unit's zone and effective SLA."""
+    _, rows = plain_rows(session, select(Unit.id, Unit.timezone, func.coalesce(Unit.sla_minutes, default_sla))
+                         .order_by(Unit.id))
+    return hashlib.sha256(repr([tuple(r) for r in rows]).encode()).hexdigest()[:64]
 
 
 def _aggregate(session: Session, default_sla: int):

@@ -96,7 +96,10 @@ def units_in_scope(session: Session, scope: Scope, levels: Sequence[str] = LEVEL
 
 def unit_choices(session: Session, scope: Scope) -> list[UnitChoice]:
     """Units a scope picker may offer (Polda and Polres), in tree order."""
-    return [UnitChoice(u.id, u.name, u.level, u.parent_id) for u in units_in_scope(session, scope, ("polda", "polres"))]
+    rows = session.execute(select(Unit.id, Unit.name, Unit.level, Unit.parent_id)
+                           .where(scope.unit_clause(), Unit.level.in_(("polda", "polres")), Unit.active)
+                           .order_by(Unit.path))
+    return [UnitChoice(*row) for row in rows]
 
 
 def subtree_ids(session: Session, unit: Unit) -> list[int]:
