@@ -118,22 +118,24 @@ def ingest_rows(engine: Engine, size: int, n: int) -> list[Row]:
                 ingest.store_mentions(s, accounts[(start // batch) % len(accounts)], recs[start:start + batch])
         return n / (time.perf_counter() - t0)
 
+    def raw(tag: str) -> float:
+        """The same rows, built by the same code, inserted with the bare DBAPI."""
+        recs = records(tag)
+        rows = [ingest.mention_rows(accounts[(start // batch) % len(accounts)], recs[start:start + batch], now)
+                for start in range(0, n, batch)]
+        return n / raw_executemany(engine, list(rows[0][0]), rows)
+
     stub = Analysis("neutral", 0.5)
     real_analyze = ingest.analyze
     ingest.analyze = lambda texts: [stub] * len(texts)
     try:
-        store_rate = store("si")
-        # The same rows, built by the same code, inserted with the bare DBAPI.
-        rows = []
-        recs = records("rw")
-        for start in range(0, n, batch):
-            rows.append(ingest.mention_rows(accounts[(start // batch) % len(accounts)], recs[start:start + batch],
-                                            now))
+        # Interleaved, best of three each: both sides see the same machine and the same database size.
+        pairs = [(store(f"si{r}_"), raw(f"rw{r}_")) for r in range(3)]
     finally:
         ingest.analyze = real_analyze
-    cols = list(rows[0][0])
-    raw_rate = n / raw_executemany(engine, cols, rows)
-    analysed_rate = store("sa")
+    store_rate, raw_rate = max(p[0] for p in pairs), max(p[1] for p in pairs)
+    real_analyze(["pemanasan model"])  # load the model outside the timing
+    analysed_rate = max(store(f"sa{r}_") for r in range(2))
     with engine.begin() as conn:
         for tag in ("si", "rw", "sa"):
             conn.execute(delete(Mention).where(Mention.external_id.like(f"{tag}%")))
@@ -268,15 +270,22 @@ def page_rows(url: str, size: int, floor_times: dict[str, float], polres_id: int
              ("akun", {})]
     out = []
     for name, params in pages:
-        def once(cold: bool, name=name, params=params) -> None:
+        # One AppTest per page, started once untimed: its first run scans every installed package for
+        # Streamlit components (~75 ms here), which a server does once at start-up, not per page view.
+        # Each timed run is then a full run of the page's script, as on every browser rerun.
+        at = AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=600)
+        for k, v in params.items():
+            at.query_params[k] = v
+        at.session_state["auth"] = dict(auth)
+        at.run()
+        rendered(at, name)
+
+        def once(cold: bool, at=at, name=name) -> None:
             if cold:
                 st.cache_data.clear()
-            at = AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=600)
-            for k, v in params.items():
-                at.query_params[k] = v
-            at.session_state["auth"] = dict(auth)
             at.run()
             rendered(at, name)
+
         cold = best_of(lambda: once(True))
         warm = best_of(lambda: once(False))
         if name == "ringkasan":

@@ -42,15 +42,12 @@ def _chunks(items: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:
 
 
 def existing_ids(session: Session, platform: str, external_ids: Sequence[str]) -> set[str]:
+    """The ids among `external_ids` already stored (a Core read: this runs for every fetched page)."""
+    conn = session.connection()
     found: set[str] = set()
     for chunk in _chunks(list(external_ids)):
-        found.update(
-            session.scalars(
-                select(Mention.external_id).where(
-                    Mention.platform == platform, Mention.external_id.in_(chunk)
-                )
-            )
-        )
+        found.update(conn.scalars(
+            select(Mention.external_id).where(Mention.platform == platform, Mention.external_id.in_(chunk))))
     return found
 
 
@@ -111,7 +108,7 @@ def store_mentions(session: Session, account: Target, records: Sequence[MentionR
     seen = existing_ids(session, account.platform, list(unique))
     fresh = [rec for key, rec in unique.items() if key not in seen]
     if fresh:
-        session.execute(Mention.__table__.insert(), mention_rows(account, fresh, utcnow()))
+        session.connection().execute(Mention.__table__.insert(), mention_rows(account, fresh, utcnow()))
     return len(fresh), len(records) - len(fresh)
 
 
