@@ -46,7 +46,7 @@ class Row:
         return self.value / self.floor if self.floor else None
 
 
-def best_of(fn: Callable[[], object], repeat: int = 3) -> float:
+def best_of(fn: Callable[[], object], repeat: int = 5) -> float:
     times = []
     for _ in range(repeat):
         t0 = time.perf_counter()
