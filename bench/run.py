@@ -348,6 +348,24 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def growth(rows: list[Row]) -> str:
+    """Each measure across the sizes of the run, and how much it grew from the smallest to the largest."""
+    sizes = sorted({r.size for r in rows})
+    by_measure: dict[str, dict[int, Row]] = {}
+    for r in rows:
+        by_measure.setdefault(r.measure, {})[r.size] = r
+    head = " | ".join(f"{s:,}" for s in sizes)
+    lines = [f"| measure | {head} | growth |", "| --- |" + " ---: |" * (len(sizes) + 1)]
+    for measure, at in by_measure.items():
+        if len(at) < 2:
+            continue
+        first, last = at[min(at)], at[max(at)]
+        cells = " | ".join(f"{at[s].value:,.0f} {at[s].unit}" if s in at else "" for s in sizes)
+        factor = f"{last.value / first.value:.2f} ×" if first.value else ""
+        lines.append(f"| {measure} | {cells} | {factor} |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", default="sqlite:////tmp/pantau-bench/bench.db")
@@ -386,7 +404,8 @@ def main() -> None:
             step += wall_rows(size, args.wall_runs, kiosk(engine))
         print(table(step), flush=True)
         rows += step
-    result = f"Machine: {machine()}\nDatabase: {engine.dialect.name}, {units:,} units\n\n{table(rows)}\n"
+    result = (f"Machine: {machine()}\nDatabase: {engine.dialect.name}, {units:,} units\n\n{table(rows)}\n\n"
+              f"Growth with the number of mentions:\n\n{growth(rows)}\n")
     print("\n" + result)
     if args.markdown:
         Path(args.markdown).write_text(result, encoding="utf-8")

@@ -305,6 +305,10 @@ class DailyCount(Base):
     `within_sla` is counted against `sla_minutes`, the unit's SLA when the row was computed."""
 
     __tablename__ = "daily_counts"
+    __table_args__ = (
+        Index("ix_daily_counts_day_cover", "day", "unit_id", "mentions", "answered", "within_sla", "negative",
+              "unanswered"),
+    )
     unit_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     day: Mapped[str] = mapped_column(String(10), primary_key=True)  # YYYY-MM-DD, local
     mentions: Mapped[int] = mapped_column(Integer)

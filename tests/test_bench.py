@@ -1,0 +1,44 @@
+"""`make bench` must keep working: the whole benchmark run, on a tiny registry and two small sizes.
+
+The figures themselves are not checked (they depend on the machine); what is checked is that every
+measure is taken at every size, that the pages really rendered signed in (the run fails otherwise)
+and that the table and the growth table are written. It always uses its own SQLite file: the run
+drops and recreates its database.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench import run
+
+MEASURES = [
+    "ingest: store_mentions (analysis stubbed)",
+    "ingest: raw executemany (floor)",
+    "query: dashboard national 7 d (overview + league + backlog)",
+    "query: daily trend national 90 d",
+    "page: ringkasan (overview), cold cache",
+    "page: unit, cold cache",
+    "page: akun, warm cache",
+]
+
+
+def test_the_benchmark_runs_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "run.md"
+    url = f"sqlite:///{tmp_path}/bench.db"
+    for key in ("PANTAU_DATABASE_URL", "PANTAU_DEMO_SOURCE"):  # the run sets them; restore them after
+        monkeypatch.setenv(key, "")
+    monkeypatch.setattr(sys, "argv", ["bench.run", "--url", url, "--sizes", "1500,3000", "--units", "2,3,6",
+                                      "--ingest", "200", "--wall-runs", "5", "--markdown", str(out)])
+    run.main()
+    text = out.read_text(encoding="utf-8")
+    table, growth = text.split("Growth with the number of mentions:")
+    for measure in MEASURES:
+        assert f"| {measure} | 1,500 |" in table
+        assert f"| {measure} | 3,000 |" in table
+        assert f"| {measure} |" in growth
+    assert "| memory: wall display re-rendered 5×, RSS growth | 3,000 |" in table
+    assert "| ≤ 3 × floor and ≤ 500 ms |" in table
