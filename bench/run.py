@@ -266,6 +266,7 @@ def page_rows(url: str, size: int, floor_times: dict[str, float], polres_id: int
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
+    sqlite = url.startswith("sqlite")
     pages = [("ringkasan", {}), ("unit", {"unit": str(polres_id)}), ("kotak_masuk", {}), ("isu_negatif", {}),
              ("akun", {})]
     out = []
@@ -291,9 +292,13 @@ def page_rows(url: str, size: int, floor_times: dict[str, float], polres_id: int
         if name == "ringkasan":
             # The page shows the overview, the Polda league and the 7-day trend: their floors summed.
             floor = floor_times["overview7"] + floor_times["league7"] + floor_times["trend7"]
-            ok = cold <= 3 * floor and cold <= 0.5
-            out.append(Row("page: ringkasan (overview), cold cache", size, cold * 1000, "ms", floor * 1000,
-                           "≤ 3 × floor and ≤ 500 ms", ok))
+            # The issue sets this target at 1M mentions on SQLite; elsewhere the ratio is reported only.
+            if sqlite and size == 1_000_000:
+                out.append(Row("page: ringkasan (overview), cold cache", size, cold * 1000, "ms", floor * 1000,
+                               "≤ 3 × floor and ≤ 500 ms", cold <= 3 * floor and cold <= 0.5))
+            else:
+                out.append(Row("page: ringkasan (overview), cold cache", size, cold * 1000, "ms", floor * 1000,
+                               "(set at 1M on SQLite)"))
         else:
             out.append(Row(f"page: {name}, cold cache", size, cold * 1000, "ms"))
         out.append(Row(f"page: {name}, warm cache", size, warm * 1000, "ms"))
