@@ -133,6 +133,10 @@ class Mention(Base):
         Index("ix_mentions_status_created", "status", "created_at"),
         Index("ix_mentions_account_created", "account_id", "created_at"),
         Index("ix_mentions_updated", "updated_at"),  # what changed since the daily counts' watermark
+        # The Isu Negatif list: a period's grouped mentions only (otherwise SQLite walks every unit's
+        # mentions of the period and looks each row up for its issue).
+        Index("ix_mentions_issue_created", "created_at", "issue_id", "unit_id", "status",
+              sqlite_where=text("issue_id IS NOT NULL"), postgresql_where=text("issue_id IS NOT NULL")),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     platform: Mapped[str] = mapped_column(String(20))
