@@ -53,3 +53,19 @@ def test_request_costs_are_recorded(registry, session):
     store_batch(session, "x", acc, Batch(requests=[RequestCost("mentions", 200, posts_read=7)]))
     session.commit()
     assert session.scalar(select(ApiRequest.posts_read)) == 7
+
+
+def test_store_counts_new_and_duplicate_mentions(registry, session):
+    from lib.ingest import store_mentions
+
+    acc = account(session, "polsekciledug")
+    first = [MentionRecord("d1", "halo", NOW), MentionRecord("d2", "halo", NOW), MentionRecord("d1", "sama", NOW)]
+    assert store_mentions(session, acc, first) == (2, 1)  # a repeat inside the batch is a duplicate too
+    again = [MentionRecord("d2", "halo", NOW), MentionRecord("d3", "baru", NOW), MentionRecord("d4", "baru", NOW)]
+    assert store_mentions(session, acc, again) == (2, 1)
+    assert store_mentions(session, acc, [MentionRecord("d3", "lagi", NOW)]) == (0, 1)
+    assert store_mentions(session, acc, []) == (0, 0)
+    session.commit()
+    stored = dict(session.execute(select(Mention.external_id, Mention.text)
+                                  .where(Mention.external_id.like("d%"))).all())
+    assert stored == {"d1": "halo", "d2": "halo", "d3": "baru", "d4": "baru"}  # the first copy is kept
