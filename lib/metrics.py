@@ -1,11 +1,13 @@
 """Command-room figures per unit and rolled up Polsek → Polres → Polda → national, for any period.
 
-Everything is a SQL aggregate over an index; only per-unit or per-day rows come back to Python:
+Everything is a SQL aggregate over an index; only per-unit (or per-unit-and-bucket) or per-day rows
+come back to Python:
 
-- `unit_counts`: one scan of the period's mentions grouped by unit (mentions, today in each unit's
-  own zone, answered, answered within the unit's SLA, negative) plus one scan of the open backlog
-  (a partial index), grouped by unit. Counts are additive, so they roll up the tree in Python
-  through `Unit.path` in linear time.
+- `unit_counts`: whole local days from `daily_counts` (lib/daily.py), the partial days at the
+  period's edges scanned live grouped by unit and zone-boundary bucket (mentions, today in each
+  unit's own zone, answered, answered within the unit's SLA, negative), plus one scan of the open
+  backlog (a partial index), grouped by unit. Counts are additive, so they roll up the tree
+  (`rolled_up`, through each unit's ancestor ids) in linear time.
 - `response_percentiles`: median and 90th percentile of first-response time, exact, with window
   functions (`row_number` over the sorted response seconds). Percentiles do not add up, so each
   grouping (national, per Polda, per Polres, per day) is its own query.
@@ -276,34 +278,34 @@ def _stored_days(session: Session, scope: Scope, zones: list[str], splits: list,
     from lib.models import DailyCount
 
     d = DailyCount
-    in_scope = true() if scope.path_prefix == "/" else d.unit_id.in_(
-        select(Unit.id).where(scope.unit_clause()).scalar_subquery())
-    days = _zone_days(zones, splits, lambda z: d.unit_id.in_(select(Unit.id).where(Unit.timezone == z)
-                                                             .scalar_subquery()))
     # `unit_id + 0`, as in the live scan: SQLite would otherwise skip-scan the (unit_id, day) key for
     # its order instead of reading the one day range from the day index (about twice as slow).
     unit_key = (d.unit_id + 0).label("unit_id")
     return _indexed(session, (
         select(unit_key, func.sum(d.mentions).label("mentions"), func.sum(d.answered).label("answered"),
                func.sum(d.within_sla).label("within_sla"), func.sum(d.negative).label("negative"))
-        .where(days, in_scope).group_by(unit_key)), ids)
+        .where(_stored_rows(scope, zones, splits)).group_by(unit_key)), ids)
 
 
-def _zone_days(zones: list[str], splits: list, in_zone) -> ColumnElement[bool]:
-    """The `daily_counts` rows on each zone's whole days. Usually every zone has the same days (the
-    zones' midnights are two hours apart), and then it is one day range, read from the day index;
-    otherwise one range per zone (`in_zone(zone)` selects that zone's rows) inside the outer range."""
+def _stored_rows(scope: Scope, zones: list[str], splits: list) -> ColumnElement[bool]:
+    """The `daily_counts` rows of units in scope on each zone's whole days. Usually every zone has the
+    same days (the zones' midnights are two hours apart), and then it is one day range, read from
+    the day index; otherwise one range per zone inside the outer range."""
     from lib.models import DailyCount as d
 
+    def units_where(cond: ColumnElement[bool]) -> ColumnElement[bool]:
+        return d.unit_id.in_(select(Unit.id).where(cond).scalar_subquery())
+
+    in_scope = true() if scope.path_prefix == "/" else units_where(scope.unit_clause())
     used = [(z, sp) for z, sp in zip(zones, splits, strict=True) if sp]
     if not used:
         return false()
     days = {(sp.first_day, sp.end_day) for _, sp in used}
     if len(used) == len(zones) and len(days) == 1:
         first, end = days.pop()
-        return and_(d.day >= first.isoformat(), d.day < end.isoformat())
-    return and_(or_(*[and_(in_zone(z), d.day >= sp.first_day.isoformat(), d.day < sp.end_day.isoformat())
-                      for z, sp in used]), *_day_bounds(splits))
+        return and_(in_scope, d.day >= first.isoformat(), d.day < end.isoformat())
+    return and_(in_scope, or_(*[and_(units_where(Unit.timezone == z), d.day >= sp.first_day.isoformat(),
+                                     d.day < sp.end_day.isoformat()) for z, sp in used]), *_day_bounds(splits))
 
 
 def _indexed(session: Session, statement, ids: np.ndarray) -> pd.DataFrame:
@@ -559,13 +561,9 @@ def daily_trend(session: Session, scope: Scope, sla: SlaPolicy | int, days: int,
         ).all()
     d = DailyCount
     if any(splits):
-        in_scope = true() if scope.path_prefix == "/" else d.unit_id.in_(
-            select(Unit.id).where(scope.unit_clause()).scalar_subquery())
-        days = _zone_days(zones, splits, lambda z: d.unit_id.in_(select(Unit.id).where(Unit.timezone == z)
-                                                                 .scalar_subquery()))
         rows += session.execute(
             select(d.day, func.sum(d.mentions), func.sum(d.within_sla), func.sum(d.negative), func.sum(d.unanswered))
-            .where(days, in_scope).group_by(d.day)
+            .where(_stored_rows(scope, zones, splits)).group_by(d.day)
         ).all()
     counts = _frame(rows, ["day", "mentions", "within_sla", "negative", "unanswered"]).groupby("day", as_index=False).sum()
     frame = pd.DataFrame({"day": [str(first_day + timedelta(days=i))
