@@ -9,9 +9,9 @@ import pandas as pd
 from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
+from lib.formatting import local_label
 from lib.models import OPEN_STATUSES, Account, Mention, Unit, utcnow
 from lib.scope import Scope
-from lib.timefmt import local_label
 
 INBOX_COLUMNS = [
     "id", "version", "created_at", "local_time", "platform", "unit", "unit_id", "account", "author", "text", "url",

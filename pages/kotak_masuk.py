@@ -11,10 +11,11 @@ import streamlit as st
 from lib import audit
 from lib.corrections import NO_FUNCTION, correct_analysis
 from lib.db import session_scope
+from lib.formatting import duration_minutes as minutes_text
+from lib.formatting import local_label
 from lib.mentions import MentionFilter, count_mentions, get_mention, list_mentions
 from lib.models import FLAGS, FUNCTIONS, PLATFORMS, STATUSES
-from lib.timefmt import local_label
-from lib.ui.context import minutes_text, page_context, scope_picker
+from lib.ui.context import page_context, scope_picker
 from lib.ui.safe import md, plain
 from lib.workflow import STATUS_LABELS, allowed_next, change_many, change_status
 

@@ -6,15 +6,15 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from lib.formatting import ago, number
+from lib.formatting import duration_minutes as minutes_text
 from lib.metrics import SlaPolicy
 from lib.models import utcnow
 from lib.ui import cached
-from lib.ui.charts import LEAGUE_ORDERS, LEVEL_TITLES, league_table, number, pct, period_picker, trend_chart
+from lib.ui.charts import LEAGUE_ORDERS, LEVEL_TITLES, league_table, pct, period_picker, trend_chart
 from lib.ui.context import (
-    ago,
     data_version,
     is_wall,
-    minutes_text,
     page_context,
     recheck,
     run_sync,

@@ -6,11 +6,13 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.db import session_scope
+from lib.formatting import duration_minutes as minutes_text
+from lib.formatting import number
 from lib.metrics import SlaPolicy, polres_choices
 from lib.scope import OutOfScope
 from lib.ui import cached
-from lib.ui.charts import LEAGUE_ORDERS, league_table, number, open_items_table, pct, period_picker, trend_chart
-from lib.ui.context import data_version, minutes_text, page_context
+from lib.ui.charts import LEAGUE_ORDERS, league_table, open_items_table, pct, period_picker, trend_chart
+from lib.ui.context import data_version, page_context
 
 ctx = page_context(sync=False)
 st.title("Unit")

@@ -7,7 +7,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from lib.ui.context import minutes_text
+from lib.formatting import duration_minutes as minutes_text
+from lib.formatting import percent
 
 PERIODS = {7: "7 hari", 30: "30 hari", 90: "90 hari"}
 CHILD_LEVEL = {None: "polda", "mabes": "polda", "polda": "polres", "polres": "polsek", "polsek": "polsek"}
@@ -21,11 +22,7 @@ LEAGUE_ORDERS = {
 
 
 def pct(x: float | None) -> str:
-    return "–" if x is None or pd.isna(x) else f"{x * 100:.0f}%"
-
-
-def number(x: int) -> str:
-    return f"{x:,}".replace(",", ".")
+    return percent(None if x is None or pd.isna(x) else float(x))
 
 
 def period_picker(key: str, default: int = 7) -> int:

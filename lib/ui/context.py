@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
 import streamlit as st
 from sqlalchemy import Engine, func, select
@@ -173,27 +172,3 @@ def scope_from_query(ctx: PageContext) -> Scope:
         except PermissionError:
             st.error("Unit pada alamat ini di luar cakupan Anda.")
             st.stop()
-
-
-def ago(when: datetime | None, now: datetime) -> str:
-    """"3 menit lalu" style freshness text."""
-    if when is None:
-        return "belum pernah"
-    secs = max(0, int((now - when).total_seconds()))
-    if secs < 60:
-        return "baru saja"
-    if secs < 3600:
-        return f"{secs // 60} menit lalu"
-    if secs < 86400:
-        return f"{secs // 3600} jam lalu"
-    return f"{secs // 86400} hari lalu"
-
-
-def minutes_text(minutes: float | None) -> str:
-    if minutes is None:
-        return "–"
-    if minutes < 60:
-        return f"{minutes:.0f} mnt"
-    if minutes < 48 * 60:
-        return f"{minutes / 60:.1f} jam"
-    return f"{minutes / 1440:.1f} hari"
