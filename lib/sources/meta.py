@@ -148,7 +148,7 @@ def parse_usage(headers: Any) -> Usage:
 
 
 def _json_header(headers: Any, name: str) -> dict:
-    raw = headers.get(name) if headers is not None else None
+    raw = next((v for k, v in (headers or {}).items() if k.lower() == name), None)
     if not raw:
         return {}
     try:
