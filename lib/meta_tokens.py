@@ -255,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
 
                 frame = token_status(s, NATIONAL)
                 for r in frame.itertuples():
-                    expires = f"{r.expires_at:%Y-%m-%d}" if isinstance(r.expires_at, datetime) else "-"
+                    expires = f"{r.expires_at:%Y-%m-%d}" if pd.notna(r.expires_at) else "-"
                     print(f"{r.code}\t{r.state}\tkedaluwarsa {expires}\t{r.accounts}")
     except (TokenError, OSError) as exc:
         print(f"Gagal: {exc}", file=sys.stderr)
