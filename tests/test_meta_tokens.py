@@ -107,6 +107,7 @@ def test_cli_set_import_list_remove(keyed: Engine, tmp_path: Path, monkeypatch: 
     out = capsys.readouterr().out
     assert "POLSEK-CILEDUG\taktif\tkedaluwarsa 2027-01-31" in out and TOKEN not in out
     assert meta_tokens.main(["remove", "POLSEK-BENDA"]) == 0
+    assert "Token dihapus" in capsys.readouterr().out
     with Session(keyed) as s:
         codes = set(s.scalars(select(Unit.code).join(MetaToken, MetaToken.unit_id == Unit.id)))
     # All or nothing: the bad file's one good line was not stored either.
