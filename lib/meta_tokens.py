@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from lib import audit
 from lib.config import setting
 from lib.models import Account, MetaToken, Unit, utcnow
-from lib.scope import Scope
+from lib.scope import NATIONAL, OutOfScope, Scope
 
 KEY_SETTING = "meta_token_key"
 KEY_ENV = "PANTAU_META_TOKEN_KEY"
@@ -66,11 +66,14 @@ def _clean(token: str) -> str:
     return token
 
 
-def set_token(session: Session, unit_id: int, token: str, actor: str, expires_at: datetime | None = None) -> MetaToken:
+def set_token(session: Session, unit_id: int, token: str, actor: str, expires_at: datetime | None = None,
+              scope: Scope = NATIONAL) -> MetaToken:
     """Store (or replace) a unit's token, encrypted; clears a previous refusal. The caller commits."""
     ciphertext = _fernet().encrypt(_clean(token).encode()).decode()
-    if session.get(Unit, unit_id) is None:
-        raise TokenError("Satuan tidak ditemukan")
+    try:
+        scope.check_unit(session, unit_id)
+    except OutOfScope:
+        raise TokenError("Satuan tidak ditemukan atau di luar cakupan Anda") from None
     row = session.scalar(select(MetaToken).where(MetaToken.unit_id == unit_id))
     action = "meta_token_replace" if row is not None else "meta_token_set"
     if row is None:
@@ -251,8 +254,6 @@ def main(argv: list[str] | None = None) -> int:
                 unit = unit_by_code(s, args.unit_code)
                 print("Token dihapus." if remove_token(s, unit.id, actor) else "Satuan ini tidak punya token.")
             else:
-                from lib.scope import NATIONAL
-
                 frame = token_status(s, NATIONAL)
                 for r in frame.itertuples():
                     expires = f"{r.expires_at:%Y-%m-%d}" if pd.notna(r.expires_at) else "-"
