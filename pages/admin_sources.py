@@ -19,7 +19,7 @@ ZONE = "Asia/Jakarta"
 ctx = page_context(sync=False, page="admin")  # this page syncs X only on request
 settings, engine = ctx.settings, ctx.engine
 
-st.title("Sumber data X")
+st.title("Sumber data")
 
 with st.expander("Model analisis", expanded=False):
     status = model_status()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import streamlit as st
 from sqlalchemy import select
 
@@ -37,7 +38,7 @@ Setelah itu token halaman Facebook tiap satuan dapat dipasang di sini. Lihat `do
         warned = meta_tokens.warnings(s, scope)
         tokens = meta_tokens.token_status(s, scope)
         accounts = meta_sync.account_status(s, scope)
-        units = s.execute(select(Unit.id, Unit.name).where(scope.unit_clause(), Unit.level != "mabes", Unit.active)
+        units = s.execute(select(Unit.id, Unit.name).where(scope.unit_clause(), Unit.active)
                           .order_by(Unit.path)).all()
     for w in warned:
         when = f" ({day_label(w.expires_at.date())})" if w.expires_at else ""
@@ -59,15 +60,22 @@ Setelah itu token halaman Facebook tiap satuan dapat dipasang di sini. Lihat `do
     if tokens.empty:
         st.info("Belum ada akun Instagram/Facebook atau token dalam cakupan ini.")
     else:
+        shown = plain_frame_columns(tokens.drop(columns=["unit_id"]), ["unit", "accounts", "last_error", "set_by"])
+        # The expiry as the admin entered it (a UTC calendar day), in Indonesian: "5 Des 2026".
+        shown["expires_at"] = [day_label(v.date()) if v is not None and not pd.isna(v) else "–"
+                               for v in tokens["expires_at"]]
+        shown[["last_error", "set_by"]] = shown[["last_error", "set_by"]].fillna("–")
         st.dataframe(
-            plain_frame_columns(tokens.drop(columns=["unit_id"]), ["unit", "accounts", "last_error", "set_by"]),
+            shown,
             hide_index=True,
+            column_order=["unit", "state", "expires_at", "accounts", "last_ok_at", "last_error", "set_at", "set_by",
+                          "code"],
             column_config={
                 "unit": st.column_config.TextColumn("Satuan"),
                 "code": st.column_config.TextColumn("Kode"),
                 "accounts": st.column_config.TextColumn("Akun"),
                 "state": st.column_config.TextColumn("Status token"),
-                "expires_at": st.column_config.DatetimeColumn("Kedaluwarsa", timezone=ZONE, format="D MMM YYYY"),
+                "expires_at": st.column_config.TextColumn("Kedaluwarsa"),
                 "set_at": st.column_config.DatetimeColumn("Dipasang (WIB)", timezone=ZONE, format="D MMM YYYY, HH:mm"),
                 "set_by": st.column_config.TextColumn("Oleh"),
                 "last_ok_at": st.column_config.DatetimeColumn("Terakhir diterima Meta (WIB)", timezone=ZONE,
@@ -95,8 +103,11 @@ Setelah itu token halaman Facebook tiap satuan dapat dipasang di sini. Lihat `do
     if accounts.empty:
         st.info("Tidak ada akun Instagram/Facebook aktif dalam cakupan ini.")
         return
+    shown = plain_frame_columns(accounts.drop(columns=["account_id"]), ["handle", "unit", "last_error", "problem"])
+    text_columns = ["user_id", "verified_type", "last_error", "problem"]
+    shown[text_columns] = shown[text_columns].fillna("–").replace("", "–")
     st.dataframe(
-        plain_frame_columns(accounts.drop(columns=["account_id"]), ["handle", "unit", "last_error", "problem"]),
+        shown,
         hide_index=True,
         column_config={
             "platform": st.column_config.TextColumn("Platform"),
