@@ -12,6 +12,7 @@ what was stored before.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 import pandas as pd
@@ -44,6 +45,7 @@ from lib.sources.meta import (
 )
 from lib.sources.meta_webhook import WebhookEvent
 
+log = logging.getLogger("pantau.sources.meta")
 SOURCE = "meta"
 WEBHOOK_SOURCE = "meta_webhook"
 # Comments concentrate on Polres and Polsek Instagram accounts, so they are not polled much slower
@@ -135,6 +137,8 @@ class MetaSource(Source):
         for facts in batch.facts:
             apply_facts(account, facts, self.now())
         report = ingest.store_batch(session, self.name, account, batch)
+        if batch.skipped:
+            log.info("meta account %s: left out %s", account.id, batch.skipped)
         meta_tokens.mark_ok(session, account.unit_id, self.now())
         state.next_due_at = self.now() + self.interval(session, account) * slow_factor(self.usage)
         return report
@@ -239,6 +243,9 @@ def _read_mention(session: Session, account: Account, event: WebhookEvent,
                          app_secret=setting("meta_app_secret"), session=http)
     try:
         return instagram_mention(client, account.platform_user_id, event.comment_id, event.post_id or "")
+    except MetaError as exc:  # the rest of the delivery is still stored; polling goes on regardless
+        log.warning("webhook mention for account %s not read: %s", account.id, exc)
+        return None
     finally:
         ingest.record_requests(session, WEBHOOK_SOURCE, account.id, client.requests)
 

@@ -20,6 +20,7 @@ import logging
 
 from sqlalchemy import Engine
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
@@ -56,12 +57,16 @@ def create_app(engine: Engine, app_secret: str, verify_token: str) -> Starlette:
         except ValueError:
             return PlainTextResponse("bad json", status_code=400)
         events = parse_delivery(payload)
-        with session_scope(engine) as s:
-            new = meta_sync.store_events(s, events)
+        new = await run_in_threadpool(_store, engine, events)  # database work off the event loop
         log.info("webhook delivery: %d events, %d new mentions", len(events), new)
         return PlainTextResponse("EVENT_RECEIVED")
 
     return Starlette(routes=[Route(PATH, subscribe, methods=["GET"]), Route(PATH, deliver, methods=["POST"])])
+
+
+def _store(engine: Engine, events: list) -> int:
+    with session_scope(engine) as s:
+        return meta_sync.store_events(s, events)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -184,3 +184,15 @@ def test_the_receiver_refuses_to_start_without_secrets(hooked: Engine) -> None:
     with pytest.raises(RuntimeError):
         create_app(hooked, "", VERIFY)
 
+
+
+def test_a_mention_meta_refuses_to_show_does_not_lose_the_rest_of_the_delivery(client: TestClient,
+                                                                              hooked: Engine) -> None:
+    delivery = ig_comment("17950000000000601", "Pak ada pungli di jembatan timbang", "warga2", "43")
+    delivery["entry"][0]["changes"].append(
+        {"field": "mentions", "value": {"media_id": "17900000000000778", "comment_id": "17950000000000602"}})
+    for api in served():
+        api.rsps.add("GET", f"https://graph.facebook.com/v23.0/{IG_POLRES}", status=400,
+                     json=graph_error(190, "Error validating access token: Session has expired", 463))
+        assert post(client, delivery).status_code == 200
+    assert set(mentions(hooked)) == {"17950000000000601"}
