@@ -25,23 +25,25 @@ from lib.config import setting
 from lib.models import Account, Mention, SyncState, Unit, utcnow
 from lib.sources.base import Batch, MentionRecord, Source, SyncReport
 from lib.sources.meta import (
-    DEFAULT_VERSION,
     LOOKBACK,
-    SLOW_DOWN_AT,
     AccountFacts,
-    GraphClient,
     MetaBatch,
-    MetaError,
-    RateLimited,
     ThreadItem,
-    TokenInvalid,
-    Usage,
     addressed_handles,
     fetch_facebook,
     fetch_instagram,
     instagram_mention,
     page_facts,
     resolve_answers,
+)
+from lib.sources.meta_graph import (
+    DEFAULT_VERSION,
+    SLOW_DOWN_AT,
+    GraphClient,
+    MetaError,
+    RateLimited,
+    TokenInvalid,
+    Usage,
 )
 from lib.sources.meta_webhook import WebhookEvent
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from lib.sources.meta import parse_time
+from lib.sources.meta_graph import parse_time
 
 SIGNATURE_HEADER = "x-hub-signature-256"
 

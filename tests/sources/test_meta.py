@@ -49,16 +49,8 @@ from lib import ingest, meta_tokens
 from lib.meta_sync import MetaSource
 from lib.models import Account, ApiRequest, Mention, MetaToken, SyncRun, Unit
 from lib.scope import NATIONAL
-from lib.sources.meta import (
-    LOOKBACK,
-    GraphClient,
-    MetaBatch,
-    RateLimited,
-    TokenInvalid,
-    fetch_facebook,
-    fetch_instagram,
-    parse_usage,
-)
+from lib.sources.meta import LOOKBACK, MetaBatch, fetch_facebook, fetch_instagram
+from lib.sources.meta_graph import GraphClient, RateLimited, TokenInvalid, parse_usage
 from lib.sync import run
 
 
