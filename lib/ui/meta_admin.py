@@ -16,6 +16,7 @@ from lib import meta_sync, meta_tokens
 from lib.db import session_scope
 from lib.formatting import day_label, number
 from lib.models import Unit
+from lib.sync import run
 from lib.ui.safe import md, plain_frame_columns
 
 ZONE = "Asia/Jakarta"
@@ -45,8 +46,6 @@ Setelah itu token halaman Facebook tiap satuan dapat dipasang di sini. Lihat `do
         st.warning(f"Token Meta {md(w.unit)}: {w.state}{when}. Pasang token baru di bawah.")
 
     if st.button("Sinkronkan Instagram & Facebook sekarang"):
-        from lib.sync import run
-
         with st.spinner("Menyinkronkan akun Instagram dan Facebook…"):
             result = run(ctx.engine, [meta_sync.MetaSource(force=True)], scope)
         if result.status == "busy":
