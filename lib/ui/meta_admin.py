@@ -35,16 +35,7 @@ Setelah itu token halaman Facebook tiap satuan dapat dipasang di sini. Lihat `do
 """
         )
         return
-    with session_scope(ctx.engine) as s:
-        warned = meta_tokens.warnings(s, scope)
-        tokens = meta_tokens.token_status(s, scope)
-        accounts = meta_sync.account_status(s, scope)
-        units = s.execute(select(Unit.id, Unit.name).where(scope.unit_clause(), Unit.active)
-                          .order_by(Unit.path)).all()
-    for w in warned:
-        when = f" ({day_label(w.expires_at.date())})" if w.expires_at else ""
-        st.warning(f"Token Meta {md(w.unit)}: {w.state}{when}. Pasang token baru di bawah.")
-
+    # Poll first, so the tables below show what the poll found.
     if st.button("Sinkronkan Instagram & Facebook sekarang"):
         with st.spinner("Menyinkronkan akun Instagram dan Facebook…"):
             result = run(ctx.engine, [meta_sync.MetaSource(force=True)], scope)
@@ -54,6 +45,16 @@ Setelah itu token halaman Facebook tiap satuan dapat dipasang di sini. Lihat `do
             st.warning("Sebagian akun gagal: " + "; ".join(md(e) for e in result.errors))
         else:
             st.success(f"Sinkronisasi Meta selesai: {number(result.new_mentions)} sebutan baru.")
+
+    with session_scope(ctx.engine) as s:
+        warned = meta_tokens.warnings(s, scope)
+        tokens = meta_tokens.token_status(s, scope)
+        accounts = meta_sync.account_status(s, scope)
+        units = s.execute(select(Unit.id, Unit.name).where(scope.unit_clause(), Unit.active)
+                          .order_by(Unit.path)).all()
+    for w in warned:
+        when = f" ({day_label(w.expires_at.date())})" if w.expires_at else ""
+        st.warning(f"Token Meta {md(w.unit)}: {w.state}{when}. Pasang token baru di bawah.")
 
     st.subheader("Token halaman per satuan")
     if tokens.empty:

@@ -77,3 +77,27 @@ def test_a_malformed_token_gets_a_clear_message(registry, monkeypatch):
     at.button(key="FormSubmitter:meta_token_form_0-Simpan token").click()
     at.run()
     assert "Token tidak sah" in everything(at)
+
+
+def test_sync_button_polls_meta_and_the_accounts_table_shows_the_facts(registry, monkeypatch):
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tests" / "sources"))
+    from meta_recorded import TOKEN_POLSEK, served
+
+    monkeypatch.setenv("PANTAU_META_TOKEN_KEY", Fernet.generate_key().decode())
+    # The recorded posts are from late Nov 2026 and the page uses the real clock: widen the window.
+    monkeypatch.setattr("lib.meta_sync.LOOKBACK", timedelta(days=3650))
+    with session_scope(registry) as s:
+        unit = s.scalar(select(Unit.id).where(Unit.code == "POLSEK-BALIKPAPAN-UTARA"))
+        meta_tokens.set_token(s, unit, TOKEN_POLSEK, "admin")
+    at = signed_in(AppTest.from_file(PAGE, default_timeout=30)).run()
+    for api in served():
+        api.polsek_facebook()
+        next(b for b in at.button if b.label.startswith("Sinkronkan Instagram")).click()
+        at.run()
+    assert not at.exception
+    text = everything(at)
+    assert "Sinkronisasi Meta selesai: 4 sebutan baru" in text
+    assert "104000000000002" in text and "3400" in text  # the Page id and followers from `/me`
+    assert TOKEN_POLSEK not in text
