@@ -204,6 +204,8 @@ def store_events(session: Session, events: list[WebhookEvent], http: requests.Se
                     batch.mentions.append(record)
             elif event.own:
                 batch.replies.extend(_answers_from_store(session, account, event))
+            elif _on_visitor_post(session, event):
+                continue  # people talking under a visitor's post: the poller does not count them either
             elif (event.text or "").strip():
                 batch.mentions.append(MentionRecord(
                     external_id=event.item_id, text=event.text or "", created_at=event.created_at,
@@ -220,6 +222,14 @@ def _by_account(events: list[WebhookEvent]) -> dict[tuple[str, str], list[Webhoo
     for e in events:
         out.setdefault((e.platform, e.owner_id), []).append(e)
     return out
+
+
+def _on_visitor_post(session: Session, event: WebhookEvent) -> bool:
+    """A Facebook comment under a post that is itself a stored mention (a visitor or tagged post)."""
+    if event.platform != "facebook" or event.kind != "comment" or not event.post_id:
+        return False
+    return session.scalar(select(Mention.id).where(Mention.platform == "facebook",
+                                                   Mention.external_id == event.post_id)) is not None
 
 
 def _answers_from_store(session: Session, account: Account, reply: WebhookEvent):

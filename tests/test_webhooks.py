@@ -157,11 +157,21 @@ def test_facebook_feed_visitor_post_page_reply_and_removal(client: TestClient, h
                               "comment_id": "901_1", "created_time": 1764126900,
                               "message": "Anggota kami segera ke lokasi",
                               "from": {"id": PAGE_POLSEK, "name": "Polsek Balikpapan Utara"}})).status_code == 200
+    # Someone else chatting under the visitor's post is not a mention (the poller does not count it).
+    assert post(client, feed({"item": "comment", "verb": "add", "post_id": post_id, "parent_id": post_id,
+                              "comment_id": "901_3", "created_time": 1764127100, "message": "Iya bener, ramai",
+                              "from": {"id": "5550010", "name": "Tono"}})).status_code == 200
     assert post(client, feed({"item": "comment", "verb": "remove", "post_id": post_id, "comment_id": "901_2",
                               "created_time": 1764127000, "from": {"id": "5550009"}})).status_code == 200
+    # A comment on the Page's own post is a mention, its thread keyed by the comment itself.
+    assert post(client, feed({"item": "comment", "verb": "add", "post_id": f"{PAGE_POLSEK}_800",
+                              "parent_id": f"{PAGE_POLSEK}_800", "comment_id": "800_9", "created_time": 1764127200,
+                              "message": "Kapan patroli ke Batu Ampar pak?",
+                              "from": {"id": "5550003", "name": "Budi"}})).status_code == 200
     rows = mentions(hooked)
-    assert set(rows) == {post_id}
+    assert set(rows) == {post_id, "800_9"}
     assert int(rows[post_id].answered_at.timestamp()) == 1764126900
+    assert rows["800_9"].conversation_id == "800_9" and rows["800_9"].author_name == "Budi"
 
 
 def test_deliveries_for_unknown_accounts_or_objects_are_ignored(client: TestClient, hooked: Engine) -> None:
