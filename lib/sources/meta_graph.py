@@ -169,7 +169,7 @@ class GraphClient:
     def follow(self, url: str) -> dict:
         """A `paging.next` link, minus the access_token Meta puts in it (ours goes in a header)."""
         parts = urlparse(url)
-        if not parts.netloc.endswith("facebook.com"):
+        if parts.scheme != "https" or parts.netloc != urlparse(GRAPH_HOST).netloc:  # the token goes along
             raise MetaError("Tautan halaman berikutnya dari Meta tidak dikenal; dilewati")
         query = dict(parse_qsl(parts.query))
         query.pop("access_token", None)

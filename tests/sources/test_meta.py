@@ -50,7 +50,7 @@ from lib.meta_sync import MetaSource
 from lib.models import Account, ApiRequest, Mention, MetaToken, SyncRun, Unit
 from lib.scope import NATIONAL
 from lib.sources.meta import LOOKBACK, MetaBatch, fetch_facebook, fetch_instagram
-from lib.sources.meta_graph import GraphClient, RateLimited, TokenInvalid, parse_usage
+from lib.sources.meta_graph import GraphClient, MetaError, RateLimited, TokenInvalid, parse_usage
 from lib.sync import run
 
 
@@ -356,3 +356,12 @@ def test_token_invalid_message_never_quotes_the_token(api: MetaApi) -> None:
     with pytest.raises(TokenInvalid) as caught:
         GraphClient(TOKEN_POLRES).get("me")
     assert caught.value.code == 190 and "EAAG" not in str(caught.value)
+
+
+def test_a_paging_link_to_another_host_is_not_followed(api: MetaApi) -> None:
+    """The token travels in a header, so it must never go to a host that is not Meta's Graph API."""
+    api.get(f"{IG_POLRES}/tags", {"data": [], "paging": {"next": "https://graph.facebook.com.evil.example/x?after=1"}})
+    client = GraphClient(TOKEN_POLRES)
+    with pytest.raises(MetaError, match="tidak dikenal"):
+        list(client.pages(f"{IG_POLRES}/tags"))
+    assert len(api.calls()) == 1
