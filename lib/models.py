@@ -334,3 +334,21 @@ class DailyCountsState(Base):
     recent: Mapped[int] = mapped_column(Integer, default=0)
     units_key: Mapped[str] = mapped_column(String(64), default="")
     refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class MetaToken(Base):
+    """A unit's long-lived Facebook Page access token (which also reads its linked Instagram account),
+    Fernet-encrypted with a key from secrets (lib/meta_tokens.py); the plain token is never stored."""
+
+    __tablename__ = "meta_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), unique=True)
+    ciphertext: Mapped[str] = mapped_column(Text)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # None: does not expire / unknown
+    set_by: Mapped[str] = mapped_column(String(100))
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_ok_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # last request Meta accepted
+    invalid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # Meta refused it (code 190)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+    unit: Mapped[Unit] = relationship()

@@ -81,6 +81,11 @@ def enabled_sources(settings: Settings) -> list[Source]:
         from lib.sources.x import XSource
 
         sources.append(XSource.from_settings(settings))
+    # Issue 15 (Meta: Instagram + Facebook), minimal wiring; the lead moves it into the source registry.
+    from lib import meta_sync
+
+    if meta_sync.enabled():
+        sources.append(meta_sync.MetaSource())
     return sources
 
 
@@ -159,6 +164,7 @@ def maybe_sync(engine: Engine | None = None, settings: Settings | None = None, s
     engine = engine or get_engine(settings.database_url)
     # A slow or failing X API must not hold up a page: by default X is synced by the worker.
     sources = [src for src in enabled_sources(settings) if src.name != "x" or settings.x_sync_on_page_load]
+    sources = [src for src in sources if src.name != "meta"]  # issue 15: Meta is read by the worker
     if not sources:
         return RunResult("nothing")
     last = last_run_started(engine)
@@ -176,7 +182,7 @@ def last_failure(engine: Engine) -> SyncRun | None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lib.sync", description="Sinkronisasi sumber sebutan.")
-    parser.add_argument("--source", action="append", help="hanya sumber ini (demo, x); boleh diulang")
+    parser.add_argument("--source", action="append", help="hanya sumber ini (demo, x, meta); boleh diulang")
     parser.add_argument("--account", help="hanya akun dengan handle ini")
     parser.add_argument("--loop", action="store_true", help="terus berjalan (pekerja sinkronisasi)")
     parser.add_argument("--interval", type=int, default=None, help="detik antar putaran untuk --loop")

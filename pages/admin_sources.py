@@ -12,13 +12,14 @@ from lib.analysis import model_status
 from lib.analysis.retrain import retrain
 from lib.db import session_scope
 from lib.ui.context import page_context, scope_picker
+from lib.ui.meta_admin import meta_panel
 
 ZONE = "Asia/Jakarta"
 
 ctx = page_context(sync=False, page="admin")  # this page syncs X only on request
 settings, engine = ctx.settings, ctx.engine
 
-st.title("Sumber data X")
+st.title("Sumber data")
 
 with st.expander("Model analisis", expanded=False):
     status = model_status()
@@ -29,6 +30,9 @@ with st.expander("Model analisis", expanded=False):
             report = retrain(s)
         st.success(f"Model dilatih ulang: {report.corrections} koreksi dipakai.")
 
+# Issue 15: the Instagram/Facebook (Meta) source: tokens, expiry warnings, accounts.
+meta_panel(ctx, ctx.scope)
+st.header("X")
 
 if not xbudget.x_enabled(settings):
     st.info("Sumber X belum aktif: belum ada token akses X yang dipasang.")

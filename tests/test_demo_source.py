@@ -36,3 +36,14 @@ def test_refresh_adds_new_mentions_and_replies(registry, session):
     # Replies never come before the mention.
     bad = session.scalar(select(func.count(Mention.id)).where(Mention.answered_at < Mention.created_at))
     assert bad == 0
+
+
+def test_instagram_and_facebook_accounts_get_comments_and_replies(registry, session):
+    """The wall shows every platform: Meta accounts get comments (no @handle), answered over time."""
+    for handle, platform in (("polrestrotangerangkota", "instagram"), ("polsekbpputara", "facebook")):
+        acc = account(session, handle)
+        assert acc.platform == platform
+        batch = DemoSource(now=NOW, rate_scale=3.0).fetch(session, acc, None)
+        assert batch.mentions and batch.replies
+        assert all(f"@{handle}" not in m.text for m in batch.mentions)
+        assert all(m.url and handle in m.url for m in batch.mentions)

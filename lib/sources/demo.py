@@ -25,6 +25,8 @@ BACKFILL = timedelta(days=14)
 # Mentions per hour at the busiest hour, by unit level and platform (Polsek X accounts are quiet).
 RATE = {"mabes": 3.0, "polda": 1.2, "polres": 0.6, "polsek": 0.12}
 PLATFORM_WEIGHT = {"x": 1.0, "instagram": 1.3, "facebook": 0.8, "tiktok": 0.6}
+# Platforms where citizens comment on the unit's posts (the Meta source's shape), with a post link.
+COMMENT_PLATFORMS = {"instagram": "https://www.instagram.com/{h}/", "facebook": "https://www.facebook.com/{h}"}
 REPLY_SPEED = {"mabes": 15.0, "polda": 25.0, "polres": 45.0, "polsek": 90.0}  # median minutes
 _WEIGHTS = [w for w, _, _ in TEMPLATES]
 
@@ -96,10 +98,14 @@ class DemoSource(Source):
         name = rng.choice(NAMES)
         handle = rng.choice(AUTHORS).format(t=place.split()[-1].lower(), n=name)
         ext = f"demo-{account.id}-{int(at.timestamp())}-{k}"
+        if account.platform in COMMENT_PLATFORMS:
+            # On Instagram and Facebook people comment under the unit's own posts: no @handle needed.
+            text = text.replace(f"@{account.handle} ", "", 1).replace(f" @{account.handle}", "", 1)
+            text = text[:1].upper() + text[1:]
         return MentionRecord(
             external_id=ext, text=text, created_at=at, author_id=str(_stable(handle) % 10**9),
             author_handle=handle, author_name=name.capitalize(), lang="in",
-            url=None, conversation_id=ext,
+            url=COMMENT_PLATFORMS.get(account.platform, "").format(h=account.handle) or None, conversation_id=ext,
         )
 
     @staticmethod
