@@ -352,7 +352,8 @@ class XSource(Source):
                 batch.cursor = self._read_mentions(session, account, cursors.get("mentions"), batch)
             except SourceError as exc:
                 if isinstance(exc, AccountUnavailable):
-                    problem = f"{PROBLEM_MISSING} (404): @{account.handle} mungkin berganti nama atau dihapus"
+                    problem = exc.message if exc.message.startswith(_BLOCKING) else \
+                        f"{PROBLEM_MISSING} (404): @{account.handle} mungkin berganti nama atau dihapus"
                     batch.facts.append(AccountFacts(account.id, problem=problem, checked_at=now))
                 if exc.stops_pass or isinstance(exc, AccountUnavailable):
                     exc.partial = batch
@@ -443,7 +444,9 @@ class XSource(Source):
             if errors and not body.get("data"):
                 detail = _problem_detail(errors)
                 if any(isinstance(e, dict) and e.get("parameter") == "id" for e in errors):
-                    raise AccountUnavailable(f"X tidak dapat membaca @{account.handle}: {detail}")
+                    suspended = "suspend" in detail.lower()
+                    raise AccountUnavailable(f"{PROBLEM_SUSPENDED if suspended else PROBLEM_MISSING}: "
+                                             f"@{account.handle} ({detail})")
                 raise TransientError(f"X menjawab dengan galat tanpa data: {detail}")
             if errors:
                 batch.errors.append(f"X melaporkan galat sebagian: {_problem_detail(errors)}")
