@@ -72,14 +72,15 @@ def budget_status(session: Session, settings: Settings, now: datetime | None = N
 
 
 ACCOUNT_COLUMNS = ["account_id", "handle", "unit", "level", "user_id", "verified_type", "followers",
-                   "last_sync", "next_allowed", "last_error", "problem"]
+                   "last_sync", "next_allowed", "last_error", "last_warning", "problem"]
 
 
 def account_status(session: Session, scope: Scope) -> pd.DataFrame:
     """One row per active X account in scope: ids, last good sync, next allowed sync, errors, flags."""
     state = select(SyncState).where(SyncState.source == SOURCE, SyncState.kind == "mentions").subquery()
     rows = session.execute(
-        select(Account, Unit.name, Unit.level, state.c.last_success_at, state.c.next_due_at, state.c.last_error)
+        select(Account, Unit.name, Unit.level, state.c.last_success_at, state.c.next_due_at, state.c.last_error,
+               state.c.last_warning)
         .join(Unit, Unit.id == Account.unit_id)
         .outerjoin(state, state.c.account_id == Account.id)
         .where(Account.platform == "x", Account.active, scope.unit_clause())
@@ -88,8 +89,8 @@ def account_status(session: Session, scope: Scope) -> pd.DataFrame:
     return pd.DataFrame(
         [dict(account_id=a.id, handle=a.handle, unit=unit, level=level, user_id=a.platform_user_id,
               verified_type=a.verified_type, followers=a.followers, last_sync=last_ok,
-              next_allowed=next_due, last_error=error, problem=a.problem)
-         for a, unit, level, last_ok, next_due, error in rows],
+              next_allowed=next_due, last_error=error, last_warning=warning, problem=a.problem)
+         for a, unit, level, last_ok, next_due, error, warning in rows],
         columns=ACCOUNT_COLUMNS,
     )
 
