@@ -221,9 +221,16 @@ def _store_check(session: Session, source: Source, batch: Batch) -> None:
 def sync_account(session: Session, source: Source, account: Account, *, check: bool = True) -> SyncReport:
     """Read and store one account in process (the account step first, unless `check` is off).
     On a source error, what was read is stored and committed and the error re-raised."""
-    try:
-        if check:
+    if check:
+        try:
             check_accounts(session, source)
+        except SourceError as exc:
+            if exc.stops_pass:
+                record_failure(session, source, account.id, exc)
+                session.commit()
+                raise
+            session.commit()  # the account may still be readable (its id is known)
+    try:
         cursors = {kind: ingest.sync_state(session, source.name, account.id, kind).cursor
                    for kind in ("mentions", "replies")}
         batch = source.read(session, account, cursors)
@@ -253,13 +260,14 @@ def _run_source(engine: Engine, source: Source, scope: Scope, handle: str | None
     stopped: Exception | None = None  # a failure that would repeat for every account (token, budget)
     try:
         with session_scope(engine) as s:
-            check_accounts(s, source)
-    except SourceError as exc:
-        message = source.describe_error(exc)
-        log.warning("sync %s account check failed: %s", source.name, message)
-        errors.append(message)
-        if exc.stops_pass:
-            stopped = exc
+            try:
+                check_accounts(s, source)
+            except SourceError as exc:  # stored with its state row when this scope commits
+                message = source.describe_error(exc)
+                log.warning("sync %s account check failed: %s", source.name, message)
+                errors.append(message)
+                if exc.stops_pass:
+                    stopped = exc
     except Exception as exc:  # an unexpected bug in the account step must not stop the reads
         message = source.describe_error(exc)
         log.exception("sync %s account check failed", source.name)

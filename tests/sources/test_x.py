@@ -272,6 +272,8 @@ def test_401_stops_the_pass_with_a_clear_message_and_no_token_anywhere(
     with Session(engine) as fresh:
         states = list(fresh.scalars(select(SyncState).where(SyncState.kind == "mentions")))
         assert len(states) == 3 and all(s.last_error == message for s in states)
+        check = state(fresh, None, "verification")  # the lookup is held as long as the accounts
+        assert check.last_error == message and check.next_due_at == NOW + timedelta(minutes=15)
         assert all(s.next_due_at is not None for s in states)
         dumped = " ".join(str(v) for row in fresh.execute(select(SyncState)) for v in row[0].__dict__.values())
         dumped += " ".join(str(r) for r in fresh.execute(select(ApiRequest.__table__)))
