@@ -85,8 +85,8 @@ def x_panel(spec: SourceSpec) -> None:
         projected_spend.metric("Perkiraan biaya bulan ini", money(projection.projected_spend, projection.currency))
         st.caption(
             f"Perkiraan dengan laju yang sama sampai akhir bulan. Harga yang diasumsikan: "
-            f"{money(projection.price_per_post, projection.currency)} per kiriman dan "
-            f"{money(projection.price_per_user, projection.currency)} per pengguna "
+            f"{money(projection.price_per_post, projection.currency, 3)} per kiriman dan "
+            f"{money(projection.price_per_user, projection.currency, 3)} per pengguna "
             "(harga bayar-sesuai-pemakaian X; ubah dengan PANTAU_X_PRICE_PER_POST_READ dan "
             "PANTAU_X_PRICE_PER_USER_READ bila tagihan Anda berbeda)."
         )

@@ -41,4 +41,5 @@ def test_money():
     assert money(8.7) == "US$ 8,70"
     assert money(1234.5) == "US$ 1.234,50"
     assert money(150000, "IDR") == "Rp 150.000"
+    assert money(0.005, digits=3) == "US$ 0,005"
     assert money(None) == "–"

@@ -87,7 +87,7 @@ def test_x_on_shows_usage_schedule_and_last_failure(registry, monkeypatch):
     assert abs(shown - projection.projected_spend) <= 0.01 * projection.projected_spend + 0.01
     shown_reads = int(metrics["Perkiraan baca akhir bulan"].replace(".", ""))
     assert abs(shown_reads - projection.projected) <= 0.01 * projection.projected + 1
-    assert "US$ 0,01 per pengguna" in text
+    assert "US$ 0,005 per kiriman dan US$ 0,010 per pengguna" in text
     assert "Sinkronisasi X gagal: Batas laju X tercapai (429)" in text
     table = at.dataframe[0].value
     assert list(table["handle"]) == ["PoldaMetroJaya", "PolrestroTangkot", "polsekbenda"]

@@ -23,7 +23,7 @@ from lib.sources.x import XSource, make_client
 from lib.units import load_registry
 
 START = datetime(2026, 11, 1, 0, 0, tzinfo=UTC)
-DAYS = 30
+DAYS = int(os.environ.get("PANTAU_SIM_DAYS", "30"))
 # One worker pass every 12 hours (as a twice-daily cron of `python -m lib.sync --source x`): at the
 # worker's real 5-minute cadence a 30-day run takes ~40 minutes on the CI machine. The cadence does
 # not change the bill when nothing is new (an idle poll returns, and bills, nothing: see
