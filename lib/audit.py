@@ -6,9 +6,7 @@ There is deliberately no update or delete function here.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 
-import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -51,25 +49,3 @@ def last_success(session: Session, entity: str, entity_id: int) -> AuditEntry | 
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
         .limit(1)
     )
-
-
-def search_log(session: Session, viewer, *, entity: str | None = None, outcome: str | None = None,
-               actor: str | None = None, since: datetime | None = None, until: datetime | None = None,
-               limit: int = 1000) -> pd.DataFrame:
-    """The newest entries matching the filters, for the admin's read-only viewer (admin only)."""
-    from lib.auth import require_admin  # lib.auth records through this module
-
-    require_admin(session, viewer, "audit", "read")
-    q = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)
-    if entity:
-        q = q.where(AuditEntry.entity == entity)
-    if outcome:
-        q = q.where(AuditEntry.outcome == outcome)
-    if actor and actor.strip():
-        q = q.where(AuditEntry.actor.contains(actor.strip().lower(), autoescape=True))
-    if since:
-        q = q.where(AuditEntry.at >= since)
-    if until:
-        q = q.where(AuditEntry.at < until)
-    cols = ["at", "actor", "entity", "entity_id", "action", "from_value", "to_value", "note", "outcome"]
-    return pd.DataFrame([{c: getattr(e, c) for c in cols} for e in session.scalars(q)], columns=cols)

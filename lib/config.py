@@ -52,6 +52,17 @@ def _int(name: str, default: int) -> int:
         raise RuntimeError(f"Pengaturan PANTAU_{name.upper()} harus bilangan bulat, bukan {raw!r}") from exc
 
 
+def _float(name: str, default: float) -> float:
+    raw = setting(name)
+    try:
+        value = float(raw) if raw is not None else default
+    except ValueError as exc:
+        raise RuntimeError(f"Pengaturan PANTAU_{name.upper()} harus angka (contoh 0.005), bukan {raw!r}") from exc
+    if value < 0:
+        raise RuntimeError(f"Pengaturan PANTAU_{name.upper()} tidak boleh negatif")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -63,6 +74,9 @@ class Settings:
     x_bearer_token: str | None
     x_monthly_read_budget: int
     x_sync_on_page_load: bool  # off: X is read by the worker (`python -m lib.sync --source x --loop`)
+    # Assumed pay-per-use prices (docs.x.com/x-api/getting-started/pricing, Nov 2026): check the console.
+    x_price_per_post_read: float = 0.005
+    x_price_per_user_read: float = 0.010
 
 
 def load_settings() -> Settings:
@@ -77,4 +91,6 @@ def load_settings() -> Settings:
         x_bearer_token=setting("x_bearer_token"),
         x_monthly_read_budget=_int("x_monthly_read_budget", 10_000),
         x_sync_on_page_load=(setting("x_sync_on_page_load", "0") or "0") in ("1", "true", "yes"),
+        x_price_per_post_read=_float("x_price_per_post_read", 0.005),
+        x_price_per_user_read=_float("x_price_per_user_read", 0.010),
     )

@@ -104,3 +104,15 @@ def local_label(when: datetime | None, tz: str) -> str:
 def clock_label(when: datetime, tz: str) -> str:
     """"08:47 WIB"."""
     return f"{when.astimezone(ZoneInfo(tz)):%H:%M} {zone_name(tz)}"
+
+
+CURRENCY_SYMBOLS = {"USD": "US$", "IDR": "Rp"}
+
+
+def money(x: float | None, currency: str = "USD", digits: int = 2) -> str:
+    """8.7 USD -> "US$ 8,70"; 150000 IDR -> "Rp 150.000" (rupiah without cents); `digits=3` for
+    unit prices such as "US$ 0,005"."""
+    if _missing(x):
+        return DASH
+    symbol = CURRENCY_SYMBOLS.get(currency, currency)
+    return f"{symbol} {number(x) if currency == 'IDR' else decimal(x, digits)}"

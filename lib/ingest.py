@@ -172,6 +172,7 @@ def record_requests(session: Session, source: str, account_id: int | None, costs
     for cost in costs:
         session.add(
             ApiRequest(
+                at=cost.at or utcnow(),
                 source=source,
                 endpoint=cost.endpoint,
                 account_id=account_id,

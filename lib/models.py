@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -208,6 +209,7 @@ class SyncState(Base):
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
     error_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_warning: Mapped[str | None] = mapped_column(Text)  # partial errors next to good data
 
 
 class SyncLock(Base):
@@ -248,6 +250,19 @@ class ApiRequest(Base):
     users_read: Mapped[int] = mapped_column(Integer, default=0)
     rate_limit_remaining: Mapped[int | None]
     rate_limit_reset: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class BilledRead(Base):
+    """One resource (post or user) a billed API returned on one UTC day: X bills each once a day,
+    so the month's bill is the number of rows, however often a resource came back."""
+
+    __tablename__ = "billed_reads"
+    __table_args__ = (UniqueConstraint("source", "day", "kind", "resource_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(20))
+    day: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(8))  # post / user
+    resource_id: Mapped[str] = mapped_column(String(64))
 
 
 class Correction(Base):

@@ -18,17 +18,20 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
-from lib import daily, ingest
+from lib import daily, ingest, ledger
 from lib.config import Settings, load_settings
 from lib.db import get_engine, session_scope
-from lib.models import Account, SyncLock, SyncRun, utcnow
+from lib.models import Account, Mention, SyncLock, SyncRun, Unit, utcnow
 from lib.scope import NATIONAL, Scope
-from lib.sources.base import Source, SyncReport
+from lib.sources import registry
+from lib.sources.base import AccountFacts, Batch, MentionRecord, Source, SourceError, SyncReport
 
 log = logging.getLogger("pantau.sync")
 LOCK_NAME = "sync"
 LOCK_TTL = timedelta(minutes=10)
+ACCOUNT_CHECK = "verification"  # the sync-state kind of a source's once-per-pass account step
 
 
 def holder_id() -> str:
@@ -70,23 +73,9 @@ class RunResult:
         return not self.errors
 
 
-def enabled_sources(settings: Settings) -> list[Source]:
-    """The sources switched on by configuration."""
-    sources: list[Source] = []
-    if settings.demo_source:
-        from lib.sources.demo import DemoSource
-
-        sources.append(DemoSource())
-    if settings.x_bearer_token:  # no token: the X source is simply off
-        from lib.sources.x import XSource
-
-        sources.append(XSource.from_settings(settings))
-    # Issue 15 (Meta: Instagram + Facebook), minimal wiring; the lead moves it into the source registry.
-    from lib import meta_sync
-
-    if meta_sync.enabled():
-        sources.append(meta_sync.MetaSource())
-    return sources
+def enabled_sources(settings: Settings, *, page_load: bool = False, names: list[str] | None = None) -> list[Source]:
+    """Fresh objects for the sources switched on by configuration (see `lib.sources.registry`)."""
+    return registry.build_enabled(settings, page_load=page_load, names=names)
 
 
 def last_run_started(engine: Engine) -> datetime | None:
@@ -109,11 +98,158 @@ def run(engine: Engine, sources: list[Source], scope: Scope = NATIONAL, handle: 
     return result
 
 
-def _run_source(engine: Engine, source: Source, scope: Scope, handle: str | None, result: RunResult) -> None:
-    started = utcnow()
-    with session_scope(engine) as s:
-        from lib.models import Unit
+# ---------------------------------------------------------------------------- storing a batch
 
+
+def apply_facts(session: Session, facts: list[AccountFacts]) -> None:
+    """What a platform said about our accounts: ids, verification, reach, problems."""
+    for fact in facts:
+        account = session.get(Account, fact.account_id)
+        if account is None:
+            continue
+        if fact.platform_user_id is not None:
+            account.platform_user_id = fact.platform_user_id
+        if fact.verified is not None:
+            account.verified = fact.verified
+        if fact.verified_type is not None:
+            account.verified_type = fact.verified_type
+        if fact.followers is not None:
+            account.followers = fact.followers
+        if fact.last_post_at is not None and (account.last_post_at is None or fact.last_post_at > account.last_post_at):
+            account.last_post_at = fact.last_post_at
+        if fact.checked_at is not None:
+            account.last_checked_at = fact.checked_at
+        if fact.problem is not None:
+            account.problem = fact.problem
+        elif account.problem and fact.clear_problem and account.problem.startswith(fact.clear_problem):
+            account.problem = None
+
+
+def fill_authors(session: Session, platform: str, records: list[MentionRecord]) -> int:
+    """Give stored mentions their author's handle and name once a later page names the author
+    (an expansion can miss an author on one page and carry it on the next)."""
+    known = {r.author_id: r for r in records if r.author_id and r.author_handle}
+    filled = 0
+    for author_id, rec in known.items():
+        filled += session.execute(
+            update(Mention)
+            .where(Mention.platform == platform, Mention.author_id == author_id, Mention.author_handle.is_(None))
+            .values(author_handle=rec.author_handle, author_name=rec.author_name)
+        ).rowcount or 0
+    return filled
+
+
+def store(session: Session, source: Source, account: Account, batch: Batch,
+          failure: Exception | None = None) -> SyncReport:
+    """Store one batch in the caller's transaction: mentions and the account's replies (through
+    `lib.ingest`), facts, the request and billing ledgers, cursors, schedule and warnings.
+
+    With `failure`, the batch is what was read before it: stored all the same, the cursors of the
+    stages that did not finish stay where they were, and the failure is recorded on the account."""
+    now = source.now()
+    state = ingest.sync_state(session, source.name, account.id, "mentions")
+    previous_success, errors_before = state.last_success_at, state.error_count or 0
+    apply_facts(session, batch.facts)
+    report = ingest.store_batch(session, source.name, account, batch)
+    ledger.record(session, source.name, batch.requests)
+    fill_authors(session, account.platform, batch.mentions)
+    if batch.reply_cursor is not None:
+        replies = ingest.sync_state(session, source.name, account.id, "replies")
+        replies.cursor = batch.reply_cursor
+        replies.last_run_at = replies.last_success_at = now
+    state.last_run_at = now
+    state.last_warning = "; ".join(dict.fromkeys(batch.errors))[:2000] or None
+    if batch.errors:
+        log.warning("sync %s @%s: %s", source.name, account.handle, state.last_warning)
+    if failure is None:
+        state.last_success_at = now
+        state.next_due_at = batch.next_due_at
+        return report
+    message = source.describe_error(failure)
+    state.last_success_at = previous_success  # a failed sync is not a success, even half-way
+    state.last_error = message
+    state.error_count = errors_before + 1
+    state.next_due_at = source.hold_until(session, account, failure, now)
+    report.error = message
+    return report
+
+
+def record_failure(session: Session, source: Source, account_id: int, exc: Exception) -> str:
+    """An account that failed with nothing to store: the error and when to try again."""
+    message = source.describe_error(exc)
+    state = ingest.sync_state(session, source.name, account_id)
+    now = source.now()
+    state.last_run_at = now
+    state.last_error = message
+    state.error_count = (state.error_count or 0) + 1
+    state.next_due_at = source.hold_until(session, session.get(Account, account_id), exc, now)
+    return message
+
+
+def check_accounts(session: Session, source: Source) -> None:
+    """The source's once-per-pass account step (ids, verification, flagged accounts re-checked),
+    with its own state row; raises the source's error after storing what it read."""
+    accounts = list(session.scalars(select(Account).where(Account.platform.in_(source.platforms), Account.active)
+                                    .order_by(Account.id)))
+    if not accounts:
+        return
+    state = ingest.sync_state(session, source.name, None, ACCOUNT_CHECK)
+    now = source.now()
+    try:
+        batch = source.check_accounts(session, accounts, state, now)
+    except SourceError as exc:
+        if exc.partial is not None:
+            _store_check(session, source, exc.partial)
+        state.last_run_at = now
+        state.last_error = source.describe_error(exc)
+        state.next_due_at = source.hold_until(session, None, exc, now)
+        raise
+    if batch is None:
+        return
+    _store_check(session, source, batch)
+    state.last_run_at = state.last_success_at = now
+    state.last_error = None
+    state.next_due_at = batch.next_due_at
+
+
+def _store_check(session: Session, source: Source, batch: Batch) -> None:
+    apply_facts(session, batch.facts)
+    ingest.record_requests(session, source.name, None, batch.requests)
+    ledger.record(session, source.name, batch.requests)
+
+
+def sync_account(session: Session, source: Source, account: Account, *, check: bool = True) -> SyncReport:
+    """Read and store one account in process (the account step first, unless `check` is off).
+    On a source error, what was read is stored and committed and the error re-raised."""
+    if check:
+        try:
+            check_accounts(session, source)
+        except SourceError as exc:
+            if exc.stops_pass:
+                record_failure(session, source, account.id, exc)
+                session.commit()
+                raise
+            session.commit()  # the account may still be readable (its id is known)
+    try:
+        cursors = {kind: ingest.sync_state(session, source.name, account.id, kind).cursor
+                   for kind in ("mentions", "replies")}
+        batch = source.read(session, account, cursors)
+    except SourceError as exc:
+        if exc.partial is not None:
+            store(session, source, account, exc.partial, failure=exc)
+        else:
+            record_failure(session, source, account.id, exc)
+        session.commit()
+        raise
+    return store(session, source, account, batch)
+
+
+# ---------------------------------------------------------------------------- one pass of one source
+
+
+def _run_source(engine: Engine, source: Source, scope: Scope, handle: str | None, result: RunResult) -> None:
+    started = source.now()
+    with session_scope(engine) as s:
         q = (select(Account.id).join(Unit, Unit.id == Account.unit_id)
              .where(Account.active, Account.platform.in_(source.platforms), scope.unit_clause()))
         if handle:
@@ -121,27 +257,49 @@ def _run_source(engine: Engine, source: Source, scope: Scope, handle: str | None
         account_ids = list(s.scalars(q.order_by(Account.id)))
     errors: list[str] = []
     new = 0
+    stopped: Exception | None = None  # a failure that would repeat for every account (token, budget)
+    try:
+        with session_scope(engine) as s:
+            try:
+                check_accounts(s, source)
+            except SourceError as exc:  # stored with its state row when this scope commits
+                message = source.describe_error(exc)
+                log.warning("sync %s account check failed: %s", source.name, message)
+                errors.append(message)
+                if exc.stops_pass:
+                    stopped = exc
+    except Exception as exc:  # an unexpected bug in the account step must not stop the reads
+        message = source.describe_error(exc)
+        log.exception("sync %s account check failed", source.name)
+        errors.append(message)
     for account_id in account_ids:
+        if stopped is not None:
+            with session_scope(engine) as s:
+                if (acc := s.get(Account, account_id)) is not None and source.is_due(s, acc, started):
+                    record_failure(s, source, account_id, stopped)
+            continue
         try:
             with session_scope(engine) as s:
                 account = s.get(Account, account_id)
                 if account is None or not source.is_due(s, account, started):
                     continue
-                report = source.sync(s, account)
+                report = sync_account(s, source, account, check=False)
             result.reports.append(report)
             new += report.new_mentions
+        except SourceError as exc:  # stored and committed by sync_account
+            message = source.describe_error(exc)
+            log.warning("sync %s account %s failed: %s", source.name, account_id, message)
+            errors.append(message)
+            if exc.stops_pass:
+                stopped = exc
         except Exception as exc:  # one account's failure must not stop the others
             message = source.describe_error(exc)
             log.warning("sync %s account %s failed: %s", source.name, account_id, message)
             errors.append(message)
             with session_scope(engine) as s:
-                state = ingest.sync_state(s, source.name, account_id)
-                state.last_run_at = utcnow()
-                state.last_error = message
-                state.error_count = (state.error_count or 0) + 1
-                source.after_error(s, state, exc)
+                record_failure(s, source, account_id, exc)
     with session_scope(engine) as s:
-        s.add(SyncRun(source=source.name, started_at=started, finished_at=utcnow(), ok=not errors,
+        s.add(SyncRun(source=source.name, started_at=started, finished_at=source.now(), ok=not errors,
                       new_mentions=new, error="; ".join(sorted(set(errors)))[:2000] or None))
     result.new_mentions += new
     result.errors.extend(f"{source.name}: {e}" for e in sorted(set(errors)))
@@ -162,9 +320,8 @@ def maybe_sync(engine: Engine | None = None, settings: Settings | None = None, s
     """Sync if the last run is older than the interval; cheap to call on every page load."""
     settings = settings or load_settings()
     engine = engine or get_engine(settings.database_url)
-    # A slow or failing X API must not hold up a page: by default X is synced by the worker.
-    sources = [src for src in enabled_sources(settings) if src.name != "x" or settings.x_sync_on_page_load]
-    sources = [src for src in sources if src.name != "meta"]  # issue 15: Meta is read by the worker
+    # A slow or failing API must not hold up a page: such sources are read by the worker only.
+    sources = enabled_sources(settings, page_load=True)
     if not sources:
         return RunResult("nothing")
     last = last_run_started(engine)
@@ -180,25 +337,41 @@ def last_failure(engine: Engine) -> SyncRun | None:
         return newest if newest is not None and not newest.ok else None
 
 
+def sync_now(engine: Engine, settings: Settings, scope: Scope, name: str) -> RunResult:
+    """"Sinkronkan sekarang" on the Sumber Data page: one source's accounts in scope, ignoring their
+    polling interval (never a rate-limit or error hold)."""
+    sources = enabled_sources(settings, names=[name])
+    if not sources:
+        return RunResult("nothing")
+    for source in sources:
+        source.force = True
+    return run(engine, sources, scope)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lib.sync", description="Sinkronisasi sumber sebutan.")
-    parser.add_argument("--source", action="append", help="hanya sumber ini (demo, x, meta); boleh diulang")
+    names = [spec.name for spec in registry.all_specs()]
+    parser.add_argument("--source", action="append", choices=names,
+                        help=f"hanya sumber ini ({', '.join(names)}); boleh diulang")
     parser.add_argument("--account", help="hanya akun dengan handle ini")
     parser.add_argument("--loop", action="store_true", help="terus berjalan (pekerja sinkronisasi)")
     parser.add_argument("--interval", type=int, default=None, help="detik antar putaran untuk --loop")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings = load_settings()
-    engine = get_engine(settings.database_url)
-    sources = [s for s in enabled_sources(settings) if not args.source or s.name in args.source]
-    if args.source and "x" in args.source and not settings.x_bearer_token:
-        print("Sumber X tidak aktif: setel PANTAU_X_BEARER_TOKEN (atau x_bearer_token di "
-              ".streamlit/secrets.toml).", file=sys.stderr)
-    if not sources:
-        print("Tidak ada sumber aktif untuk disinkronkan.", file=sys.stderr)
-        return 2
     while True:
-        result = run(engine, sources, NATIONAL, args.account)
+        # Settings and sources are built afresh every pass: nothing one pass learnt (a refused
+        # token, a half-read page) carries into the next, and a fixed token is picked up.
+        settings = load_settings()
+        engine = get_engine(settings.database_url)
+        sources = enabled_sources(settings, names=args.source)
+        for name in args.source or []:
+            spec = registry.get(name)
+            if spec is not None and all(src.name != name for src in sources) and spec.off_hint:
+                print(spec.off_hint, file=sys.stderr)
+        if not sources and not args.loop:
+            print("Tidak ada sumber aktif untuk disinkronkan.", file=sys.stderr)
+            return 2
+        result = run(engine, sources, NATIONAL, args.account) if sources else RunResult("nothing")
         print(f"status={result.status} baru={result.new_mentions} galat={len(result.errors)}")
         for err in result.errors:
             print(f"  galat: {err}", file=sys.stderr)

@@ -20,6 +20,7 @@ import secrets
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 import pandas as pd
 from sqlalchemy import func, select
@@ -27,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from lib import audit
 from lib.auth import ADMIN, ROLE_LABELS, Principal, actor_name, hash_password, new_kiosk_secret, require_admin
-from lib.models import ROLES, KioskToken, Unit, User, utcnow
+from lib.models import ROLES, AuditEntry, KioskToken, Unit, User, utcnow
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
 MIN_PASSWORD = 10
@@ -321,6 +322,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"galat: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def search_log(session: Session, viewer, *, entity: str | None = None, outcome: str | None = None,
+               actor: str | None = None, since: datetime | None = None, until: datetime | None = None,
+               limit: int = 1000) -> pd.DataFrame:
+    """The newest entries matching the filters, for the admin's read-only viewer (admin only).
+    Here rather than in `lib.audit`, which `lib.auth` records through (no import loop)."""
+    require_admin(session, viewer, "audit", "read")
+    q = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)
+    if entity:
+        q = q.where(AuditEntry.entity == entity)
+    if outcome:
+        q = q.where(AuditEntry.outcome == outcome)
+    if actor and actor.strip():
+        q = q.where(AuditEntry.actor.contains(actor.strip().lower(), autoescape=True))
+    if since:
+        q = q.where(AuditEntry.at >= since)
+    if until:
+        q = q.where(AuditEntry.at < until)
+    cols = ["at", "actor", "entity", "entity_id", "action", "from_value", "to_value", "note", "outcome"]
+    return pd.DataFrame([{c: getattr(e, c) for c in cols} for e in session.scalars(q)], columns=cols)
 
 
 if __name__ == "__main__":

@@ -1,20 +1,21 @@
 """What the X source has spent and where each X account stands: the figures behind the admin page.
 
-Reads are counted from `ApiRequest` rows (one per HTTP request the X source made, failures
-included), per UTC calendar month, because X caps or bills reads per month. The count is an upper
-bound of what X bills: pay-per-use bills each resource at most once per UTC day, and we count every
-time a post or user came back.
+Reads are what X bills: each post and user once per UTC day (the ledger in `lib.ledger`), per UTC
+calendar month; requests are counted from `ApiRequest` rows (one per HTTP request, failures too).
+The month's spend in money is projected from the configured prices (`PANTAU_X_PRICE_PER_POST_READ`,
+`PANTAU_X_PRICE_PER_USER_READ`; defaults are X's published pay-per-use prices, an assumption).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lib import ledger
 from lib.config import Settings
 from lib.models import Account, ApiRequest, SyncRun, SyncState, Unit, utcnow
 from lib.scope import Scope
@@ -29,20 +30,12 @@ def x_enabled(settings: Settings) -> bool:
     return bool(settings.x_bearer_token)
 
 
-def month_start(now: datetime) -> datetime:
-    """Start of the UTC calendar month containing `now`."""
-    now = now.astimezone(UTC)
-    return now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+month_start = ledger.month_start
 
 
 def reads_this_month(session: Session, now: datetime | None = None) -> int:
-    """Posts plus users returned to the X source since the start of this UTC month."""
-    start = month_start(now or utcnow())
-    total = session.scalar(
-        select(func.coalesce(func.sum(ApiRequest.posts_read + ApiRequest.users_read), 0))
-        .where(ApiRequest.source == SOURCE, ApiRequest.at >= start)
-    )
-    return int(total or 0)
+    """Posts plus users X bills for since the start of this UTC month (each once per UTC day)."""
+    return ledger.billed_this_month(session, SOURCE, now)
 
 
 def requests_this_month(session: Session, now: datetime | None = None) -> int:
@@ -57,6 +50,7 @@ class BudgetStatus:
     used: int
     budget: int
     requests: int
+    projection: ledger.Projection | None = None
 
     @property
     def remaining(self) -> int:
@@ -69,19 +63,24 @@ class BudgetStatus:
 
 
 def budget_status(session: Session, settings: Settings, now: datetime | None = None) -> BudgetStatus:
-    return BudgetStatus(used=reads_this_month(session, now), budget=settings.x_monthly_read_budget,
-                        requests=requests_this_month(session, now))
+    now = now or utcnow()
+    kinds = ledger.billed_by_kind(session, SOURCE, now)
+    projection = ledger.project(kinds["post"], kinds["user"], now, settings.x_price_per_post_read,
+                                settings.x_price_per_user_read)
+    return BudgetStatus(used=projection.used, budget=settings.x_monthly_read_budget,
+                        requests=requests_this_month(session, now), projection=projection)
 
 
 ACCOUNT_COLUMNS = ["account_id", "handle", "unit", "level", "user_id", "verified_type", "followers",
-                   "last_sync", "next_allowed", "last_error", "problem"]
+                   "last_sync", "next_allowed", "last_error", "last_warning", "problem"]
 
 
 def account_status(session: Session, scope: Scope) -> pd.DataFrame:
     """One row per active X account in scope: ids, last good sync, next allowed sync, errors, flags."""
     state = select(SyncState).where(SyncState.source == SOURCE, SyncState.kind == "mentions").subquery()
     rows = session.execute(
-        select(Account, Unit.name, Unit.level, state.c.last_success_at, state.c.next_due_at, state.c.last_error)
+        select(Account, Unit.name, Unit.level, state.c.last_success_at, state.c.next_due_at, state.c.last_error,
+               state.c.last_warning)
         .join(Unit, Unit.id == Account.unit_id)
         .outerjoin(state, state.c.account_id == Account.id)
         .where(Account.platform == "x", Account.active, scope.unit_clause())
@@ -90,8 +89,8 @@ def account_status(session: Session, scope: Scope) -> pd.DataFrame:
     return pd.DataFrame(
         [dict(account_id=a.id, handle=a.handle, unit=unit, level=level, user_id=a.platform_user_id,
               verified_type=a.verified_type, followers=a.followers, last_sync=last_ok,
-              next_allowed=next_due, last_error=error, problem=a.problem)
-         for a, unit, level, last_ok, next_due, error in rows],
+              next_allowed=next_due, last_error=error, last_warning=warning, problem=a.problem)
+         for a, unit, level, last_ok, next_due, error, warning in rows],
         columns=ACCOUNT_COLUMNS,
     )
 
@@ -103,13 +102,3 @@ def last_x_failure(session: Session) -> str | None:
         .order_by(SyncRun.started_at.desc(), SyncRun.id.desc()).limit(1)
     )
     return newest.error if newest is not None and not newest.ok else None
-
-
-def sync_x_now(engine: Engine, settings: Settings, scope: Scope):
-    """Sync the X accounts in scope now (ignoring their polling interval, never a rate-limit hold)."""
-    from lib.sources.x import XSource
-    from lib.sync import RunResult, run
-
-    if not x_enabled(settings):
-        return RunResult("nothing")
-    return run(engine, [XSource.from_settings(settings, force=True)], scope)

@@ -1,25 +1,28 @@
-"""Admin: the X source — on or off, reads spent this month, and each account's schedule and errors.
+"""Admin: Sumber Data — every registered source (lib/sources/registry.py) with its panel; for X:
+on or off, reads billed this month and the month's projected spend, each account's schedule and errors.
 
-A thin view: every figure comes from `lib.xbudget`; the token's value is never read here.
+A thin view: every figure comes from `lib.xbudget` and `lib.ledger`; the token's value is never read here.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from lib import xbudget
+from lib import sync, xbudget
 from lib.analysis import model_status
 from lib.analysis.retrain import retrain
 from lib.db import session_scope
+from lib.formatting import money, number, percent
+from lib.sources import registry
+from lib.sources.registry import SourceSpec
 from lib.ui.context import page_context, scope_picker
-from lib.ui.meta_admin import meta_panel
 
 ZONE = "Asia/Jakarta"
 
 ctx = page_context(sync=False, page="admin")  # this page syncs X only on request
 settings, engine = ctx.settings, ctx.engine
 
-st.title("Sumber data")
+st.title("Sumber Data")
 
 with st.expander("Model analisis", expanded=False):
     status = model_status()
@@ -30,73 +33,96 @@ with st.expander("Model analisis", expanded=False):
             report = retrain(s)
         st.success(f"Model dilatih ulang: {report.corrections} koreksi dipakai.")
 
-# Issue 15: the Instagram/Facebook (Meta) source: tokens, expiry warnings, accounts.
-meta_panel(ctx, ctx.scope)
-st.header("X")
 
-if not xbudget.x_enabled(settings):
-    st.info("Sumber X belum aktif: belum ada token akses X yang dipasang.")
-    st.markdown(
-        f"""
-Untuk mengaktifkan sinkronisasi X, pasang *bearer token* dari aplikasi X Developer Anda, lalu
-mulai ulang Pantau:
+def x_panel(spec: SourceSpec) -> None:
+    """The X source: token, budget and projected spend, accounts."""
+    if not xbudget.x_enabled(settings):
+        st.info("Sumber X belum aktif: belum ada token akses X yang dipasang.")
+        st.markdown(
+            "Untuk mengaktifkan sinkronisasi X, pasang *bearer token* dari aplikasi X Developer Anda, lalu "
+            "mulai ulang Pantau:\n\n"
+            f"- sebagai variabel lingkungan `{xbudget.TOKEN_ENV}`, atau\n"
+            f"- sebagai kunci `{xbudget.TOKEN_SECRET_KEY}` di berkas `.streamlit/secrets.toml`.\n\n"
+            "Atur juga kuota baca bulanan dengan `PANTAU_X_MONTHLY_READ_BUDGET` (bawaan 10.000). "
+            "Token tidak pernah ditampilkan, dicatat, atau disimpan di basis data."
+        )
+        return
 
-- sebagai variabel lingkungan `{xbudget.TOKEN_ENV}`, atau
-- sebagai kunci `{xbudget.TOKEN_SECRET_KEY}` di berkas `.streamlit/secrets.toml`.
+    st.success("Sumber X aktif (token terpasang).")
+    scope = scope_picker(ctx, key="x_sources_scope")
 
-Atur juga kuota baca bulanan dengan `PANTAU_X_MONTHLY_READ_BUDGET` (bawaan 10.000).
-Token tidak pernah ditampilkan, dicatat, atau disimpan di basis data.
-"""
-    )
-    st.stop()
+    if st.button("Sinkronkan X sekarang", type="primary"):
+        with st.spinner("Menyinkronkan akun X…"):
+            result = sync.sync_now(engine, settings, scope, spec.name)
+        if result.status == "busy":
+            st.info("Sinkronisasi lain sedang berjalan; coba lagi sebentar lagi.")
+        elif result.errors:
+            st.warning("Sinkronisasi X gagal: " + "; ".join(result.errors))
+        else:
+            st.success(f"Sinkronisasi X selesai: {number(result.new_mentions)} sebutan baru.")
 
-st.success("Sumber X aktif (token terpasang).")
-scope = scope_picker(ctx, key="x_sources_scope")
+    with session_scope(engine) as session:
+        failure = xbudget.last_x_failure(session)
+        budget = xbudget.budget_status(session, settings)
+        accounts = xbudget.account_status(session, scope)
 
-if st.button("Sinkronkan X sekarang", type="primary"):
-    with st.spinner("Menyinkronkan akun X…"):
-        result = xbudget.sync_x_now(engine, settings, scope)
-    if result.status == "busy":
-        st.info("Sinkronisasi lain sedang berjalan; coba lagi sebentar lagi.")
-    elif result.errors:
-        st.warning("Sinkronisasi X gagal: " + "; ".join(result.errors))
+    if failure:
+        st.warning(f"Sinkronisasi X gagal: {failure}. Data yang tampil adalah hasil sinkronisasi terakhir yang berhasil.")
+
+    st.subheader("Kuota baca bulan ini (UTC)")
+    st.caption("Dihitung seperti tagihan X: setiap kiriman dan pengguna sekali per hari UTC, "
+               "berapa kali pun ia terbaca.")
+    used, limit, left = st.columns(3)
+    used.metric("Terpakai", number(budget.used))
+    limit.metric("Anggaran bulanan", number(budget.budget))
+    left.metric("Sisa", number(budget.remaining))
+    st.progress(budget.share, text=f"{percent(budget.share)} dari anggaran; {number(budget.requests)} permintaan ke X")
+    projection = budget.projection
+    if projection is not None:
+        spent, projected_reads, projected_spend = st.columns(3)
+        spent.metric("Biaya sejauh ini", money(projection.spent, projection.currency))
+        projected_reads.metric("Perkiraan baca akhir bulan", number(projection.projected))
+        projected_spend.metric("Perkiraan biaya bulan ini", money(projection.projected_spend, projection.currency))
+        st.caption(
+            f"Perkiraan dengan laju yang sama sampai akhir bulan. Harga yang diasumsikan: "
+            f"{money(projection.price_per_post, projection.currency, 3)} per kiriman dan "
+            f"{money(projection.price_per_user, projection.currency, 3)} per pengguna "
+            "(harga bayar-sesuai-pemakaian X; ubah dengan PANTAU_X_PRICE_PER_POST_READ dan "
+            "PANTAU_X_PRICE_PER_USER_READ bila tagihan Anda berbeda)."
+        )
+        if projection.projected > budget.budget:
+            st.warning("Dengan laju ini anggaran baca bulan ini akan habis sebelum akhir bulan.")
+
+    st.subheader("Akun X")
+    if accounts.empty:
+        st.info("Tidak ada akun X aktif dalam cakupan ini.")
     else:
-        st.success(f"Sinkronisasi X selesai: {result.new_mentions} sebutan baru.")
+        st.dataframe(
+            accounts.drop(columns=["account_id", "level"]),
+            hide_index=True,
+            column_config={
+                "handle": st.column_config.TextColumn("Handle"),
+                "unit": st.column_config.TextColumn("Satuan"),
+                "user_id": st.column_config.TextColumn("ID pengguna X"),
+                "verified_type": st.column_config.TextColumn("Verifikasi"),
+                "followers": st.column_config.NumberColumn("Pengikut", format="localized"),
+                "last_sync": st.column_config.DatetimeColumn("Sinkron terakhir (WIB)", timezone=ZONE,
+                                                             format="D MMM YYYY, HH:mm"),
+                "next_allowed": st.column_config.DatetimeColumn("Boleh sinkron lagi (WIB)", timezone=ZONE,
+                                                                format="D MMM YYYY, HH:mm"),
+                "last_error": st.column_config.TextColumn("Galat terakhir"),
+                "last_warning": st.column_config.TextColumn("Peringatan terakhir"),
+                "problem": st.column_config.TextColumn("Masalah akun"),
+            },
+        )
 
-with session_scope(engine) as session:
-    failure = xbudget.last_x_failure(session)
-    budget = xbudget.budget_status(session, settings)
-    accounts = xbudget.account_status(session, scope)
 
-if failure:
-    st.warning(f"Sinkronisasi X gagal: {failure}. Data yang tampil adalah hasil sinkronisasi terakhir yang berhasil.")
 
-st.subheader("Kuota baca bulan ini (UTC)")
-used, limit, left = st.columns(3)
-used.metric("Terpakai", f"{budget.used:,}".replace(",", "."))
-limit.metric("Anggaran bulanan", f"{budget.budget:,}".replace(",", "."))
-left.metric("Sisa", f"{budget.remaining:,}".replace(",", "."))
-st.progress(budget.share, text=f"{budget.share:.0%} dari anggaran; {budget.requests} permintaan ke X")
+PANELS = {"x": x_panel}
 
-st.subheader("Akun X")
-if accounts.empty:
-    st.info("Tidak ada akun X aktif dalam cakupan ini.")
-else:
-    st.dataframe(
-        accounts.drop(columns=["account_id", "level"]),
-        hide_index=True,
-        column_config={
-            "handle": st.column_config.TextColumn("Handle"),
-            "unit": st.column_config.TextColumn("Satuan"),
-            "user_id": st.column_config.TextColumn("ID pengguna X"),
-            "verified_type": st.column_config.TextColumn("Verifikasi"),
-            "followers": st.column_config.NumberColumn("Pengikut", format="localized"),
-            "last_sync": st.column_config.DatetimeColumn("Sinkron terakhir (WIB)", timezone=ZONE,
-                                                         format="D MMM YYYY, HH:mm"),
-            "next_allowed": st.column_config.DatetimeColumn("Boleh sinkron lagi (WIB)", timezone=ZONE,
-                                                            format="D MMM YYYY, HH:mm"),
-            "last_error": st.column_config.TextColumn("Galat terakhir"),
-            "problem": st.column_config.TextColumn("Masalah akun"),
-        },
-    )
-
+for source_spec in registry.all_specs():
+    panel = PANELS.get(source_spec.admin_panel or "")
+    if panel is None:
+        continue
+    st.header(f"Sumber {source_spec.label}")
+    panel(source_spec)

@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from lib.audit import search_log
 from lib.auth import ROLE_LABELS
 from lib.db import session_scope
 from lib.models import ROLES
@@ -22,6 +21,7 @@ from lib.users import (
     list_users,
     reset_password,
     revoke_kiosk_token,
+    search_log,
     set_active,
     unlock,
     update_user,

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 
 from lib.db import session_scope
+from lib.intake import OPTIONAL, REQUIRED, add_manual, import_csv
 from lib.models import PLATFORMS
-from lib.sources.files import OPTIONAL, REQUIRED, add_manual, import_csv
 from lib.ui.context import page_context
 from lib.units import units_in_scope
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from lib import sync
 from lib.models import Mention
 from lib.sources.demo import BACKFILL, DemoSource
 from tests.conftest import NOW
@@ -24,11 +25,11 @@ def test_first_sync_backfills_and_is_deterministic(registry, session):
 
 def test_refresh_adds_new_mentions_and_replies(registry, session):
     acc = account(session, "PoldaMetroJaya")
-    DemoSource(now=NOW).sync(session, acc)
+    sync.sync_account(session, DemoSource(now=NOW), acc)
     session.commit()
     first = session.scalar(select(func.count(Mention.id)))
     answered_before = session.scalar(select(func.count(Mention.id)).where(Mention.answered_at.is_not(None)))
-    DemoSource(now=NOW + timedelta(hours=6)).sync(session, acc)
+    sync.sync_account(session, DemoSource(now=NOW + timedelta(hours=6)), acc)
     session.commit()
     assert session.scalar(select(func.count(Mention.id))) > first
     answered_after = session.scalar(select(func.count(Mention.id)).where(Mention.answered_at.is_not(None)))

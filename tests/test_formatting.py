@@ -33,3 +33,13 @@ def test_times_carry_the_zone():
     assert f.clock_label(when, "Asia/Makassar") == "09:47 WITA"
     assert f.day_label(date(2026, 11, 24), with_weekday=True) == "Selasa, 24 Nov 2026"
     assert f.ago(when - timedelta(minutes=3), when) == "3 menit lalu"
+
+
+def test_money():
+    from lib.formatting import money
+
+    assert money(8.7) == "US$ 8,70"
+    assert money(1234.5) == "US$ 1.234,50"
+    assert money(150000, "IDR") == "Rp 150.000"
+    assert money(0.005, digits=3) == "US$ 0,005"
+    assert money(None) == "–"

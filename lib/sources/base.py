@@ -1,19 +1,24 @@
-"""The one small interface every source implements: fetch what is new for an account, then store it.
+"""The one small interface every source implements: read what is new for an account, nothing else.
 
-A source knows how to talk to its platform; it never writes SQL itself. Storing, analysis and
-reply matching happen once, in `lib.ingest`, for every source alike.
+A source knows how to talk to its platform and never writes: it returns a `Batch` (mentions, the
+account's own replies, facts about accounts, what each request cost, new cursors) or raises a
+`SourceError`, which may carry the part it read before failing. `lib.sync` owns everything that
+writes: cursors, storing (through `lib.ingest`), reply matching, cost ledgers, schedules and error
+records. Sources are listed in `lib.sources.registry`; adding a platform is one module plus its
+tests (see docs/sources.md).
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar
 
 from sqlalchemy.orm import Session
 
-from lib.models import Account, SyncState
+from lib.models import Account, SyncState, utcnow
 
 
 @dataclass(frozen=True)
@@ -45,7 +50,10 @@ class ReplyRecord:
 
 @dataclass(frozen=True)
 class RequestCost:
-    """One request to a rate-limited or billed API (recorded for the budget page)."""
+    """One request to a rate-limited or billed API (recorded for the budget page).
+
+    `post_ids`/`user_ids` name the resources the response returned, for platforms that bill each
+    resource once per day (X): the ledger in `lib.ledger` counts them as the platform does."""
 
     endpoint: str
     status_code: int | None = None
@@ -53,6 +61,24 @@ class RequestCost:
     users_read: int = 0
     rate_limit_remaining: int | None = None
     rate_limit_reset: datetime | None = None
+    at: datetime | None = None  # when the response arrived (None: when it is recorded)
+    post_ids: tuple[str, ...] = ()
+    user_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AccountFacts:
+    """What the platform says about one of our accounts; `None` fields are left as stored."""
+
+    account_id: int
+    platform_user_id: str | None = None
+    verified: bool | None = None
+    verified_type: str | None = None
+    followers: int | None = None
+    last_post_at: datetime | None = None  # only ever moves forward
+    checked_at: datetime | None = None
+    problem: str | None = None  # set this problem text
+    clear_problem: tuple[str, ...] = ()  # clear a stored problem that starts with one of these
 
 
 @dataclass
@@ -61,6 +87,10 @@ class Batch:
     replies: list[ReplyRecord] = field(default_factory=list)
     cursor: str | None = None  # the new since-id (or time) to store when the batch is stored
     requests: list[RequestCost] = field(default_factory=list)
+    reply_cursor: str | None = None  # the same for the account's own posts (kind "replies")
+    facts: list[AccountFacts] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # partial errors reported next to the data
+    next_due_at: datetime | None = None  # when the source wants this read again (None: any time)
 
 
 @dataclass
@@ -72,32 +102,88 @@ class SyncReport:
     error: str | None = None
 
 
+# ---------------------------------------------------------------------------- typed errors
+
+
+class SourceError(Exception):
+    """A failure with a short Bahasa Indonesia message that is safe to show (no secrets).
+
+    `partial` is what was read before the failure (stored by the runner, its cursor not advanced
+    unless the stage it belongs to finished); `retry_at` is when the account may be tried again."""
+
+    stops_pass: ClassVar[bool] = False  # the same failure would repeat for every account
+
+    def __init__(self, message: str, *, retry_at: datetime | None = None, partial: Batch | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retry_at = retry_at
+        self.partial = partial
+
+
+class TransientError(SourceError):
+    """Server errors, timeouts, unreadable or error-only answers: tried again next time."""
+
+
+class RateLimited(SourceError):
+    """The platform's rate window is used up until `retry_at`."""
+
+
+class AuthFailed(SourceError):
+    """The credentials or the access tier were refused: no more requests in this pass."""
+
+    stops_pass = True
+
+
+class BudgetExhausted(SourceError):
+    """The next request could take this month's billed reads past the configured budget."""
+
+    stops_pass = True
+
+
+class AccountUnavailable(SourceError):
+    """The account cannot be read (not found, suspended): flagged through `partial.facts`."""
+
+
+# ---------------------------------------------------------------------------- the interface
+
+
 class Source(ABC):
     """A platform or channel Pantau reads mentions from."""
 
     name: ClassVar[str]
     platforms: ClassVar[tuple[str, ...]]
+    force: bool = False  # "sync now": ignore the polling interval (never an error hold)
+
+    def now(self) -> datetime:
+        """The source's clock (sources take an injectable one, so tests can pin time)."""
+        return utcnow()
 
     @abstractmethod
     def fetch(self, session: Session, account: Account, cursor: str | None) -> Batch:
         """Read what is new for `account` since `cursor`; no writes."""
+
+    def read(self, session: Session, account: Account, cursors: Mapping[str, str | None]) -> Batch:
+        """Read one account given its cursors by kind ("mentions", "replies"); no writes.
+        Sources with one cursor only implement `fetch`."""
+        return self.fetch(session, account, cursors.get("mentions"))
+
+    def check_accounts(self, session: Session, accounts: Sequence[Account], state: SyncState,
+                       now: datetime) -> Batch | None:
+        """Once per pass, before any account is read: facts about the accounts (ids, verification).
+        `state` is the source's account-check row (read it, never write it). None: nothing to do."""
+        return None
 
     def is_due(self, session: Session, account: Account, now: datetime) -> bool:
         """Whether this account should be read in this pass (sources with quotas override it)."""
         return True
 
     def describe_error(self, exc: Exception) -> str:
-        """A short, secret-free description of a failure, for the page and the log."""
+        """A short, secret-free description of an unexpected failure, for the page and the log."""
+        if isinstance(exc, SourceError):
+            return exc.message[:300]
         return f"{type(exc).__name__}: {exc}"[:300]
 
-    def after_error(self, session: Session, state: SyncState, exc: Exception) -> None:
-        """Hook to schedule the next attempt after a failure (e.g. a rate-limit reset)."""
-        return None
-
-    def sync(self, session: Session, account: Account) -> SyncReport:
-        """Fetch and store one account; the caller commits."""
-        from lib import ingest
-
-        state = ingest.sync_state(session, self.name, account.id)
-        batch = self.fetch(session, account, state.cursor)
-        return ingest.store_batch(session, self.name, account, batch)
+    def hold_until(self, session: Session, account: Account | None, exc: Exception,
+                   now: datetime) -> datetime | None:
+        """When an account that failed with `exc` may be read again (None: next pass)."""
+        return exc.retry_at if isinstance(exc, SourceError) else None

@@ -17,9 +17,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lib.config import Settings
 from lib.models import PLATFORMS, Account, Mention, Unit, utcnow
 from lib.sources.base import Batch, MentionRecord, ReplyRecord, Source
 from lib.sources.demo_corpus import AUTHORS, NAMES, PLACE_FALLBACK, STREETS, TEMPLATES
+from lib.sources.registry import SourceSpec, register
 
 BACKFILL = timedelta(days=14)
 # Mentions per hour at the busiest hour, by unit level and platform (Polsek X accounts are quiet).
@@ -130,3 +132,10 @@ def _poisson(rng: random.Random, lam: float) -> int:
         if p <= limit:
             return k
         k += 1
+
+
+def _build(settings: Settings) -> DemoSource | None:
+    return DemoSource() if settings.demo_source else None
+
+
+SPEC = register(SourceSpec(name="demo", label="Demo", platforms=PLATFORMS, build=_build, order=10))

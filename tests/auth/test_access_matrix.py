@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from lib.audit import search_log
 from lib.auth import Denied, principal_for_kiosk
 from lib.db import session_scope
 from lib.issues import mark_issue_handled
@@ -20,6 +19,7 @@ from lib.users import (
     list_users,
     reset_password,
     revoke_kiosk_token,
+    search_log,
     set_active,
     unlock,
     update_user,

@@ -9,10 +9,11 @@ import responses
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from lib import config, ingest
+from lib import config, ingest, ledger
 from lib.config import ROOT
 from lib.db import session_scope
 from lib.models import Account, ApiRequest, SyncRun, Unit, utcnow
+from lib.sources.base import RequestCost
 from tests.helpers import signed_in
 
 PAGE = str(ROOT / "pages" / "admin_sources.py")
@@ -59,6 +60,13 @@ def test_x_on_shows_usage_schedule_and_last_failure(registry, monkeypatch):
             ApiRequest(at=now, source="x", endpoint="users/by", status_code=200, users_read=3),
             ApiRequest(at=now - timedelta(days=40), source="x", endpoint="users/:id/mentions", posts_read=9999),
         ])
+        # What X bills: 1,200 posts and 303 users today; the same posts again today bill nothing more.
+        posts = tuple(str(10**15 + i) for i in range(1200))
+        users = tuple(str(10**9 + i) for i in range(303))
+        ledger.record(s, "x", [RequestCost("users/:id/mentions", 200, at=now, post_ids=posts, user_ids=users),
+                               RequestCost("users/:id/mentions", 200, at=now, post_ids=posts[:100]),
+                               RequestCost("users/:id/mentions", 200, at=now - timedelta(days=40),
+                                           post_ids=tuple(str(i) for i in range(9999)))])
         st = ingest.sync_state(s, "x", polda.id)
         st.last_success_at, st.next_due_at = now - timedelta(minutes=3), now + timedelta(minutes=7)
         st.last_error = "Batas laju X tercapai (429); dicoba lagi setelah 03:12 UTC"
@@ -70,7 +78,16 @@ def test_x_on_shows_usage_schedule_and_last_failure(registry, monkeypatch):
     assert not at.exception
     text = page_text(at)
     assert "Sumber X aktif" in text
-    assert {m.label: m.value for m in at.metric} == {"Terpakai": "1.503", "Anggaran bulanan": "5.000", "Sisa": "3.497"}
+    metrics = {m.label: m.value for m in at.metric}
+    assert {k: metrics[k] for k in ("Terpakai", "Anggaran bulanan", "Sisa")} == {
+        "Terpakai": "1.503", "Anggaran bulanan": "5.000", "Sisa": "3.497"}
+    assert metrics["Biaya sejauh ini"] == "US$ 9,03"  # 1,200 × 0,005 + 303 × 0,010
+    projection = ledger.project(1200, 303, now, 0.005, 0.010)  # the page's clock is a moment later
+    shown = float(metrics["Perkiraan biaya bulan ini"].removeprefix("US$ ").replace(".", "").replace(",", "."))
+    assert abs(shown - projection.projected_spend) <= 0.01 * projection.projected_spend + 0.01
+    shown_reads = int(metrics["Perkiraan baca akhir bulan"].replace(".", ""))
+    assert abs(shown_reads - projection.projected) <= 0.01 * projection.projected + 1
+    assert "US$ 0,005 per kiriman dan US$ 0,010 per pengguna" in text
     assert "Sinkronisasi X gagal: Batas laju X tercapai (429)" in text
     table = at.dataframe[0].value
     assert list(table["handle"]) == ["PoldaMetroJaya", "PolrestroTangkot", "polsekbenda"]

@@ -34,21 +34,19 @@ from x_recorded import (
     iso,
 )
 
-from lib import ingest
+from lib import ingest, ledger
 from lib.models import Account, ApiRequest, Mention, SyncRun, SyncState
 from lib.scope import NATIONAL
+from lib.sources.base import AccountUnavailable, BudgetExhausted, RateLimited, RequestCost
 from lib.sources.x import (
     PROBLEM_MISSING,
     PROBLEM_RENAMED,
     PROBLEM_SUSPENDED,
-    AccountUnavailable,
-    BudgetExhausted,
     XSource,
-    overlapping_since_id,
     snowflake_at,
     snowflake_time,
 )
-from lib.sync import run
+from lib.sync import run, sync_account
 
 ALL_HANDLES = ("PoldaMetroJaya", "PolrestroTangkot", "polsekbenda")
 
@@ -98,7 +96,7 @@ def test_first_sync_stores_mentions_replies_and_verification(registry, session, 
     first_run(xapi)
     polda = account(session, "PoldaMetroJaya")
 
-    report = make_source().sync(session, polda)
+    report = sync_account(session, make_source(), polda)
     session.commit()
 
     assert (report.new_mentions, report.duplicates, report.answered) == (5, 0, 2)
@@ -158,17 +156,17 @@ def test_first_sync_stores_mentions_replies_and_verification(registry, session, 
 def test_next_sync_dedupes_the_overlap_and_sees_a_reply_posted_since(registry, session, xapi, make_source, clock):
     first_run(xapi)
     source = make_source()
-    source.sync(session, account(session, "PoldaMetroJaya"))
+    sync_account(session, source, account(session, "PoldaMetroJaya"))
     session.commit()
     assert mentions(session)[M4].answered_at is None
 
     clock.advance(minutes=30)
     # No lookup this time (ids kept, verification not due); since_id reaches 5 minutes back.
-    xapi.mentions("mentions_polda_rerun.json", since_id=overlapping_since_id(M3, timedelta(minutes=5)))
-    xapi.own_posts("tweets_polda_rerun.json", since_id=overlapping_since_id(P1, timedelta(minutes=5)))
+    xapi.mentions("mentions_polda_rerun.json", since_id=M3)
+    xapi.own_posts("tweets_polda_rerun.json", since_id=P1)
     polda = account(session, "PoldaMetroJaya")
     assert source.is_due(session, polda, clock.now)
-    report = source.sync(session, polda)
+    report = sync_account(session, source, polda)
     session.commit()
 
     assert (report.new_mentions, report.duplicates, report.answered) == (1, 1, 1)
@@ -188,13 +186,13 @@ def test_rerunning_the_same_responses_never_duplicates(registry, session, xapi, 
     polda = account(session, "PoldaMetroJaya")
     xapi.mentions("mentions_polda_rerun.json")
     xapi.own_posts("tweets_polda_rerun.json")
-    xapi.mentions("mentions_polda_rerun.json", since_id=overlapping_since_id(M6, timedelta(minutes=5)))
-    xapi.own_posts("tweets_polda_rerun.json", since_id=overlapping_since_id(R3, timedelta(minutes=5)))
+    xapi.mentions("mentions_polda_rerun.json", since_id=M6)
+    xapi.own_posts("tweets_polda_rerun.json", since_id=R3)
     source = make_source()
-    first = source.sync(session, polda)
+    first = sync_account(session, source, polda)
     session.commit()
     clock.advance(minutes=11)
-    again = source.sync(session, polda)
+    again = sync_account(session, source, polda)
     session.commit()
     assert (first.new_mentions, again.new_mentions, again.duplicates) == (2, 0, 2)
     assert session.scalar(select(func.count(Mention.id))) == 2
@@ -205,10 +203,10 @@ def test_an_empty_page_changes_nothing_but_the_schedule(registry, session, xapi,
     polres = account(session, "PolrestroTangkot")
     state(session, "PolrestroTangkot").cursor = M3
     session.commit()
-    xapi.mentions("mentions_empty.json", user_id=POLRES_ID, since_id=overlapping_since_id(M3, timedelta(minutes=5)))
+    xapi.mentions("mentions_empty.json", user_id=POLRES_ID, since_id=M3)
     xapi.own_posts("tweets_empty.json", user_id=POLRES_ID, start_time=iso(NOW - timedelta(days=2)))
 
-    report = make_source().sync(session, polres)
+    report = sync_account(session, make_source(), polres)
     session.commit()
 
     assert (report.new_mentions, report.answered) == (0, 0)
@@ -227,21 +225,26 @@ def test_429_in_the_middle_of_pagination_keeps_page_one_and_waits_for_the_reset(
     xapi.lookup_names("users_by_usernames.json", *ALL_HANDLES)
     xapi.mentions("mentions_polda_page1.json", start_time=iso(NOW - timedelta(days=2)))
     xapi.mentions("error_429.json", pagination_token="7140dibdnow9c7btw4b0ftl2ig3cf1ua0x1bkgpi8lmqe")
+    # The own-posts stage still runs (its own rate window): replies are matched all the same.
+    xapi.own_posts("tweets_polda.json", start_time=iso(NOW - timedelta(days=2)))
     source = make_source()
     polda = account(session, "PoldaMetroJaya")
 
-    with pytest.raises(tweepy.TooManyRequests) as caught:
-        source.sync(session, polda)
+    with pytest.raises(RateLimited) as caught:
+        sync_account(session, source, polda)
     session.rollback()  # what the runner does on an exception: nothing already stored is lost
 
     with Session(engine) as fresh:
-        assert set(mentions(fresh)) == {M3, M2, M1}
+        stored = mentions(fresh)
+        assert set(stored) == {M3, M2, M1}
+        assert stored[M1].answered_by == "api"  # the reply stage ran although mentions failed
         st = state(fresh, "PoldaMetroJaya")
         assert st.cursor is None  # not advanced: the missing older page is read again next time
+        assert state(fresh, "PoldaMetroJaya", "replies").cursor == P1
         assert st.next_due_at == datetime(2026, 11, 26, 3, 12, tzinfo=UTC)  # x-rate-limit-reset
         assert st.last_error == "Batas laju X tercapai (429); dicoba lagi setelah 03:12 UTC"
-        assert st.last_success_at is None
-        assert [r[1] for r in reads(fresh)] == [200, 200, 429]
+        assert st.last_success_at is None and st.error_count == 1
+        assert [r[1] for r in reads(fresh)] == [200, 200, 429, 200]
         limited = fresh.scalar(select(ApiRequest).where(ApiRequest.status_code == 429))
         assert limited.rate_limit_remaining == 0
         assert account(fresh, "PolrestroTangkot").platform_user_id == POLRES_ID  # lookup kept too
@@ -269,6 +272,8 @@ def test_401_stops_the_pass_with_a_clear_message_and_no_token_anywhere(
     with Session(engine) as fresh:
         states = list(fresh.scalars(select(SyncState).where(SyncState.kind == "mentions")))
         assert len(states) == 3 and all(s.last_error == message for s in states)
+        check = state(fresh, None, "verification")  # the lookup is held as long as the accounts
+        assert check.last_error == message and check.next_due_at == NOW + timedelta(minutes=15)
         assert all(s.next_due_at is not None for s in states)
         dumped = " ".join(str(v) for row in fresh.execute(select(SyncState)) for v in row[0].__dict__.values())
         dumped += " ".join(str(r) for r in fresh.execute(select(ApiRequest.__table__)))
@@ -278,15 +283,54 @@ def test_401_stops_the_pass_with_a_clear_message_and_no_token_anywhere(
     assert "Bearer ***" in caplog.text  # tweepy's debug log was redacted, not silenced
 
 
-def test_403_says_the_access_tier_is_too_low(registry, session, xapi, make_source):
+def test_403_says_the_access_tier_is_too_low_and_stops_the_pass(registry, engine, session, xapi, make_source):
     resolved(session)
     xapi.mentions("error_403.json", start_time=iso(NOW - timedelta(days=2)))
-    source = make_source()
-    with pytest.raises(tweepy.Forbidden) as caught:
-        source.sync(session, account(session, "PoldaMetroJaya"))
-    assert source.describe_error(caught.value).startswith("Tingkat akses X tidak mencukupi (403)")
-    with pytest.raises(tweepy.Forbidden):  # the next account is refused without a request
-        source.sync(session, account(session, "PolrestroTangkot"))
+    result = run(engine, [make_source()], NATIONAL)
+    assert len(xapi.calls) == 1  # no own posts, no other account: the same token would fail again
+    assert result.errors[0].startswith("x: Tingkat akses X tidak mencukupi (403)")
+    with Session(engine) as fresh:
+        held = [state(fresh, h) for h in ALL_HANDLES]
+        assert all(st.last_error.startswith("Tingkat akses X") for st in held)
+        assert all(st.next_due_at == NOW + timedelta(minutes=15) for st in held)
+
+
+# ---------------------------------------------------------------------------- failure 1: the worker heals
+
+
+def test_the_loop_worker_recovers_after_a_401_once_the_hold_expires(registry, engine, session, xapi, clock,
+                                                                    sleeps, monkeypatch):
+    """`python -m lib.sync --loop` builds its sources afresh each pass: a token blip costs one hold,
+    not the rest of the process's life."""
+    from lib import sync
+
+    resolved(session)
+    monkeypatch.setenv("PANTAU_X_BEARER_TOKEN", TOKEN)
+    monkeypatch.setenv("PANTAU_DEMO_SOURCE", "0")
+    real_build = XSource.from_settings
+    monkeypatch.setattr(XSource, "from_settings", classmethod(
+        lambda cls, settings, **kw: real_build.__func__(cls, settings, now=clock, sleep=sleeps.append, **kw)))
+    passes = []
+
+    def one_pass(seconds: float) -> None:
+        passes.append(seconds)
+        clock.advance(minutes=16)
+        if len(passes) == 2:
+            raise KeyboardInterrupt  # stop the loop after its second pass
+
+    monkeypatch.setattr(sync.time, "sleep", one_pass)
+    xapi.mentions("error_401.json", start_time=iso(NOW - timedelta(days=2)))  # pass 1: the token blips
+    for user_id in (POLDA_ID, POLRES_ID, POLSEK_ID):  # pass 2, 16 minutes later: every account is read
+        xapi.mentions("mentions_empty.json", user_id=user_id, start_time=iso(NOW + timedelta(minutes=16) - timedelta(days=2)))
+        xapi.own_posts("tweets_empty.json", user_id=user_id)
+    with pytest.raises(KeyboardInterrupt):
+        sync.main(["--source", "x", "--loop"])
+    assert len(passes) == 2
+    with Session(engine) as fresh:
+        for handle in ALL_HANDLES:
+            st = state(fresh, handle)
+            assert st.last_success_at == NOW + timedelta(minutes=16)
+            assert st.last_error is None and st.error_count == 0
 
 
 def test_503_then_success_retries_with_backoff(registry, session, xapi, make_source, sleeps):
@@ -296,7 +340,7 @@ def test_503_then_success_retries_with_backoff(registry, session, xapi, make_sou
     xapi.fail(f"/users/{POLDA_ID}/tweets", requests.exceptions.ReadTimeout("read timed out"))
     xapi.own_posts("tweets_polda_rerun.json", start_time=iso(NOW - timedelta(days=2)))
 
-    report = make_source().sync(session, account(session, "PoldaMetroJaya"))
+    report = sync_account(session, make_source(), account(session, "PoldaMetroJaya"))
     session.commit()
 
     assert report.new_mentions == 2 and report.answered == 0
@@ -315,6 +359,7 @@ def test_persistent_503_gives_up_on_one_account_and_the_others_sync(registry, en
     session.commit()
     for _ in range(3):
         xapi.mentions("error_503.json", start_time=iso(NOW - timedelta(days=2)))
+    xapi.own_posts("tweets_empty.json", start_time=iso(NOW - timedelta(days=2)))
     xapi.mentions("mentions_empty.json", user_id=POLRES_ID)
     xapi.own_posts("tweets_empty.json", user_id=POLRES_ID)
 
@@ -339,7 +384,7 @@ def test_a_renamed_handle_is_flagged_not_silently_changed(registry, session, xap
     source = make_source()
     polda = account(session, "PoldaMetroJaya")
 
-    source.sync(session, polda)  # mentions are still read by the kept user id
+    sync_account(session, source, polda)  # mentions are still read by the kept user id
     session.commit()
 
     assert polda.handle == "PoldaMetroJaya"
@@ -367,41 +412,60 @@ def test_an_unknown_handle_is_flagged_and_skipped(registry, engine, session, xap
         assert polsek.problem.startswith(f"{PROBLEM_MISSING}: @polsekbenda")
         assert state(fresh, "PolrestroTangkot").last_success_at == NOW
     with Session(engine) as fresh, pytest.raises(AccountUnavailable):
-        make_source().sync(fresh, account(fresh, "polsekbenda"))  # in-process: a clear refusal
+        sync_account(fresh, make_source(), account(fresh, "polsekbenda"))  # in-process: a clear refusal
 
 
 def test_404_on_a_timeline_flags_the_account(registry, session, xapi, make_source):
     resolved(session)
     xapi.rsps.add("GET", f"https://api.twitter.com/2/users/{POLSEK_ID}/mentions", status=404, json={
         "title": "Not Found Error", "detail": "Could not find user", "type": "about:blank", "status": 404})
-    with pytest.raises(tweepy.NotFound):
-        make_source().sync(session, account(session, "polsekbenda"))
+    with pytest.raises(AccountUnavailable):
+        sync_account(session, make_source(), account(session, "polsekbenda"))
     assert account(session, "polsekbenda").problem.startswith(PROBLEM_MISSING)
 
 
 # ---------------------------------------------------------------------------- budget and schedule
 
 
-def test_budget_guard_stops_before_a_request_could_pass_the_cap(registry, session, xapi, make_source):
+def billed(session: Session, at: datetime, n: int) -> None:
+    ledger.record(session, "x", [RequestCost("users/:id/mentions", 200, at=at,
+                                             post_ids=tuple(str(10**12 + i) for i in range(n)))])
+
+
+def test_budget_guard_stops_when_not_even_the_smallest_page_fits(registry, session, xapi, make_source):
     resolved(session)
-    session.add(ApiRequest(at=datetime(2026, 10, 31, 23, 0, tzinfo=UTC), source="x", endpoint="users/:id/mentions",
-                           posts_read=9000, users_read=900))  # last month: not counted
-    session.add(ApiRequest(at=NOW - timedelta(days=1), source="x", endpoint="users/:id/mentions",
-                           posts_read=40, users_read=20))
+    billed(session, datetime(2026, 10, 31, 23, 0, tzinfo=UTC), 9000)  # last month: not counted
+    billed(session, NOW - timedelta(days=1), 245)
     session.commit()
     with pytest.raises(BudgetExhausted) as caught:
-        make_source(monthly_budget=250).sync(session, account(session, "PoldaMetroJaya"))
-    assert str(caught.value).startswith("Anggaran baca X bulan ini hampir habis (60 dari 250)")
+        sync_account(session, make_source(monthly_budget=250), account(session, "PoldaMetroJaya"))
+    # 5 reads left: a mentions page of the minimum 5 posts may bring 5 authors too (10 reads).
+    assert str(caught.value).startswith("Anggaran baca X bulan ini hampir habis (245 dari 250)")
     assert xapi.calls == []
     xapi.rsps.reset()
 
 
+def test_a_small_budget_sizes_each_request_to_what_is_left(registry, session, xapi, make_source):
+    """Failure 2: a budget of 150 used to read nothing (a worst-case page of 200 was reserved)."""
+    xapi.lookup_names("users_by_usernames.json", *ALL_HANDLES)
+    # 150 - 3 users looked up = 147 left; a mentions page costs a post and an author each: 73.
+    xapi.mentions("mentions_polda_page1.json", max_results="73", start_time=iso(NOW - timedelta(days=2)))
+    # Page one billed 3 posts + 3 authors: (147 - 6) // 2 = 70.
+    xapi.mentions("mentions_polda_page2.json", max_results="70",
+                  pagination_token="7140dibdnow9c7btw4b0ftl2ig3cf1ua0x1bkgpi8lmqe")
+    xapi.own_posts("tweets_polda.json", start_time=iso(NOW - timedelta(days=2)))
+    report = sync_account(session, make_source(monthly_budget=150), account(session, "PoldaMetroJaya"))
+    session.commit()
+    assert report.new_mentions == 5 and report.answered == 2
+    assert ledger.billed_this_month(session, "x", NOW) == 3 + 6 + 3 + 3
+
+
 def test_budget_guard_stops_between_pages_and_keeps_the_first(registry, engine, session, xapi, make_source):
     xapi.lookup_names("users_by_usernames.json", *ALL_HANDLES)
-    xapi.mentions("mentions_polda_page1.json", start_time=iso(NOW - timedelta(days=2)))
-    # 3 users looked up + 200 reserved for a full page fits 205; after page one (6 reads) it does not.
+    xapi.mentions("mentions_polda_page1.json", max_results="7", start_time=iso(NOW - timedelta(days=2)))
+    # 18 - 3 looked up = 15 left: a page of 7; after page one (6 reads) 9 are left, under a minimum page.
     with pytest.raises(BudgetExhausted):
-        make_source(monthly_budget=205).sync(session, account(session, "PoldaMetroJaya"))
+        sync_account(session, make_source(monthly_budget=18), account(session, "PoldaMetroJaya"))
     with Session(engine) as fresh:
         assert set(mentions(fresh)) == {M1, M2, M3}
         assert state(fresh, "PoldaMetroJaya").cursor is None
@@ -423,12 +487,9 @@ def test_intervals_by_level_and_per_account(registry, session, make_source, cloc
     assert source.is_due(session, polda, clock.now)
 
 
-def test_snowflake_ids_and_overlap():
+def test_snowflake_ids():
     assert snowflake_time(M3) == datetime(2026, 11, 26, 2, 10, 17, tzinfo=UTC)
     assert snowflake_time(snowflake_at(NOW)) == NOW
-    since = int(overlapping_since_id(M3, timedelta(minutes=5)))
-    assert since < int(M3) and snowflake_time(since) == datetime(2026, 11, 26, 2, 5, 17, tzinfo=UTC)
-    assert int(R2) > since  # a post from within the overlap is read again
 
 
 def test_a_client_that_sleeps_on_rate_limits_is_refused():

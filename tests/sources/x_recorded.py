@@ -79,10 +79,10 @@ class XApi:
         self.reply("/users", fixture, strict=True, ids=",".join(ids), **{"user.fields": LOOKUP_FIELDS})
 
     def mentions(self, fixture: str, user_id: str = POLDA_ID, **params: str) -> None:
-        self.reply(f"/users/{user_id}/mentions", fixture, **MENTION_PARAMS, **params)
+        self.reply(f"/users/{user_id}/mentions", fixture, **{**MENTION_PARAMS, **params})
 
     def own_posts(self, fixture: str, user_id: str = POLDA_ID, **params: str) -> None:
-        self.reply(f"/users/{user_id}/tweets", fixture, **OWN_PARAMS, **params)
+        self.reply(f"/users/{user_id}/tweets", fixture, **{**OWN_PARAMS, **params})
 
     @property
     def calls(self) -> list[str]:

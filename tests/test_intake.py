@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from lib.intake import add_manual, import_csv
 from lib.models import AuditEntry, Mention
 from lib.scope import NATIONAL, scope_for_unit
-from lib.sources.files import add_manual, import_csv
 from tests.helpers import unit
 
 HEADER = "unit_code,platform,text,created_at,author\n"

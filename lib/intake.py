@@ -1,4 +1,4 @@
-"""Mentions from outside the APIs: a CSV file export, or one typed in by an admin (WhatsApp, LINE,
+"""Intake: mentions from outside the APIs (an audited write service, not a source): a CSV file export, or one typed in by an admin (WhatsApp, LINE,
 phone, walk-in, Instagram/Facebook without API access).
 
 Imports are all-or-nothing: every row is checked first and one bad row rejects the whole file, with
