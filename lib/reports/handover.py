@@ -44,7 +44,7 @@ def handover_report(session: Session, unit_code: str | None, shift_start: dateti
                            or_(Mention.answered_at.is_(None), Mention.answered_at >= end))
     sla_of = _unit_sla(session, scope, sla)
     overdue = [m for m in still_open if end - m.created_at > timedelta(minutes=sla_of[m.unit_id])]
-    unit_names = dict(session.execute(select(Unit.id, Unit.short_name).where(scope.unit_clause())).tuples().all())
+    unit_names = dict(session.execute(select(Unit.id, Unit.short_name).where(scope.unit_clause())).all())
 
     figures = [Figure("Masuk", len(came)), Figure("Ditangani", len(handled)),
                Figure("Masih terbuka saat serah terima", len(still_open)),
@@ -84,7 +84,7 @@ def _handled_ids(session: Session, scope: Scope, start: datetime, end: datetime)
 
 def _unit_sla(session: Session, scope: Scope, default: int) -> dict[int, int]:
     return {uid: s or default for uid, s in session.execute(
-        select(Unit.id, Unit.sla_minutes).where(scope.unit_clause())).tuples()}
+        select(Unit.id, Unit.sla_minutes).where(scope.unit_clause()))}
 
 
 def _breakdown(title: str, key_title: str, came, handled, still_open, overdue, key) -> Table:
@@ -115,7 +115,7 @@ def _on_duty(session: Session, scope: Scope, start: datetime, end: datetime) -> 
     counted = (select(AuditEntry.actor, func.count(), func.min(AuditEntry.at), func.max(AuditEntry.at))
                .where(AuditEntry.at >= start, AuditEntry.at < end, or_(on_mentions, logins))
                .group_by(AuditEntry.actor))
-    found = session.execute(counted).tuples().all()
+    found = session.execute(counted).all()
     people = {u.username: u for u in session.scalars(select(User).where(User.username.in_([a for a, *_ in found])))}
     rows = []
     for actor, n, first, last in found:
