@@ -6,39 +6,22 @@ Text from the internet is written as plain text cells: fpdf2 interprets no marku
 from __future__ import annotations
 
 import io
-import unicodedata
-from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from lib import formatting
+from lib.pdf_text import FONT, add_fonts, plain
 from lib.reports.model import TEXT, Report, Table, text_of
 
-FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu")]
-FONT = "DejaVu"
 INK, MUTED, RED = (49, 51, 63), (110, 110, 120), (200, 30, 30)
-
-
-def _font_file(name: str) -> Path:
-    for d in FONT_DIRS:
-        if (d / name).exists():
-            return d / name
-    raise RuntimeError(f"Font {name} tidak ditemukan; pasang paket Debian fonts-dejavu-core "
-                       "(scripts/system-deps.sh).")
-
-
-def plain(text: str) -> str:
-    """Printable text only: control and format characters (bidi overrides, zero-width) removed."""
-    return "".join(ch if ch in "\n" or unicodedata.category(ch)[0] != "C" else " " for ch in text)
 
 
 class _Doc(FPDF):
     def __init__(self, report: Report) -> None:
         super().__init__(orientation="L", unit="mm", format="A4")
         self.report = report
-        self.add_font(FONT, "", str(_font_file("DejaVuSans.ttf")))
-        self.add_font(FONT, "B", str(_font_file("DejaVuSans-Bold.ttf")))
+        add_fonts(self)
         self.set_auto_page_break(True, margin=14)
         self.set_title(plain(f"{report.title} – {report.scope_label}"))
         self.set_creator("Pantau")
