@@ -11,6 +11,7 @@ from lib import xbudget
 from lib.analysis import model_status
 from lib.analysis.retrain import retrain
 from lib.db import session_scope
+from lib.ui.alert_status import alert_delivery_panel
 from lib.ui.context import page_context, scope_picker
 
 ZONE = "Asia/Jakarta"
@@ -29,6 +30,7 @@ with st.expander("Model analisis", expanded=False):
             report = retrain(s)
         st.success(f"Model dilatih ulang: {report.corrections} koreksi dipakai.")
 
+alert_delivery_panel(ctx)
 
 if not xbudget.x_enabled(settings):
     st.info("Sumber X belum aktif: belum ada token akses X yang dipasang.")
