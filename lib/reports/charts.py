@@ -5,6 +5,16 @@ from __future__ import annotations
 
 import pandas as pd
 
+from lib import formatting
+
+# d3-format has no Indonesian locale: "10.408", "1,5".
+NUMBERS_ID = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["Rp", ""]}
+# Nor d3-time-format: day and month names from lib.formatting (d3 weeks start on Sunday).
+DATES_ID = {"dateTime": "%A, %e %B %Y %X", "date": "%d/%m/%Y", "time": "%H.%M.%S", "periods": ["AM", "PM"],
+            "days": [formatting.DAYS[-1], *formatting.DAYS[:-1]],
+            "shortDays": [d[:3] for d in [formatting.DAYS[-1], *formatting.DAYS[:-1]]],
+            "months": formatting.MONTHS_LONG, "shortMonths": formatting.MONTHS}
+
 
 def trend_png(trend: pd.DataFrame, scale: float = 2.0) -> bytes:
     import vl_convert
@@ -17,4 +27,7 @@ def trend_png(trend: pd.DataFrame, scale: float = 2.0) -> bytes:
     chart = trend_chart(trend.assign(day=trend["day"].astype(str))).properties(background="white")
     for part in chart.vconcat:  # the page stretches to its container; a file needs a width
         part.width = 760
-    return bytes(vl_convert.vegalite_to_png(chart.to_json(), scale=scale))
+    # Indonesian number and date formats. The data is inline in the spec (Altair inlines the frame);
+    # no base URL is allowed, so rendering never fetches anything.
+    return bytes(vl_convert.vegalite_to_png(chart.to_json(), scale=scale, format_locale=NUMBERS_ID,
+                                            time_format_locale=DATES_ID, allowed_base_urls=[]))

@@ -13,6 +13,7 @@ from lib.models import Unit
 from lib.reports import ReportError, daily_report, handover_report, monthly_league, render_files
 from lib.scope import Scope
 from lib.ui.context import PageContext
+from lib.ui.safe import md
 
 KINDS = {"harian": "Laporan harian", "serah": "Serah terima piket", "liga": "Liga bulanan"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -51,12 +52,13 @@ def report_buttons(ctx: PageContext, scope: Scope, key: str = "report") -> None:
                                                  settings.sla_minutes, within=ctx.scope)
                     else:
                         report = monthly_league(s, code, month, settings.sla_minutes, within=ctx.scope)
-                    st.session_state[f"{key}_files"] = (report.file_stem(), render_files(report))
+                    st.session_state[f"{key}_files"] = (report.file_stem(), render_files(report),
+                                                        f"{report.title} – {report.scope_label}, {report.period_label}")
             except ReportError as exc:
                 st.error(str(exc))
         if made := st.session_state.get(f"{key}_files"):
-            stem, files = made
-            st.caption(f"Siap: {stem}")
+            stem, files, label = made
+            st.caption(f"Siap: {md(label)}")
             c1, c2 = st.columns(2)
             c1.download_button("Unduh PDF", files["pdf"], f"{stem}.pdf", "application/pdf", key=f"{key}_pdf",
                                on_click="ignore")
