@@ -15,7 +15,7 @@ from lib.formatting import duration_minutes as minutes_text
 from lib.formatting import local_label
 from lib.mentions import MentionFilter, count_mentions, get_mention, list_mentions
 from lib.models import FLAGS, FUNCTIONS, PLATFORMS, STATUSES
-from lib.ui.case_tools import item_extras, ticket_search
+from lib.ui.case_tools import item_extras, mention_from_link, ticket_search
 from lib.ui.context import page_context, scope_picker
 from lib.ui.safe import md, plain
 from lib.workflow import STATUS_LABELS, allowed_next, change_many, change_status
@@ -176,6 +176,8 @@ with b1, st.container(border=True):
     if st.button("Buka formulir status", key="open_dialog"):
         st.session_state["dialog_mention"] = int(one)
         st.session_state.pop(f"seen_version_{int(one)}", None)
+if (linked := mention_from_link()) is not None:  # an alert's link opens its item
+    st.session_state["dialog_mention"] = linked
 if (open_id := st.session_state.get("dialog_mention")) is not None:
     status_dialog(open_id)
 with b2, st.container(border=True):

@@ -84,3 +84,13 @@ def ticket_search(ctx: PageContext, scope: Scope) -> None:
     st.dataframe(view.rename(columns={"id": "ID", "ticket": "Tiket", "local_time": "Waktu", "unit": "Unit",
                                       "platform": "Platform", "author": "Penulis", "text": "Teks",
                                       "status": "Status"}), hide_index=True, width="stretch")
+
+
+def mention_from_link() -> int | None:
+    """The mention id an alert's link names (`?mention=ID`), consumed once so the dialog it opens
+    can be closed; the dialog itself checks scope like any other."""
+    raw = st.query_params.get("mention", "")
+    if not raw:
+        return None
+    del st.query_params["mention"]
+    return int(raw) if raw.isdigit() else None

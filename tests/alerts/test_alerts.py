@@ -244,3 +244,22 @@ def test_subscription_is_validated(registry, session):
         add_subscription(session, "admin", None, "email", "bukan-alamat")
     with pytest.raises(SubscriptionError):
         add_subscription(session, "admin", None, "telegram", "-1", kinds=["gempa"])
+
+
+@responses.activate
+def test_daily_report_to_telegram_as_documents(registry, session):
+    responses.add(responses.POST, SEND, json=RECORDED_OK)
+    responses.add(responses.POST, DOC, json=RECORDED_DOC)
+    subscribe(session, "POLRES-METRO-TANGERANG-KOTA", kinds=("daily_report",))
+    subscribe(session, "POLDA-METRO-JAYA", target="-555", kinds=("daily_report",))
+    put(session, "POLSEK-CILEDUG", utc(2026, 11, 25, 3, 0), answered_after=10)
+    session.commit()
+    result = run_once(session, CFG, 60, utc(2026, 11, 26, 0, 30), telegram())  # 07:30 WIB
+    assert (result["events"], result["sent"]) == (2, 2)  # one report per subscribed unit, each to its own chat
+    texts = {s["chat_id"]: s["text"] for s in sent_texts(responses.calls)}
+    assert "Laporan harian Polres Metro Tangerang Kota – Rabu, 25 Nov 2026" in texts["-1001234"]
+    assert "Laporan harian Polda Metro Jaya – Rabu, 25 Nov 2026" in texts["-555"]
+    documents = [c.request for c in responses.calls if "sendDocument" in c.request.url]
+    assert len(documents) == 4
+    assert any(b'filename=harian-polres-metro-tangerang-kota-rabu-25-nov-2026.pdf' in d.body for d in documents)
+    assert all(TOKEN not in (d.body.decode("latin-1") if isinstance(d.body, bytes) else d.body) for d in documents)

@@ -88,3 +88,14 @@ def test_sources_page_shows_failed_delivery_and_resends(registry):
     with session_scope(registry) as s:
         d = s.scalar(select(AlertDelivery))
         assert (d.status, d.attempts) == ("pending", 0)
+
+
+def test_alert_link_opens_the_item(registry):
+    with session_scope(registry) as s:
+        [m] = add_mentions(s, "polsekciledug", [("u1", "tolong darurat", utcnow() - minutes(20))])
+    at = page("kotak_masuk")
+    at.query_params["mention"] = str(m.id)
+    at.run()
+    assert not at.exception
+    assert [s.label for s in at.selectbox if s.label == "Status baru"] == ["Status baru"]
+    assert "mention" not in at.query_params
