@@ -10,16 +10,21 @@ from lib.db import session_scope
 from lib.formatting import number
 from lib.models import utcnow
 from lib.ui.context import PageContext
-from lib.ui.safe import plain_frame_columns
+from lib.ui.safe import plain, plain_frame_columns
 
 ZONE = "Asia/Jakarta"
 
 
 def alert_delivery_panel(ctx: PageContext) -> None:
-    st.subheader("Pengiriman peringatan (Telegram, e-mail)")
     with session_scope(ctx.engine) as s:
         counts = delivery_counts(s)
         problems = delivery_problems(s)
+    label = "Pengiriman peringatan (Telegram, e-mail)" + (f" – {len(problems)} bermasalah" if len(problems) else "")
+    with st.expander(label, expanded=not problems.empty):
+        _panel(ctx, counts, problems)
+
+
+def _panel(ctx: PageContext, counts: dict[str, int], problems) -> None:
     st.caption(f"Terkirim {number(counts.get('sent', 0))} · menunggu atau dicoba ulang "
                f"{number(counts.get('pending', 0))} · gagal (menyerah) {number(counts.get('failed', 0))}")
     if problems.empty:
@@ -37,7 +42,8 @@ def alert_delivery_panel(ctx: PageContext) -> None:
         "created_at": st.column_config.DatetimeColumn("Kejadian (WIB)", timezone=ZONE, format="D MMM, HH:mm"),
     })
     with st.form("alert_retry"):
-        chosen = st.selectbox("Kirim ulang pengiriman", problems["id"].tolist())
+        names = {r.id: plain(f"#{r.id} · {r.title} → {r.channel} {r.target}", 120) for r in problems.itertuples()}
+        chosen = st.selectbox("Kirim ulang pengiriman", list(names), format_func=names.get)
         if st.form_submit_button("Kirim ulang sekarang") and chosen is not None:
             with session_scope(ctx.engine) as s:
                 ok = retry_now(s, str(ctx.actor), int(chosen), utcnow())
