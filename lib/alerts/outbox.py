@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from lib import audit
@@ -43,8 +43,9 @@ def send_due(session: Session, channels: Mapping[str, Channel], now: datetime, r
                 d.last_error = f"Kanal {d.channel} belum dikonfigurasi."
             result["deferred"] += 1
             continue
+        if not _claim(session, d):  # another worker took it between our read and now
+            continue
         budget[d.target] -= 1
-        d.attempts += 1
         if d.event_id not in messages:
             messages[d.event_id] = message_for(d.event)
         try:
@@ -64,6 +65,17 @@ def send_due(session: Session, channels: Mapping[str, Channel], now: datetime, r
         session.commit()
     session.commit()
     return result
+
+
+def _claim(session: Session, d: AlertDelivery) -> bool:
+    """Count the attempt only if nobody else did since we read the row: with two workers running,
+    each delivery is still sent once per attempt."""
+    claimed = session.execute(update(AlertDelivery).where(
+        AlertDelivery.id == d.id, AlertDelivery.status == PENDING, AlertDelivery.attempts == d.attempts,
+    ).values(attempts=d.attempts + 1).execution_options(synchronize_session=False)).rowcount == 1
+    session.commit()
+    session.refresh(d)
+    return claimed
 
 
 def delivery_problems(session: Session, limit: int = 50) -> pd.DataFrame:

@@ -263,3 +263,32 @@ def test_daily_report_to_telegram_as_documents(registry, session):
     assert len(documents) == 4
     assert any(b'filename=harian-polres-metro-tangerang-kota-rabu-25-nov-2026.pdf' in d.body for d in documents)
     assert all(TOKEN not in (d.body.decode("latin-1") if isinstance(d.body, bytes) else d.body) for d in documents)
+
+
+@responses.activate
+def test_a_delivery_claimed_by_another_worker_is_not_sent_twice(registry, session, engine):
+    from sqlalchemy import update as sql_update
+
+    from lib.alerts.outbox import send_due
+
+    responses.add(responses.POST, SEND, json=RECORDED_OK)
+    subscribe(session, "POLSEK-CILEDUG")
+    put(session, "POLSEK-CILEDUG", T0, flags="urgent")
+    session.commit()
+    now = T0 + timedelta(minutes=15)
+    run_once(session, CFG, 60, now, {})  # recorded, nothing sent (no channel)
+    d = session.scalar(select(AlertDelivery))
+    stale = d.attempts
+
+    class OtherWorkerFirst:
+        """A channel whose first use happens after another worker claimed the row."""
+        name = "telegram"
+
+        def send(self, target, message):
+            raise AssertionError("must not be sent: the other worker holds this attempt")
+
+    with engine.begin() as conn:  # the other worker's claim
+        conn.execute(sql_update(AlertDelivery).values(attempts=stale + 1))
+    d.attempts = stale  # what this worker read before the other one's claim
+    result = send_due(session, {"telegram": OtherWorkerFirst()}, now, 20, 8, lambda e: None)
+    assert result == {"sent": 0, "failed": 0, "deferred": 0}, result
