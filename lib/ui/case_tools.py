@@ -39,7 +39,7 @@ def item_extras(ctx: PageContext, scope: Scope, mention_id: int) -> None:
                     except (TicketError, PermissionError) as exc:
                         st.error(str(exc))
     with st.expander(f"Berkas bukti ({len(files)})" if files else "Berkas bukti"):
-        st.caption("Salinan beku untuk perkara (teks lengkap, penulis, URL, waktu, jejak audit) dengan SHA-256; "
+        st.caption("Salinan beku untuk perkara (teks lengkap, penulis, URL, waktu, riwayat status) dengan SHA-256; "
                    "tetap ada walau unggahan dihapus di platform.")
         for evidence_id, sha, when, who in files:
             st.text(f"#{evidence_id} · {when} · {plain(who, 100)}\nSHA-256 {sha}")
