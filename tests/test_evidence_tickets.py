@@ -101,3 +101,21 @@ def test_ticket_links_validated_shown_and_searchable(engine, hoax, session):
     wall_viewer = make_user(engine, "pimpinan", "POLDA-KALTIM")
     with pytest.raises(OutOfScope):
         add_ticket(session, wall_viewer, wall_viewer.scope, hoax.id, "lapor", "LAP-1")
+
+
+def test_hostile_text_in_case_file_and_report_pdf(registry, session):
+    from datetime import date
+
+    from lib.reports import daily_report, render_pdf
+
+    hostile = "<script>alert(1)</script> **tebal** " + "PANJANG" * 3000 + " 😀🚓 \u202eterbalik"
+    m = put(session, "POLSEK-CILEDUG", utc(2026, 11, 25, 2, 0), flags="hoax,hate", text=hostile,
+            author="=cmd|calc" * 10)
+    session.commit()
+    file = evidence.preserve(session, "admin", NATIONAL, m.id)
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(evidence.export_pdf(file))).pages)
+    assert "<script>alert(1)</script> **tebal**" in " ".join(text.split())  # shown, not interpreted
+    assert "\u202e" not in text
+    report = daily_report(session, "POLSEK-CILEDUG", date(2026, 11, 25), 60, now=utc(2026, 11, 26, 3, 0))
+    pdf = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(render_pdf(report))).pages)
+    assert "<script>alert(1)</script> **tebal**" in " ".join(pdf.split())
