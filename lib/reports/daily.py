@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from lib import formatting
-from lib.issues import list_issues
 from lib.mentions import MentionFilter, list_mentions
 from lib.metrics import daily_trend, league, units_frame, verified_compliance
-from lib.models import utcnow
+from lib.models import Issue, Mention, Unit, utcnow
 from lib.reports.common import clip, local_range, scope_of, totals, unit_by_code, zone_of
 from lib.reports.model import COUNT, MINUTES, SHARE, TEXT, TIME, Column, Figure, Report, Table
 from lib.scope import NATIONAL, Scope
@@ -52,12 +52,11 @@ def daily_report(session: Session, unit_code: str | None, day: date, sla: int, n
         kind="harian", title="Laporan Harian", scope_label=scope.label,
         period_label=formatting.day_label(day, with_weekday=True), timezone=tz, generated_at=now,
         figures=figures,
-        tables=[_polsek_table(session, scope, sla, period, now), _issues_table(session, scope, period, tz),
+        tables=[_polsek_table(session, scope, sla, period, now), _issues_table(session, scope, period),
                 _flagged_table(session, scope, sla, period, now), _unverified_table(session, scope, units)],
         trend=daily_trend(session, scope, sla, TREND_DAYS, trend_end),
         notes=[f"Belum dijawab dan lewat SLA dihitung per {formatting.local_label(now, tz)}.",
-               f"Pembanding: {PREVIOUS.lower()} dan hari yang sama {LAST_WEEK.lower()}.",
-               "Isu negatif: isu yang muncul sampai akhir hari ini, dengan sebutan sejak awal hari sampai sekarang."],
+               f"Pembanding: {PREVIOUS.lower()} dan hari yang sama {LAST_WEEK.lower()}."],
     )
 
 
@@ -72,14 +71,17 @@ def _polsek_table(session: Session, scope: Scope, sla: int, period, now: datetim
                                 Column("Sesuai SLA", SHARE)], rows, "Tidak ada sebutan untuk Polsek.")
 
 
-def _issues_table(session: Session, scope: Scope, period, tz: str) -> Table:
-    frame = list_issues(session, scope, period.since)
-    frame = frame[frame["first_seen"] < period.until].head(10)
-    rows = [[r.title, int(r.mentions), int(r.units), r.first_seen.to_pydatetime(), r.last_seen.to_pydatetime()]
-            for r in frame.itertuples()]
+def _issues_table(session: Session, scope: Scope, period) -> Table:
+    """The issues with most mentions in scope during the day (counted within the day only)."""
+    in_day = and_(Mention.created_at >= period.since, Mention.created_at < period.until, scope.unit_clause())
+    rows = session.execute(
+        select(Issue.title, func.count(Mention.id), func.count(func.distinct(Mention.unit_id)),
+               func.min(Mention.created_at), func.max(Mention.created_at))
+        .join(Mention, Mention.issue_id == Issue.id).join(Unit, Unit.id == Mention.unit_id).where(in_day)
+        .group_by(Issue.id, Issue.title).order_by(func.count(Mention.id).desc(), Issue.id).limit(10)).all()
     return Table("Isu negatif teratas", [Column("Isu"), Column("Sebutan", COUNT), Column("Unit", COUNT),
-                                         Column("Pertama", TIME), Column("Terakhir", TIME)], rows,
-                 "Tidak ada isu negatif.")
+                                         Column("Pertama", TIME), Column("Terakhir", TIME)],
+                 [list(r) for r in rows], "Tidak ada isu negatif.")
 
 
 def _flagged_table(session: Session, scope: Scope, sla: int, period, now: datetime) -> Table:

@@ -9,7 +9,9 @@ from datetime import date, datetime
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
+from sqlalchemy import select
 
+from lib.models import Issue, Mention
 from lib.reports import ReportError, daily_report, handover_report, monthly_league, render_files, render_xlsx
 from lib.scope import scope_for_unit
 from lib.spreadsheet_safe import neutralise
@@ -37,6 +39,13 @@ def balikpapan_day(registry, session):
     put(session, BPP, utc(2026, 11, 24, 5, 0))  # the day before
     put(session, BPP, utc(2026, 11, 18, 5, 0))  # the same day last week, twice
     put(session, BPP, utc(2026, 11, 18, 6, 0))
+    issue = Issue(topic="hoaks", title="Hoaks penculikan di Balikpapan", first_seen=utc(2026, 11, 24, 5, 0),
+                  last_seen=utc(2026, 11, 25, 16, 10))
+    session.add(issue)
+    session.flush()
+    for m in session.scalars(select(Mention).where(Mention.created_at.in_(
+            [utc(2026, 11, 24, 5, 0), utc(2026, 11, 25, 6, 0), utc(2026, 11, 25, 15, 30), utc(2026, 11, 25, 16, 10)]))):
+        m.issue_id = issue.id  # two of them on the report's day
     session.commit()
     return session
 
@@ -55,6 +64,8 @@ def test_daily_report_figures_in_the_units_own_day(balikpapan_day):
     flagged = report.table("Hoaks dan SARA")
     assert flagged.column("Penulis") == ["penyebar"] and flagged.column("Tanda") == ["hoax"]
     assert report.table("Belum terverifikasi").column("Unit") == ["Polresta Balikpapan", "Polsek Balikpapan Utara"]
+    issues = report.table("Isu negatif teratas")
+    assert issues.rows == [["Hoaks penculikan di Balikpapan", 2, 1, utc(2026, 11, 25, 6, 0), utc(2026, 11, 25, 15, 30)]]
     assert report.timezone == "Asia/Makassar" and "25 Nov 2026" in report.period_label
     assert len(report.trend) == 14 and int(report.trend["mentions"].iloc[-1]) == 4
 
