@@ -110,7 +110,7 @@ def test_hostile_text_in_case_file_and_report_pdf(registry, session):
 
     hostile = "<script>alert(1)</script> **tebal** " + "PANJANG" * 3000 + " 😀🚓 \u202eterbalik"
     m = put(session, "POLSEK-CILEDUG", utc(2026, 11, 25, 2, 0), flags="hoax,hate", text=hostile,
-            author="=cmd|calc" * 10)
+            author="=cmd|calc" * 5)
     session.commit()
     file = evidence.preserve(session, "admin", NATIONAL, m.id)
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(evidence.export_pdf(file))).pages)
