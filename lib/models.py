@@ -344,7 +344,7 @@ class AlertSubscription(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     role: Mapped[str | None] = mapped_column(String(40))
-    channel: Mapped[str] = mapped_column(String(20))  # telegram / email
+    channel: Mapped[str] = mapped_column(String(40))  # email, telegram, or telegram:<bot name> (a bot of its own)
     target: Mapped[str] = mapped_column(String(200))  # chat id or e-mail address
     kinds: Mapped[str] = mapped_column(String(200), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -382,7 +382,7 @@ class AlertDelivery(Base):
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("alert_events.id"))
-    channel: Mapped[str] = mapped_column(String(20))
+    channel: Mapped[str] = mapped_column(String(40))
     target: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20))  # pending / sent / failed (gave up)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -29,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     target = s.add_mutually_exclusive_group(required=True)
     target.add_argument("--telegram", metavar="CHAT_ID")
     target.add_argument("--email", metavar="ALAMAT")
+    s.add_argument("--bot", help="nama bot di [telegram_bots] secrets.toml (bawaan: PANTAU_TELEGRAM_BOT_TOKEN)")
     s.add_argument("--role", help="label peran penerima, mis. pimpinan")
     s.add_argument("--kinds", default="", help=f"jenis dipisah koma ({', '.join(KINDS)}); kosong: semua")
     sub.add_parser("list", help="daftar penerima")
@@ -43,7 +44,8 @@ def main(argv: list[str] | None = None) -> int:
                 return 2
             try:
                 add_subscription(session, "cli", unit.id if unit else None,
-                                 "telegram" if args.telegram else "email", args.telegram or args.email, args.role,
+                                 (f"telegram:{args.bot}" if args.bot else "telegram") if args.telegram else "email",
+                                 args.telegram or args.email, args.role,
                                  [k.strip() for k in args.kinds.split(",") if k.strip()])
             except SubscriptionError as exc:
                 print(f"Gagal: {exc}", file=sys.stderr)

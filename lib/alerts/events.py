@@ -5,6 +5,7 @@ condition arises it is a new event. Subscriptions are managed here too."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -25,11 +26,14 @@ class SubscriptionError(ValueError):
 
 def add_subscription(session: Session, actor: str, unit_id: int | None, channel: str, target: str,
                      role: str | None = None, kinds: Iterable[str] = ()) -> AlertSubscription:
-    """A recipient for a unit's subtree (None: national) on one channel; `kinds` empty = every kind."""
+    """A recipient for a unit's subtree (None: national) on one channel; `kinds` empty = every kind.
+    `telegram:NAME` sends through the bot NAME of `[telegram_bots]` in secrets.toml instead of the
+    default bot (a Polda with a bot of its own)."""
     target = target.strip()
     kinds = sorted(set(kinds))
-    if channel not in CHANNELS:
-        raise SubscriptionError(f"Kanal harus salah satu dari {', '.join(CHANNELS)}.")
+    bot = channel.partition(":")[2]
+    if channel not in CHANNELS and not (channel.startswith("telegram:") and re.fullmatch(r"[a-z0-9_]{1,30}", bot)):
+        raise SubscriptionError(f"Kanal harus salah satu dari {', '.join(CHANNELS)} atau telegram:NAMA_BOT.")
     if not target or (channel == "email" and "@" not in target):
         raise SubscriptionError("Tujuan kosong atau alamat e-mail tidak valid.")
     unknown = [k for k in kinds if k not in KINDS]

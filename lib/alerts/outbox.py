@@ -46,21 +46,22 @@ def send_due(session: Session, channels: Mapping[str, Channel], now: datetime, r
         if not _claim(session, d):  # another worker took it between our read and now
             continue
         budget[d.target] -= 1
-        if d.event_id not in messages:
-            messages[d.event_id] = message_for(d.event)
-        try:
+        action = f"kirim-{d.channel.partition(':')[0]}"  # telegram:<bot> is audited as telegram
+        try:  # building the message (a daily report) can fail too; then it is retried like a send
+            if d.event_id not in messages:
+                messages[d.event_id] = message_for(d.event)
             channel.send(d.target, messages[d.event_id])
-        except Exception as exc:  # a channel raises with a message safe to store (see channels.scrub)
+        except Exception as exc:  # channels raise with a message safe to store (see channels.scrub)
             d.last_error = str(exc)[:500]
             d.status = FAILED if d.attempts >= max_attempts else PENDING
             d.next_attempt_at = now + backoff(d.attempts)
             result["failed"] += 1
-            audit.record(session, actor=ACTOR, entity="alert", entity_id=d.event_id, action=f"kirim-{d.channel}",
+            audit.record(session, actor=ACTOR, entity="alert", entity_id=d.event_id, action=action,
                          to_value=d.target, note=d.last_error, outcome="error")
         else:
             d.status, d.sent_at, d.last_error = SENT, now, None
             result["sent"] += 1
-            audit.record(session, actor=ACTOR, entity="alert", entity_id=d.event_id, action=f"kirim-{d.channel}",
+            audit.record(session, actor=ACTOR, entity="alert", entity_id=d.event_id, action=action,
                          to_value=d.target)
         session.commit()
     session.commit()

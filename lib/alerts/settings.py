@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import time
 
-from lib.config import setting
+from lib.config import secrets_section, setting
 
 
 def _int(name: str, default: int) -> int:
@@ -38,6 +38,7 @@ class AlertSettings:
     max_attempts: int = 8  # a delivery failing this often is given up (and shown on Sumber Data)
     report_time: time = time(7, 0)  # the daily report goes out at this local time (for yesterday)
     telegram_bot_token: str | None = None
+    telegram_bots: tuple[tuple[str, str], ...] = ()  # (name, token): more bots, e.g. one per Polda
     smtp_host: str | None = None
     smtp_port: int = 587
     smtp_user: str | None = None
@@ -64,6 +65,7 @@ def load_alert_settings() -> AlertSettings:
         max_attempts=_int("alert_max_attempts", 8),
         report_time=report_time,
         telegram_bot_token=setting("telegram_bot_token"),
+        telegram_bots=tuple(sorted((str(k), str(v)) for k, v in secrets_section("telegram_bots").items() if v)),
         smtp_host=setting("smtp_host"),
         smtp_port=_int("smtp_port", 587),
         smtp_user=setting("smtp_user"),

@@ -24,6 +24,8 @@ def channels_from(cfg: AlertSettings) -> dict[str, Channel]:
     out: dict[str, Channel] = {}
     if cfg.telegram_bot_token:
         out["telegram"] = TelegramChannel(cfg.telegram_bot_token)
+    for name, token in cfg.telegram_bots:
+        out[f"telegram:{name}"] = TelegramChannel(token)
     if cfg.smtp_host:
         out["email"] = EmailChannel(cfg.smtp_host, cfg.smtp_port, cfg.smtp_from, cfg.smtp_user, cfg.smtp_password,
                                     cfg.smtp_starttls)

@@ -29,6 +29,7 @@ TOKEN = "123456:TEST-token-never-shown"
 SEND = re.compile(r"https://api\.telegram\.org/bot.+/sendMessage")
 DOC = re.compile(r"https://api\.telegram\.org/bot.+/sendDocument")
 T0 = utc(2026, 11, 26, 2, 0)  # 09:00 WIB, 10:00 WITA
+BPP_CODE = "POLSEK-BALIKPAPAN-UTARA"
 CFG = AlertSettings(public_url="https://pantau.polri.test", urgent_minutes=10, overdue_threshold=2,
                     rate_per_minute=20, max_attempts=3)
 RECORDED_OK = {"ok": True, "result": {"message_id": 7, "date": 1764122400,
@@ -292,3 +293,22 @@ def test_a_delivery_claimed_by_another_worker_is_not_sent_twice(registry, sessio
     d.attempts = stale  # what this worker read before the other one's claim
     result = send_due(session, {"telegram": OtherWorkerFirst()}, now, 20, 8, lambda e: None)
     assert result == {"sent": 0, "failed": 0, "deferred": 0}, result
+
+
+@responses.activate
+def test_a_polda_with_its_own_bot(registry, session):
+    from dataclasses import replace
+
+    responses.add(responses.POST, SEND, json=RECORDED_OK)
+    cfg = replace(CFG, telegram_bot_token=TOKEN, telegram_bots=(("kaltim", "999:KALTIM-token"),))
+    add_subscription(session, "admin", unit_id(session, "POLDA-KALTIM"), "telegram:kaltim", "-777", kinds=["urgent"])
+    add_subscription(session, "admin", None, "telegram", "-1", kinds=["urgent"])
+    session.commit()
+    put(session, BPP_CODE, T0, flags="urgent")
+    session.commit()
+    assert run_once(session, cfg, 60, T0 + timedelta(minutes=15))["sent"] == 2  # channels from the settings
+    by_bot = {urlsplit(c.request.url).path.split("/")[1]: dict(parse_qsl(urlsplit(c.request.url).query))["chat_id"]
+              for c in responses.calls}
+    assert by_bot == {"bot999:KALTIM-token": "-777", f"bot{TOKEN}": "-1"}
+    with pytest.raises(SubscriptionError):
+        add_subscription(session, "admin", None, "telegram:Bot Jahat!", "-1")
