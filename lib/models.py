@@ -367,3 +367,91 @@ class MetaToken(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
 
     unit: Mapped[Unit] = relationship()
+
+
+class AlertSubscription(Base):
+    """Who receives alerts and the daily report: a unit's subtree (None: national), optionally a
+    role label, on one channel. `kinds` limits the event kinds ("" = all)."""
+
+    __tablename__ = "alert_subscriptions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    role: Mapped[str | None] = mapped_column(String(40))
+    channel: Mapped[str] = mapped_column(String(40))  # email, telegram, or telegram:<bot name> (a bot of its own)
+    target: Mapped[str] = mapped_column(String(200))  # chat id or e-mail address
+    kinds: Mapped[str] = mapped_column(String(200), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class AlertEvent(Base):
+    """One alertable event; `key` is unique so each event is sent once. An event whose condition
+    ends is `cleared`, so the next crossing is a new event (a new key)."""
+
+    __tablename__ = "alert_events"
+    __table_args__ = (Index("ix_alert_events_subject", "subject", "cleared_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(30))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    mention_id: Mapped[int | None]
+    issue_id: Mapped[int | None]
+    title: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    link: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class AlertDelivery(Base):
+    """One event to one recipient: the outbox row, retried with back-off until sent."""
+
+    __tablename__ = "alert_deliveries"
+    __table_args__ = (
+        UniqueConstraint("event_id", "channel", "target"),
+        Index("ix_alert_deliveries_due", "status", "next_attempt_at"),
+        Index("ix_alert_deliveries_target_sent", "target", "sent_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("alert_events.id"))
+    channel: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20))  # pending / sent / failed (gave up)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    event: Mapped[AlertEvent] = relationship()
+
+
+class EvidenceFile(Base):
+    """A frozen case file of one mention (JSON text) and the SHA-256 over exactly that text. No
+    foreign key: the file outlives the post and the mention row."""
+
+    __tablename__ = "evidence_files"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mention_id: Mapped[int] = mapped_column(Integer, index=True)
+    requested_by: Mapped[str] = mapped_column(String(100))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    reason: Mapped[str | None] = mapped_column(Text)
+    record: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+
+
+TICKET_CHANNELS = {"lapor": "LAPOR!", "dumas": "Dumas Presisi", "110": "Call Center 110"}
+
+
+class TicketLink(Base):
+    """A mention's ticket id at another complaint channel."""
+
+    __tablename__ = "ticket_links"
+    __table_args__ = (UniqueConstraint("mention_id", "channel", "ticket_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mention_id: Mapped[int] = mapped_column(ForeignKey("mentions.id"))
+    channel: Mapped[str] = mapped_column(String(20))
+    ticket_id: Mapped[str] = mapped_column(String(64), index=True)
+    added_by: Mapped[str] = mapped_column(String(100))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

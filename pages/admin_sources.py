@@ -15,6 +15,7 @@ from lib.db import session_scope
 from lib.formatting import money, number, percent
 from lib.sources import registry
 from lib.sources.registry import SourceSpec
+from lib.ui.alert_status import alert_delivery_panel
 from lib.ui.context import page_context, scope_picker
 
 ZONE = "Asia/Jakarta"
@@ -33,6 +34,7 @@ with st.expander("Model analisis", expanded=False):
             report = retrain(s)
         st.success(f"Model dilatih ulang: {report.corrections} koreksi dipakai.")
 
+alert_delivery_panel(ctx)
 
 def x_panel(spec: SourceSpec) -> None:
     """The X source: token, budget and projected spend, accounts."""

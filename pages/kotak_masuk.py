@@ -15,6 +15,7 @@ from lib.formatting import duration_minutes as minutes_text
 from lib.formatting import local_label
 from lib.mentions import MentionFilter, count_mentions, get_mention, list_mentions
 from lib.models import FLAGS, FUNCTIONS, PLATFORMS, STATUSES
+from lib.ui.case_tools import item_extras, mention_from_link, ticket_search
 from lib.ui.context import page_context, scope_picker
 from lib.ui.safe import md, plain
 from lib.workflow import STATUS_LABELS, allowed_next, change_many, change_status
@@ -49,6 +50,7 @@ if isinstance(period, tuple) and len(period) == 2:
 flt = MentionFilter(statuses=statuses, sentiments=sentiments, platforms=platforms, since=since, until=until,
                     text=text, unanswered_only=unanswered_only, order=order)
 sla = ctx.settings.sla_minutes
+ticket_search(ctx, scope)
 
 with session_scope(ctx.engine) as s:
     total = count_mentions(s, scope, flt)
@@ -119,6 +121,7 @@ def status_dialog(mention_id: int) -> None:
                 if res.ok:  # our own correction moved the version; the status form must not call it a conflict
                     st.session_state[f"seen_version_{mention_id}"] = res.version
                 (st.success if res.ok else st.error)(res.message)
+    item_extras(ctx, scope, mention_id)  # tickets at other channels, evidence case files
     st.markdown("**Jejak audit**")
     if history:
         st.dataframe(pd.DataFrame(history, columns=["Waktu", "Oleh", "Dari", "Ke", "Catatan", "Hasil"]),
@@ -173,6 +176,8 @@ with b1, st.container(border=True):
     if st.button("Buka formulir status", key="open_dialog"):
         st.session_state["dialog_mention"] = int(one)
         st.session_state.pop(f"seen_version_{int(one)}", None)
+if (linked := mention_from_link()) is not None:  # an alert's link opens its item
+    st.session_state["dialog_mention"] = linked
 if (open_id := st.session_state.get("dialog_mention")) is not None:
     status_dialog(open_id)
 with b2, st.container(border=True):

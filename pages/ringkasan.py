@@ -21,6 +21,7 @@ from lib.ui.context import (
     scope_from_query,
     scope_picker,
 )
+from lib.ui.report_buttons import report_buttons
 from lib.ui.safe import md, plain
 from lib.ui.wall import wall_style
 
@@ -39,6 +40,7 @@ else:
     with right_top:
         period = period_picker("overview_period")
 policy = SlaPolicy(ctx.settings.sla_minutes, ctx.settings.hard_limit_minutes)
+report_buttons(ctx, scope, key="overview_report")
 
 
 def polsek_chart(polsek: pd.DataFrame) -> alt.Chart:

@@ -13,6 +13,7 @@ from lib.scope import OutOfScope
 from lib.ui import cached
 from lib.ui.charts import LEAGUE_ORDERS, league_table, open_items_table, pct, period_picker, trend_chart
 from lib.ui.context import data_version, page_context
+from lib.ui.report_buttons import report_buttons
 
 ctx = page_context(sync=False)
 st.title("Unit")
@@ -46,6 +47,7 @@ data = cached.dashboard(url, scope, policy, period, version, 25)
 ov = data.overview
 
 st.caption(f"{scope.label} · {period} hari terakhir · hari dihitung menurut zona waktu unit")
+report_buttons(ctx, scope, key="unit_report")
 cols = st.columns(4)
 cols[0].metric("Sebutan", number(ov.period_mentions), help=f"Hari ini: {number(ov.mentions_today)}")
 cols[1].metric("Belum dijawab", number(ov.unanswered))
