@@ -7,7 +7,7 @@ count as compliant is configuration, because a paid blue check is not an officia
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import and_, case, func, select, true
+from sqlalchemy import ColumnElement, and_, case, func, select, true
 from sqlalchemy.orm import Session
 
 from lib.config import setting
@@ -47,6 +47,26 @@ def _state_rank(accepted: frozenset[str]):
     paid_only = and_(Account.platform == "x", Account.verified_type.is_not(None),
                      Account.verified_type.not_in(sorted(accepted)) if accepted else true())
     return case((Account.verified.is_(None), 2), (Account.verified.is_(False), 1), (paid_only, 1), else_=3)
+
+
+def verified_clause(accepted: frozenset[str] | None = None) -> ColumnElement[bool]:
+    """The one rule for "this account is verified" in SQL (rank 3 of `_state_rank`), shared by the
+    compliance matrix and the metrics."""
+    return _state_rank(accepted_x_types() if accepted is None else accepted) == 3
+
+
+def compliant_units(session: Session, scope: Scope) -> pd.DataFrame:
+    """Per active Polda/Polres/Polsek in scope: compliant when it holds a verified active account on
+    every mandated platform. One aggregate over units joined to their accounts (the dashboards'
+    fast path; `compliance_by_unit` gives the per-platform detail with the same rule)."""
+    platforms = mandate_platforms()
+    good = and_(Account.unit_id == Unit.id, Account.active, Account.platform.in_(platforms), verified_clause())
+    rows = session.execute(select(Unit.id, func.count(func.distinct(Account.platform)))
+                           .select_from(Unit).outerjoin(Account, good)
+                           .where(scope.unit_clause(), Unit.active, Unit.level != "mabes").group_by(Unit.id)).all()
+    ids = [int(r[0]) for r in rows]
+    return pd.DataFrame({"unit_id": pd.Series(ids, dtype="int64"),
+                         "compliant": pd.Series([int(r[1]) >= len(platforms) for r in rows], dtype=bool)})
 
 
 _RANK_STATE = {3: VERIFIED, 2: UNKNOWN, 1: UNVERIFIED, 0: MISSING}
