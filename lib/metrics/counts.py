@@ -24,7 +24,9 @@ from lib import daily
 from lib.accounts import compliant_units
 from lib.db import plain_rows
 from lib.mentions import unanswered_clause
+from lib.metrics.overlap import overlap, subtract, target_flags, target_rows
 from lib.metrics.sql import (
+    COUNT_COLUMNS,
     UTC,
     Period,
     SlaPolicy,
@@ -38,12 +40,9 @@ from lib.metrics.sql import (
     split,
     ts,
 )
-from lib.models import DailyCount, Mention, Unit, utcnow
+from lib.models import DailyCount, Mention, MentionTarget, Unit, utcnow
 from lib.scope import Scope
 
-COUNT_COLUMNS = ["mentions", "today", "answered", "within_sla", "pending", "negative", "unanswered",
-                 "overdue", "over_hard_limit"]
-GROUP_LEVELS = ("polda", "polres", "polsek")
 
 def units_frame(session: Session, scope: Scope) -> pd.DataFrame:
     """Every active unit in scope (a few thousand rows at national scale), with its grandparent and
@@ -109,24 +108,33 @@ def unit_counts(session: Session, scope: Scope, sla: SlaPolicy | int, period: Pe
         select(unit_key, bucket, *cols).where(Mention.created_at >= ts(lo), Mention.created_at < ts(hi),
                                               in_scope(scope)).group_by(unit_key, bucket)
         for lo, hi in ranges]
-    backlog = (
-        select(
-            Mention.unit_id,
-            func.count().label("unanswered"),
-            count_if(Mention.created_at < ts(now - timedelta(minutes=policy.hard_limit_minutes)))
-            .label("over_hard_limit"),
-            *[count_if(Mention.created_at < ts(now - timedelta(minutes=int(s)))).label(f"overdue_{i}")
-              for i, s in enumerate(slas)],
-            *[count_if(and_(in_period, Mention.created_at >= ts(now - timedelta(minutes=int(s)))))
-              .label(f"pending_{i}") for i, s in enumerate(slas)],
-        ).where(open_unanswered, in_scope(scope)).group_by(Mention.unit_id)
-    )
+    backlog_cols = [
+        func.count().label("unanswered"),
+        count_if(Mention.created_at < ts(now - timedelta(minutes=policy.hard_limit_minutes))).label("over_hard_limit"),
+        *[count_if(Mention.created_at < ts(now - timedelta(minutes=int(s)))).label(f"overdue_{i}")
+          for i, s in enumerate(slas)],
+        *[count_if(and_(in_period, Mention.created_at >= ts(now - timedelta(minutes=int(s))))).label(f"pending_{i}")
+          for i, s in enumerate(slas)],
+    ]
+    backlog = select(Mention.unit_id, *backlog_cols).where(open_unanswered, in_scope(scope)).group_by(Mention.unit_id)
+    # Further targets (lib/targets.py), from the small `mention_targets`: the whole period live,
+    # grouped by the targeted unit, and their share of the backlog.
+    t = MentionTarget
+    extra_scope = true() if scope.path_prefix == "/" else t.unit_id.in_(select(Unit.id).where(scope.unit_clause()))
+    extra_live = [select(t.unit_id, bucket, *cols).join(Mention, Mention.id == t.mention_id)
+                  .where(t.created_at >= ts(period.since), t.created_at < ts(period.until), extra_scope)
+                  .group_by(t.unit_id, bucket)]
+    extra_backlog = (select(t.unit_id, *backlog_cols).join(Mention, Mention.id == t.mention_id)
+                     .where(open_unanswered, extra_scope).group_by(t.unit_id))
 
     zone_ix = units["timezone"].map({z: i for i, z in enumerate(zones)}).to_numpy()
     sla_ix = unit_sla.map({s: i for i, s in enumerate(slas)}).to_numpy()
     ids = units["unit_id"].to_numpy()
-    period_frame = _live_counts(session, live, ids, zone_ix, sla_ix, _bucket_masks(bounds, splits, midnights))
-    backlog_frame = indexed(session, backlog, ids)
+    masks = _bucket_masks(bounds, splits, midnights)
+    period_frame = _live_counts(session, live, ids, zone_ix, sla_ix, masks)
+    extra_frame = _live_counts(session, extra_live, ids, zone_ix, sla_ix, (np.ones_like(masks[0]), masks[1]))
+    period_frame = {k: v + extra_frame[k] for k, v in period_frame.items()}
+    backlog_frame = indexed(session, backlog, ids) + indexed(session, extra_backlog, ids)
     stored = _stored_days(session, scope, zones, splits, ids)
     rows = np.arange(len(ids))
 
@@ -145,7 +153,18 @@ def unit_counts(session: Session, scope: Scope, sla: SlaPolicy | int, period: Pe
         "overdue": pick(backlog_frame, "overdue", sla_ix, len(slas)),
         "over_hard_limit": backlog_frame["over_hard_limit"].to_numpy(),
     })
-    return out.astype({c: "int64" for c in COUNT_COLUMNS})
+    out = out.astype({c: "int64" for c in COUNT_COLUMNS})
+    flags = target_flags(target_rows(session, period), units, policy, period, now)
+    out.attrs["overlap"] = overlap(flags, units)  # what totals subtract (see `scope_totals`)
+    return out
+
+
+def scope_totals(counts: pd.DataFrame) -> pd.Series:
+    """The scope's totals from `unit_counts`: a mention tagging several units in it counts once."""
+    total = counts[COUNT_COLUMNS].sum()
+    if "overlap" in counts.attrs:
+        total = total - counts.attrs["overlap"][1].reindex(COUNT_COLUMNS, fill_value=0)
+    return total
 
 
 def _bucket_masks(bounds: list[datetime], splits: list, midnights: list[datetime]) -> tuple[np.ndarray, np.ndarray]:
@@ -245,6 +264,9 @@ def rolled_up(units: pd.DataFrame, counts: pd.DataFrame, compliance: pd.DataFram
         at = position.reindex(units[col].to_numpy()).to_numpy()
         keep = ~np.isnan(at)
         np.add.at(totals, at[keep].astype(np.int64), own[keep])
+    if "overlap" in counts.attrs:  # a mention with several targets in a subtree counts once there
+        ncount = len(COUNT_COLUMNS)
+        totals[:, :ncount] = subtract(totals[:, :ncount], ids, counts.attrs["overlap"][0], COUNT_COLUMNS)
     out = units.copy()
     for i, col in enumerate(per_unit.columns):
         out[col] = totals[:, i]

@@ -13,7 +13,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from lib.metrics.counts import COUNT_COLUMNS, rolled_up, unit_counts, units_frame, verified_compliance
+from lib.metrics.counts import rolled_up, scope_totals, unit_counts, units_frame, verified_compliance
 from lib.metrics.percentiles import percentiles_of, response_times, unit_ancestors
 from lib.metrics.sql import Period, SlaPolicy
 from lib.models import SyncRun, Unit, utcnow
@@ -81,7 +81,7 @@ def overview(session: Session, scope: Scope, sla: SlaPolicy | int, period_days: 
 
 
 def _overview(session: Session, counts: pd.DataFrame, compliance: pd.DataFrame, times: pd.DataFrame) -> Overview:
-    total = counts[COUNT_COLUMNS].sum()
+    total = scope_totals(counts)  # a mention tagging several units counts once
     pct = percentiles_of(times)
     judged = int(total["mentions"] - total["pending"])
     return Overview(

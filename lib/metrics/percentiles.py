@@ -10,12 +10,13 @@ from sqlalchemy import (
     func,
     literal_column,
     select,
+    true,
 )
 from sqlalchemy.orm import Session, aliased
 
 from lib.db import plain_rows
 from lib.metrics.sql import GROUP_LEVELS, Period, in_scope, ints, local_day, response_seconds, ts
-from lib.models import Mention, Unit
+from lib.models import Mention, MentionTarget, Unit
 from lib.scope import Scope
 
 
@@ -83,13 +84,48 @@ def response_percentiles(session: Session, scope: Scope, period: Period, by: str
 def response_times(session: Session, scope: Scope, period: Period) -> pd.DataFrame:
     """(unit_id, seconds) of every answered mention of the period: one index scan, no sort, no join.
     The per-group percentiles are then taken in numpy (`percentiles_of`), which is several times
-    faster than window functions on SQLite and gives the same exact values."""
+    faster than window functions on SQLite and gives the same exact values.
+
+    Further targets (lib/targets.py) add a row per targeted unit in scope, with the mention's id and
+    its primary unit (-1 when that lies outside the scope); other rows carry 0 in both, and
+    `percentiles_of` counts each mention once per group."""
     secs = response_seconds(session.get_bind().dialect.name)
     _, rows = plain_rows(session, select(Mention.unit_id, secs).where(
         Mention.created_at >= ts(period.since), Mention.created_at < ts(period.until),
         Mention.answered_at.is_not(None), in_scope(scope)))
     data = ints(rows, 2)  # ~70k rows at 1M mentions
-    return pd.DataFrame({"unit_id": data[:, 0], "seconds": data[:, 1]})
+    t = MentionTarget
+    units = select(Unit.id).where(scope.unit_clause())
+    primary = Mention.unit_id if scope.path_prefix == "/" else case((Mention.unit_id.in_(units), Mention.unit_id),
+                                                                    else_=-1)
+    _, extra_rows = plain_rows(session, select(t.unit_id, secs, t.mention_id, primary)
+                               .join(Mention, Mention.id == t.mention_id)
+                               .where(t.created_at >= ts(period.since), t.created_at < ts(period.until),
+                                      Mention.answered_at.is_not(None),
+                                      true() if scope.path_prefix == "/" else t.unit_id.in_(units)))
+    extra = ints(extra_rows, 4)
+    zeros = np.zeros(len(data), dtype=np.int64)
+    return pd.DataFrame({"unit_id": np.concatenate([data[:, 0], extra[:, 0]]),
+                         "seconds": np.concatenate([data[:, 1], extra[:, 1]]),
+                         "mention_id": np.concatenate([zeros, extra[:, 2]]),
+                         "primary_unit": np.concatenate([zeros, extra[:, 3]])})
+
+
+def _once(times: pd.DataFrame, keys: pd.Series | None) -> pd.DataFrame:
+    """`times` with a "key" column (0 without `keys`), each mention once per key: a further
+    target's row goes when its primary unit's row, or another target's, has the same key."""
+    if keys is None:
+        keyed = times.assign(key=0)
+        primary_key = pd.Series(np.where(times["primary_unit"] == -1, np.nan, 0), index=times.index)
+    else:
+        keyed = times.assign(key=times["unit_id"].map(keys))
+        primary_key = times["primary_unit"].map(keys)
+    extra = keyed["mention_id"] != 0
+    if not extra.any():
+        return keyed.dropna(subset=["key"])
+    keep = ~extra | (primary_key != keyed["key"])
+    keyed = keyed[keep & keyed["key"].notna()]
+    return keyed[~(keyed["mention_id"] != 0) | ~keyed.duplicated(["key", "mention_id"])]
 
 
 def unit_ancestors(session: Session, scope: Scope, level: str) -> pd.Series:
@@ -109,10 +145,14 @@ def percentiles_of(times: pd.DataFrame, keys: pd.Series | None = None) -> pd.Dat
     per group (`keys` maps unit_id → group key; units without a key are left out). Same arithmetic
     as `response_percentiles`, so the values are identical. Columns: key, answered, median_minutes,
     p90_minutes."""
+    if "mention_id" in times and (times["mention_id"] != 0).any():
+        times = _once(times, keys)
+        if keys is None:
+            keys = pd.Series(dtype="int64")  # the "key" column is already there
     if keys is None:
         groups = [(0, times["seconds"].to_numpy())] if len(times) else []
     else:
-        keyed = times.assign(key=times["unit_id"].map(keys)).dropna(subset=["key"])
+        keyed = times if "key" in times else times.assign(key=times["unit_id"].map(keys)).dropna(subset=["key"])
         groups = [(int(k), g.to_numpy()) for k, g in keyed.groupby("key")["seconds"]]
     out = []
     for key, values in groups:

@@ -31,6 +31,8 @@ from lib.scope import Scope
 
 UTC = ZoneInfo("UTC")
 GROUP_LEVELS = ("polda", "polres", "polsek")
+COUNT_COLUMNS = ["mentions", "today", "answered", "within_sla", "pending", "negative", "unanswered",
+                 "overdue", "over_hard_limit"]
 
 
 @dataclass(frozen=True)

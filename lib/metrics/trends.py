@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, aliased
 from lib import daily
 from lib.mentions import unanswered_clause
 from lib.metrics.counts import _stored_rows
+from lib.metrics.overlap import trend_extra
 from lib.metrics.sql import (
     Period,
     SlaPolicy,
@@ -79,7 +80,11 @@ def daily_trend(session: Session, scope: Scope, sla: SlaPolicy | int, days: int,
             select(d.day, func.sum(d.mentions), func.sum(d.within_sla), func.sum(d.negative), func.sum(d.unanswered))
             .where(_stored_rows(scope, zones, splits)).group_by(d.day)
         ).all()
-    counts = frame_of(rows, ["day", "mentions", "within_sla", "negative", "unanswered"]).groupby("day", as_index=False).sum()
+    counts = frame_of(rows, ["day", "mentions", "within_sla", "negative", "unanswered"])
+    if scope.path_prefix != "/":  # mentions here only through a further target (nationally none)
+        extra = trend_extra(session, select(Unit.id).where(scope.unit_clause()), policy, since, now)
+        counts = pd.concat([counts, extra], ignore_index=True) if len(extra) else counts
+    counts = counts.groupby("day", as_index=False).sum()
     frame = pd.DataFrame({"day": [str(first_day + timedelta(days=i))
                                   for i in range((last_day - first_day).days + 1)]})
     frame = frame.merge(counts, on="day", how="left")

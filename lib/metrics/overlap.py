@@ -1,0 +1,130 @@
+"""Mentions with several targets in the figures (lib/targets.py has the rules).
+
+Per-unit counts include each unit's further targets (`counts.unit_counts` scans `mention_targets`
+live: it is small). Those counts add up to more than the number of mentions wherever two targets of
+one mention lie in the same total, so every total over several units (a subtree in `rolled_up`, the
+scope in `scope_totals`) subtracts, per mention, the sum of its targets' flags there minus their
+largest: the mention counts once, and counts as within SLA / overdue / today when it is so for at
+least one of its targets inside that total. Only mentions with a further target are read here, one
+row per target with its flags worked out in Python against that target unit's SLA and zone.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import and_, case, or_, select
+from sqlalchemy.orm import Session
+
+from lib.mentions import unanswered_clause
+from lib.metrics.sql import COUNT_COLUMNS, Period, SlaPolicy, local_midnight_utc, response_seconds, ts
+from lib.models import Mention, MentionTarget, Unit
+
+FLAGS = COUNT_COLUMNS
+
+
+def _columns(session: Session) -> list:
+    secs = response_seconds(session.get_bind().dialect.name)
+    return [Mention.created_at, case((Mention.answered_at.is_not(None), secs), else_=None),
+            case((Mention.sentiment == "negative", 1), else_=0), case((unanswered_clause(), 1), else_=0)]
+
+
+def target_rows(session: Session, period: Period) -> list[tuple]:
+    """(mention_id, unit_id, created_at, response seconds or None, negative, open and unanswered) for
+    every target (primary and further) of the mentions with a further target that lie in `period`
+    or are still unanswered."""
+    t = MentionTarget
+    relevant = or_(and_(Mention.created_at >= ts(period.since), Mention.created_at < ts(period.until)),
+                   unanswered_clause())
+    cols = _columns(session)
+    primary = select(Mention.id, Mention.unit_id, *cols).where(
+        Mention.id.in_(select(t.mention_id).distinct()), relevant)
+    extra = select(t.mention_id, t.unit_id, *cols).join(Mention, Mention.id == t.mention_id).where(relevant)
+    return [tuple(r) for q in (primary, extra) for r in session.execute(q)]
+
+
+def target_flags(rows: list[tuple], units: pd.DataFrame, policy: SlaPolicy, period: Period,
+                 now: datetime) -> pd.DataFrame:
+    """One row per (mention, target unit in `units`) with the 0/1 figures of `counts.COUNT_COLUMNS`,
+    each judged on that unit's SLA and zone: the same definitions as the SQL scans."""
+    info = units.set_index("unit_id")[["timezone", "sla_minutes"]]
+    midnights = {z: local_midnight_utc(z, now) for z in info["timezone"].unique()}
+    hard = now - timedelta(minutes=policy.hard_limit_minutes)
+    out = []
+    for mention_id, unit_id, created, secs, negative, unanswered in rows:
+        if unit_id not in info.index:
+            continue
+        tz, sla = info.at[unit_id, "timezone"], info.at[unit_id, "sla_minutes"]
+        sla = policy.first_response_minutes if pd.isna(sla) else int(sla)
+        in_period = period.since <= created < period.until
+        answered = secs is not None
+        due = now - timedelta(minutes=sla)
+        out.append((mention_id, unit_id,
+                    in_period, in_period and created >= midnights[tz], in_period and answered,
+                    in_period and answered and secs <= sla * 60, bool(unanswered) and in_period and created >= due,
+                    in_period and bool(negative), bool(unanswered), bool(unanswered) and created < due,
+                    bool(unanswered) and created < hard))
+    frame = pd.DataFrame(out, columns=["mention_id", "unit_id", *FLAGS])
+    return frame.astype({c: "int64" for c in FLAGS})
+
+
+def overlap(flags: pd.DataFrame, units: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """What to subtract from summed per-unit counts: per unit (for its subtree total, the unit and its
+    ancestors present in `units` as in `rolled_up`) and for the whole frame."""
+    empty = pd.DataFrame(columns=FLAGS, dtype="int64")
+    if flags.empty:
+        return empty, pd.Series(0, index=FLAGS, dtype="int64")
+    present = set(units["unit_id"])
+    chain = units.set_index("unit_id")[["parent_id", "grand_id", "great_id"]]
+    nodes = [flags.assign(node=flags["unit_id"])]
+    for col in chain.columns:
+        up = flags["unit_id"].map(chain[col])
+        keep = up.isin(present)
+        nodes.append(flags[keep].assign(node=up[keep].astype("int64")))
+    long = pd.concat(nodes, ignore_index=True)
+
+    def excess(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+        grouped = frame.groupby(keys)[FLAGS]
+        size = grouped.size()
+        extra = (grouped.sum() - grouped.max())[size.to_numpy() > 1]
+        return extra
+
+    per_node = excess(long, ["mention_id", "node"]).groupby(level="node").sum()
+    total = excess(flags, ["mention_id"]).sum()
+    return per_node.astype("int64"), total.reindex(FLAGS, fill_value=0).astype("int64")
+
+
+def trend_extra(session: Session, scope_units, policy: SlaPolicy, since: datetime, now: datetime) -> pd.DataFrame:
+    """For a trend below national scope: the period's mentions whose primary target lies outside the
+    scope but a further one inside it, once each, on the day (and SLA) of their lowest-numbered target
+    inside. Columns day (ISO), mentions, within_sla, negative, unanswered."""
+    t = MentionTarget
+    secs = response_seconds(session.get_bind().dialect.name)
+    rows = session.execute(
+        select(t.mention_id, t.unit_id, Unit.timezone, Unit.sla_minutes, Mention.created_at,
+               case((Mention.answered_at.is_not(None), secs), else_=None),
+               case((Mention.sentiment == "negative", 1), else_=0), case((unanswered_clause(), 1), else_=0))
+        .join(Mention, Mention.id == t.mention_id).join(Unit, Unit.id == t.unit_id)
+        .where(t.unit_id.in_(scope_units), Mention.unit_id.not_in(scope_units),
+               Mention.created_at >= ts(since), Mention.created_at < ts(now))
+        .order_by(t.mention_id, t.unit_id)).all()
+    seen: set[int] = set()
+    out = []
+    for mention_id, _, tz, sla, created, answered_secs, negative, unanswered in rows:
+        if mention_id in seen:
+            continue
+        seen.add(mention_id)
+        limit = (sla or policy.first_response_minutes) * 60
+        out.append((created.astimezone(ZoneInfo(tz)).date().isoformat(), 1,
+                    int(answered_secs is not None and answered_secs <= limit), int(negative), int(unanswered)))
+    return pd.DataFrame(out, columns=["day", "mentions", "within_sla", "negative", "unanswered"])
+
+
+def subtract(values: np.ndarray, ids: np.ndarray, per_node: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """`values` (rows aligned to `ids`, `columns`) minus the per-node overlap."""
+    if per_node.empty:
+        return values
+    return values - per_node.reindex(index=ids, columns=columns, fill_value=0).fillna(0).to_numpy(dtype=np.int64)
