@@ -47,6 +47,7 @@ def _filtered(scope: Scope, flt: MentionFilter) -> Select:
     # A mention tagging several units is listed once, under its target inside the scope (lib/targets.py).
     q = (
         select(Mention, Unit.short_name, Unit.sla_minutes, Unit.timezone, Account.handle, Unit.id)
+        .select_from(Mention)
         .join(Unit, Unit.id == targets.shown_unit(scope))
         .outerjoin(Account, Account.id == Mention.account_id)
         .where(targets.in_scope(scope))
