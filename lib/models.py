@@ -124,7 +124,7 @@ class Mention(Base):
     __tablename__ = "mentions"
     __table_args__ = (
         UniqueConstraint("platform", "external_id"),
-        # Covering indexes for the metrics engine (lib/metrics.py): a period scan per unit in
+        # Covering indexes for the metrics engine (lib/metrics/): a period scan per unit in
         # scope, a period scan nationally, and the open backlog as a small partial index.
         Index("ix_mentions_unit_created_cover", "unit_id", "created_at", "sentiment", "answered_at", "status"),
         Index("ix_mentions_created_cover", "created_at", "unit_id", "sentiment", "answered_at", "status"),
