@@ -6,11 +6,13 @@ count as compliant is configuration, because a paid blue check is not an officia
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import ColumnElement, and_, case, func, select, true
 from sqlalchemy.orm import Session
 
 from lib.config import setting
+from lib.db import plain_rows
 from lib.models import MANDATED_PLATFORMS, Account, Unit
 from lib.scope import Scope
 
@@ -61,12 +63,11 @@ def compliant_units(session: Session, scope: Scope) -> pd.DataFrame:
     fast path; `compliance_by_unit` gives the per-platform detail with the same rule)."""
     platforms = mandate_platforms()
     good = and_(Account.unit_id == Unit.id, Account.active, Account.platform.in_(platforms), verified_clause())
-    rows = session.execute(select(Unit.id, func.count(func.distinct(Account.platform)))
-                           .select_from(Unit).outerjoin(Account, good)
-                           .where(scope.unit_clause(), Unit.active, Unit.level != "mabes").group_by(Unit.id)).all()
-    ids = [int(r[0]) for r in rows]
-    return pd.DataFrame({"unit_id": pd.Series(ids, dtype="int64"),
-                         "compliant": pd.Series([int(r[1]) >= len(platforms) for r in rows], dtype=bool)})
+    _, rows = plain_rows(session, select(Unit.id, func.count(func.distinct(Account.platform)))
+                         .select_from(Unit).outerjoin(Account, good)
+                         .where(scope.unit_clause(), Unit.active, Unit.level != "mabes").group_by(Unit.id))
+    data = np.array(rows, dtype=np.int64).reshape(-1, 2)
+    return pd.DataFrame({"unit_id": data[:, 0], "compliant": data[:, 1] >= len(platforms)})
 
 
 _RANK_STATE = {3: VERIFIED, 2: UNKNOWN, 1: UNVERIFIED, 0: MISSING}

@@ -35,66 +35,84 @@ def _columns(session: Session) -> list:
 def target_rows(session: Session, period: Period) -> list[tuple]:
     """(mention_id, unit_id, created_at, response seconds or None, negative, open and unanswered) for
     every target (primary and further) of the mentions with a further target that lie in `period`
-    or are still unanswered."""
+    or are still unanswered. First their ids (a range of `mention_targets`, and the open backlog's
+    ids from its partial index), then their rows by primary key: no join for the planner to turn
+    into a scan of `mentions`."""
     t = MentionTarget
-    relevant = or_(and_(Mention.created_at >= ts(period.since), Mention.created_at < ts(period.until)),
-                   unanswered_clause())
+    open_ids = select(Mention.id).where(unanswered_clause())
+    ids = sorted(set(session.scalars(select(t.mention_id).where(or_(
+        and_(t.created_at >= ts(period.since), t.created_at < ts(period.until)), t.mention_id.in_(open_ids))))))
     cols = _columns(session)
-    primary = select(Mention.id, Mention.unit_id, *cols).where(
-        Mention.id.in_(select(t.mention_id).distinct()), relevant)
-    extra = select(t.mention_id, t.unit_id, *cols).join(Mention, Mention.id == t.mention_id).where(relevant)
-    return [tuple(r) for q in (primary, extra) for r in session.execute(q)]
+    out: list[tuple] = []
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        out += session.execute(select(Mention.id, Mention.unit_id, *cols).where(Mention.id.in_(chunk))).all()
+        out += session.execute(select(t.mention_id, t.unit_id, *cols).join(Mention, Mention.id == t.mention_id)
+                               .where(t.mention_id.in_(chunk))).all()
+    return [tuple(r) for r in out]
 
 
 def target_flags(rows: list[tuple], units: pd.DataFrame, policy: SlaPolicy, period: Period,
                  now: datetime) -> pd.DataFrame:
-    """One row per (mention, target unit in `units`) with the 0/1 figures of `counts.COUNT_COLUMNS`,
-    each judged on that unit's SLA and zone: the same definitions as the SQL scans."""
-    info = units.set_index("unit_id")[["timezone", "sla_minutes"]]
-    midnights = {z: local_midnight_utc(z, now) for z in info["timezone"].unique()}
+    """One row per (mention, target unit in `units`) with the 0/1 figures of `COUNT_COLUMNS`, each
+    judged on that unit's SLA and zone: the same definitions as the SQL scans."""
+    if not rows:
+        return pd.DataFrame(columns=["mention_id", "unit_id", *FLAGS], dtype="int64")
+    slas = units["sla_minutes"].fillna(policy.first_response_minutes).astype(int)
+    info = dict(zip(units["unit_id"].tolist(), zip(units["timezone"].tolist(), slas.tolist(), strict=True),
+                    strict=True))
+    midnights = {z: local_midnight_utc(z, now) for z in units["timezone"].unique()}
     hard = now - timedelta(minutes=policy.hard_limit_minutes)
     out = []
     for mention_id, unit_id, created, secs, negative, unanswered in rows:
-        if unit_id not in info.index:
+        if unit_id not in info:
             continue
-        tz, sla = info.at[unit_id, "timezone"], info.at[unit_id, "sla_minutes"]
-        sla = policy.first_response_minutes if pd.isna(sla) else int(sla)
+        tz, sla = info[unit_id]
         in_period = period.since <= created < period.until
         answered = secs is not None
+        open_ = bool(unanswered)
         due = now - timedelta(minutes=sla)
         out.append((mention_id, unit_id,
                     in_period, in_period and created >= midnights[tz], in_period and answered,
-                    in_period and answered and secs <= sla * 60, bool(unanswered) and in_period and created >= due,
-                    in_period and bool(negative), bool(unanswered), bool(unanswered) and created < due,
-                    bool(unanswered) and created < hard))
+                    in_period and answered and secs <= sla * 60, open_ and in_period and created >= due,
+                    in_period and bool(negative), open_, open_ and created < due, open_ and created < hard))
     frame = pd.DataFrame(out, columns=["mention_id", "unit_id", *FLAGS])
     return frame.astype({c: "int64" for c in FLAGS})
 
 
 def overlap(flags: pd.DataFrame, units: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
-    """What to subtract from summed per-unit counts: per unit (for its subtree total, the unit and its
-    ancestors present in `units` as in `rolled_up`) and for the whole frame."""
-    empty = pd.DataFrame(columns=FLAGS, dtype="int64")
+    """What to subtract from summed per-unit counts: per unit (for its subtree total: the unit and its
+    ancestors present in `units`, as in `rolled_up`) and for the whole frame. Plain Python over the
+    mentions with two or more targets in `units` (few)."""
+    zero = pd.Series(0, index=FLAGS, dtype="int64")
     if flags.empty:
-        return empty, pd.Series(0, index=FLAGS, dtype="int64")
-    present = set(units["unit_id"])
-    chain = units.set_index("unit_id")[["parent_id", "grand_id", "great_id"]]
-    nodes = [flags.assign(node=flags["unit_id"])]
-    for col in chain.columns:
-        up = flags["unit_id"].map(chain[col])
-        keep = up.isin(present)
-        nodes.append(flags[keep].assign(node=up[keep].astype("int64")))
-    long = pd.concat(nodes, ignore_index=True)
-
-    def excess(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-        grouped = frame.groupby(keys)[FLAGS]
-        size = grouped.size()
-        extra = (grouped.sum() - grouped.max())[size.to_numpy() > 1]
-        return extra
-
-    per_node = excess(long, ["mention_id", "node"]).groupby(level="node").sum()
-    total = excess(flags, ["mention_id"]).sum()
-    return per_node.astype("int64"), total.reindex(FLAGS, fill_value=0).astype("int64")
+        return pd.DataFrame(columns=FLAGS, dtype="int64"), zero
+    present = set(units["unit_id"].tolist())
+    chain = {u: [a for a in ancestors if a in present] for u, *ancestors in
+             units[["unit_id", "parent_id", "grand_id", "great_id"]].itertuples(index=False)}
+    by_mention: dict[int, list[tuple[int, np.ndarray]]] = {}
+    values = flags[FLAGS].to_numpy(dtype=np.int64)
+    for mention_id, unit_id, row in zip(flags["mention_id"].tolist(), flags["unit_id"].tolist(), values,
+                                        strict=True):
+        by_mention.setdefault(mention_id, []).append((unit_id, row))
+    per_node: dict[int, np.ndarray] = {}
+    total = np.zeros(len(FLAGS), dtype=np.int64)
+    for hits in by_mention.values():
+        if len(hits) < 2:
+            continue
+        rows = np.array([r for _, r in hits])
+        total += rows.sum(axis=0) - rows.max(axis=0)
+        under: dict[int, list[np.ndarray]] = {}
+        for unit_id, row in hits:
+            for node in (unit_id, *chain[unit_id]):
+                under.setdefault(node, []).append(row)
+        for node, group in under.items():
+            if len(group) > 1:
+                stacked = np.array(group)
+                per_node[node] = per_node.get(node, 0) + stacked.sum(axis=0) - stacked.max(axis=0)
+    frame = pd.DataFrame.from_dict(per_node, orient="index", columns=FLAGS) if per_node else \
+        pd.DataFrame(columns=FLAGS, dtype="int64")
+    return frame.astype("int64"), pd.Series(total, index=FLAGS)
 
 
 def trend_extra(session: Session, scope_units, policy: SlaPolicy, since: datetime, now: datetime) -> pd.DataFrame:
