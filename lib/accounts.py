@@ -33,19 +33,10 @@ def accepted_x_types() -> frozenset[str]:
     return frozenset(p.strip() for p in raw.split(",") if p.strip())
 
 
-def account_state(acc: Account, accepted: frozenset[str]) -> str:
-    if acc.verified is None:
-        return UNKNOWN
-    if not acc.verified:
-        return UNVERIFIED
-    if acc.platform == "x" and acc.verified_type and acc.verified_type not in accepted:
-        return UNVERIFIED
-    return VERIFIED
-
-
 def _state_rank(accepted: frozenset[str]):
-    """The account's state as a rank (3 verified, 2 unknown, 1 not verified), in SQL: the same rules
-    as `account_state`, so a unit's best state per platform is one `max` over its accounts."""
+    """The account's state as a rank (3 verified, 2 unknown, 1 not verified), in SQL: the one rule
+    (a paid-only X check is not verified), so a unit's best state per platform is one `max` over its
+    accounts; `verified_clause` is rank 3."""
     paid_only = and_(Account.platform == "x", Account.verified_type.is_not(None),
                      Account.verified_type.not_in(sorted(accepted)) if accepted else true())
     return case((Account.verified.is_(None), 2), (Account.verified.is_(False), 1), (paid_only, 1), else_=3)
