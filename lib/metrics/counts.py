@@ -40,7 +40,7 @@ from lib.metrics.sql import (
     split,
     ts,
 )
-from lib.models import DailyCount, Mention, MentionTarget, Unit, utcnow
+from lib.models import DailyCount, Mention, Unit, utcnow
 from lib.scope import Scope
 
 
@@ -117,24 +117,12 @@ def unit_counts(session: Session, scope: Scope, sla: SlaPolicy | int, period: Pe
           for i, s in enumerate(slas)],
     ]
     backlog = select(Mention.unit_id, *backlog_cols).where(open_unanswered, in_scope(scope)).group_by(Mention.unit_id)
-    # Further targets (lib/targets.py), from the small `mention_targets`: the whole period live,
-    # grouped by the targeted unit, and their share of the backlog.
-    t = MentionTarget
-    extra_scope = true() if scope.path_prefix == "/" else t.unit_id.in_(select(Unit.id).where(scope.unit_clause()))
-    extra_live = [select(t.unit_id, bucket, *cols).join(Mention, Mention.id == t.mention_id)
-                  .where(t.created_at >= ts(period.since), t.created_at < ts(period.until), extra_scope)
-                  .group_by(t.unit_id, bucket)]
-    extra_backlog = (select(t.unit_id, *backlog_cols).join(Mention, Mention.id == t.mention_id)
-                     .where(open_unanswered, extra_scope).group_by(t.unit_id))
 
     zone_ix = units["timezone"].map({z: i for i, z in enumerate(zones)}).to_numpy()
     sla_ix = unit_sla.map({s: i for i, s in enumerate(slas)}).to_numpy()
     ids = units["unit_id"].to_numpy()
-    masks = _bucket_masks(bounds, splits, midnights)
-    period_frame = _live_counts(session, live, ids, zone_ix, sla_ix, masks)
-    extra_frame = _live_counts(session, extra_live, ids, zone_ix, sla_ix, (np.ones_like(masks[0]), masks[1]))
-    period_frame = {k: v + extra_frame[k] for k, v in period_frame.items()}
-    backlog_frame = indexed(session, backlog, ids) + indexed(session, extra_backlog, ids)
+    period_frame = _live_counts(session, live, ids, zone_ix, sla_ix, _bucket_masks(bounds, splits, midnights))
+    backlog_frame = indexed(session, backlog, ids)
     stored = _stored_days(session, scope, zones, splits, ids)
     rows = np.arange(len(ids))
 
@@ -154,7 +142,12 @@ def unit_counts(session: Session, scope: Scope, sla: SlaPolicy | int, period: Pe
         "over_hard_limit": backlog_frame["over_hard_limit"].to_numpy(),
     })
     out = out.astype({c: "int64" for c in COUNT_COLUMNS})
+    # Mentions with further targets (lib/targets.py, few): each further target adds the mention to
+    # its unit's counts, judged on that unit's SLA and zone; totals subtract the overlap.
     flags = target_flags(target_rows(session, period), units, policy, period, now)
+    if len(flags):
+        extra = flags[flags["extra"] == 1].groupby("unit_id")[COUNT_COLUMNS].sum()
+        out[COUNT_COLUMNS] += extra.reindex(ids, fill_value=0).to_numpy(dtype=np.int64)
     out.attrs["overlap"] = overlap(flags, units)  # what totals subtract (see `scope_totals`)
     return out
 

@@ -1,7 +1,7 @@
 """Mentions with several targets in the figures (lib/targets.py has the rules).
 
-Per-unit counts include each unit's further targets (`counts.unit_counts` scans `mention_targets`
-live: it is small). Those counts add up to more than the number of mentions wherever two targets of
+Per-unit counts include each unit's further targets: `counts.unit_counts` adds, per unit, the flags
+of the mentions that target it as a further target, read here (they are few). Those counts add up to more than the number of mentions wherever two targets of
 one mention lie in the same total, so every total over several units (a subtree in `rolled_up`, the
 scope in `scope_totals`) subtracts, per mention, the sum of its targets' flags there minus their
 largest: the mention counts once, and counts as within SLA / overdue / today when it is so for at
@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import and_, case, or_, select
+from sqlalchemy import and_, case, literal, or_, select
 from sqlalchemy.orm import Session
 
 from lib.mentions import unanswered_clause
@@ -33,8 +33,8 @@ def _columns(session: Session) -> list:
 
 
 def target_rows(session: Session, period: Period) -> list[tuple]:
-    """(mention_id, unit_id, created_at, response seconds or None, negative, open and unanswered) for
-    every target (primary and further) of the mentions with a further target that lie in `period`
+    """(mention_id, unit_id, created_at, response seconds or None, negative, open and unanswered,
+    further target or not) for every target (primary and further) of the mentions with a further target that lie in `period`
     or are still unanswered. First their ids (a range of `mention_targets`, and the open backlog's
     ids from its partial index), then their rows by primary key: no join for the planner to turn
     into a scan of `mentions`."""
@@ -46,9 +46,10 @@ def target_rows(session: Session, period: Period) -> list[tuple]:
     out: list[tuple] = []
     for i in range(0, len(ids), 500):
         chunk = ids[i:i + 500]
-        out += session.execute(select(Mention.id, Mention.unit_id, *cols).where(Mention.id.in_(chunk))).all()
-        out += session.execute(select(t.mention_id, t.unit_id, *cols).join(Mention, Mention.id == t.mention_id)
-                               .where(t.mention_id.in_(chunk))).all()
+        out += session.execute(select(Mention.id, Mention.unit_id, *cols, literal(0))
+                               .where(Mention.id.in_(chunk))).all()
+        out += session.execute(select(t.mention_id, t.unit_id, *cols, literal(1))
+                               .join(Mention, Mention.id == t.mention_id).where(t.mention_id.in_(chunk))).all()
     return [tuple(r) for r in out]
 
 
@@ -57,14 +58,14 @@ def target_flags(rows: list[tuple], units: pd.DataFrame, policy: SlaPolicy, peri
     """One row per (mention, target unit in `units`) with the 0/1 figures of `COUNT_COLUMNS`, each
     judged on that unit's SLA and zone: the same definitions as the SQL scans."""
     if not rows:
-        return pd.DataFrame(columns=["mention_id", "unit_id", *FLAGS], dtype="int64")
+        return pd.DataFrame(columns=["mention_id", "unit_id", "extra", *FLAGS], dtype="int64")
     slas = units["sla_minutes"].fillna(policy.first_response_minutes).astype(int)
     info = dict(zip(units["unit_id"].tolist(), zip(units["timezone"].tolist(), slas.tolist(), strict=True),
                     strict=True))
     midnights = {z: local_midnight_utc(z, now) for z in units["timezone"].unique()}
     hard = now - timedelta(minutes=policy.hard_limit_minutes)
     out = []
-    for mention_id, unit_id, created, secs, negative, unanswered in rows:
+    for mention_id, unit_id, created, secs, negative, unanswered, extra in rows:
         if unit_id not in info:
             continue
         tz, sla = info[unit_id]
@@ -72,12 +73,12 @@ def target_flags(rows: list[tuple], units: pd.DataFrame, policy: SlaPolicy, peri
         answered = secs is not None
         open_ = bool(unanswered)
         due = now - timedelta(minutes=sla)
-        out.append((mention_id, unit_id,
+        out.append((mention_id, unit_id, extra,
                     in_period, in_period and created >= midnights[tz], in_period and answered,
                     in_period and answered and secs <= sla * 60, open_ and in_period and created >= due,
                     in_period and bool(negative), open_, open_ and created < due, open_ and created < hard))
-    frame = pd.DataFrame(out, columns=["mention_id", "unit_id", *FLAGS])
-    return frame.astype({c: "int64" for c in FLAGS})
+    frame = pd.DataFrame(out, columns=["mention_id", "unit_id", "extra", *FLAGS])
+    return frame.astype({c: "int64" for c in ["extra", *FLAGS]})
 
 
 def overlap(flags: pd.DataFrame, units: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
