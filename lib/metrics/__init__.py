@@ -25,6 +25,8 @@ Definitions (the same on SQLite and PostgreSQL):
 - within-SLA share: mentions of the period answered within their unit's SLA, over the period's
   mentions that are no longer pending (pending = still open, unanswered and younger than the SLA);
 - "today" and trend days are calendar days in each unit's own zone (WIB, WITA, WIT).
+- a mention tagging several units (lib/targets.py) counts for each of them on its own SLA and
+  zone, and once in any total over several units (`overlap`).
 """
 
 from lib.metrics.counts import COUNT_COLUMNS, rolled_up, unit_counts, units_frame, verified_compliance
