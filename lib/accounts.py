@@ -6,11 +6,13 @@ count as compliant is configuration, because a paid blue check is not an officia
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import and_, case, func, select, true
+from sqlalchemy import ColumnElement, and_, case, func, select, true
 from sqlalchemy.orm import Session
 
 from lib.config import setting
+from lib.db import plain_rows
 from lib.models import MANDATED_PLATFORMS, Account, Unit
 from lib.scope import Scope
 
@@ -31,22 +33,32 @@ def accepted_x_types() -> frozenset[str]:
     return frozenset(p.strip() for p in raw.split(",") if p.strip())
 
 
-def account_state(acc: Account, accepted: frozenset[str]) -> str:
-    if acc.verified is None:
-        return UNKNOWN
-    if not acc.verified:
-        return UNVERIFIED
-    if acc.platform == "x" and acc.verified_type and acc.verified_type not in accepted:
-        return UNVERIFIED
-    return VERIFIED
-
-
 def _state_rank(accepted: frozenset[str]):
-    """The account's state as a rank (3 verified, 2 unknown, 1 not verified), in SQL: the same rules
-    as `account_state`, so a unit's best state per platform is one `max` over its accounts."""
+    """The account's state as a rank (3 verified, 2 unknown, 1 not verified), in SQL: the one rule
+    (a paid-only X check is not verified), so a unit's best state per platform is one `max` over its
+    accounts; `verified_clause` is rank 3."""
     paid_only = and_(Account.platform == "x", Account.verified_type.is_not(None),
                      Account.verified_type.not_in(sorted(accepted)) if accepted else true())
     return case((Account.verified.is_(None), 2), (Account.verified.is_(False), 1), (paid_only, 1), else_=3)
+
+
+def verified_clause(accepted: frozenset[str] | None = None) -> ColumnElement[bool]:
+    """The one rule for "this account is verified" in SQL (rank 3 of `_state_rank`), shared by the
+    compliance matrix and the metrics."""
+    return _state_rank(accepted_x_types() if accepted is None else accepted) == 3
+
+
+def compliant_units(session: Session, scope: Scope) -> pd.DataFrame:
+    """Per active Polda/Polres/Polsek in scope: compliant when it holds a verified active account on
+    every mandated platform. One aggregate over units joined to their accounts (the dashboards'
+    fast path; `compliance_by_unit` gives the per-platform detail with the same rule)."""
+    platforms = mandate_platforms()
+    good = and_(Account.unit_id == Unit.id, Account.active, Account.platform.in_(platforms), verified_clause())
+    _, rows = plain_rows(session, select(Unit.id, func.count(func.distinct(Account.platform)))
+                         .select_from(Unit).outerjoin(Account, good)
+                         .where(scope.unit_clause(), Unit.active, Unit.level != "mabes").group_by(Unit.id))
+    data = np.array(rows, dtype=np.int64).reshape(-1, 2)
+    return pd.DataFrame({"unit_id": data[:, 0], "compliant": data[:, 1] >= len(platforms)})
 
 
 _RANK_STATE = {3: VERIFIED, 2: UNKNOWN, 1: UNVERIFIED, 0: MISSING}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from lib import audit
+from lib import audit, targets
 from lib.auth import Principal, actor_name, check_target_unit, require_write
 from lib.models import FLAGS, FUNCTIONS, SENTIMENTS, Correction, Mention, utcnow
 from lib.scope import Scope
@@ -22,7 +22,9 @@ def correct_analysis(session: Session, scope: Scope, mention_id: int, actor: Pri
     mention = session.get(Mention, mention_id, populate_existing=True)
     if mention is None:
         return ChangeResult(mention_id, False, "Sebutan tidak ditemukan.")
-    check_target_unit(session, actor, scope, mention.unit_id, "mention", mention_id, "koreksi analisis")
+    # A mention tagging several units may be handled from any of them (lib/targets.py).
+    unit_id = targets.unit_in_scope(session, scope, mention) or mention.unit_id
+    check_target_unit(session, actor, scope, unit_id, "mention", mention_id, "koreksi analisis")
     actor = actor_name(actor)
     if sentiment is not None and sentiment not in SENTIMENTS:
         return ChangeResult(mention_id, False, "Sentimen tidak dikenal.")

@@ -25,19 +25,18 @@ engine's (checked in tests/metrics/test_daily.py on both backends).
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, delete, func, insert, literal, select
+from sqlalchemy import and_, delete, func, insert, select
 from sqlalchemy.orm import Session, aliased
 
 from lib.db import plain_rows
 from lib.mentions import unanswered_clause
+from lib.metrics.sql import UTC, Period, count_if, local_day, response_seconds, ts
 from lib.models import DailyCount, DailyCountsState, Mention, Unit, utcnow
+from lib.scope import NATIONAL
 
 OVERLAP = timedelta(minutes=15)
-UTC = ZoneInfo("UTC")
 
 
 def _units_key(session: Session, default_sla: int) -> str:
@@ -49,9 +48,6 @@ def _units_key(session: Session, default_sla: int) -> str:
 
 def _aggregate(session: Session, default_sla: int):
     """SELECT unit_id, day, counts… FROM mentions JOIN units, grouped by unit and local day."""
-    from lib.metrics import Period, _count_if, local_day, response_seconds
-    from lib.scope import NATIONAL
-
     unit = aliased(Unit)
     now = utcnow()
     day = local_day(session, NATIONAL, Period(now, now), unit)
@@ -59,10 +55,10 @@ def _aggregate(session: Session, default_sla: int):
     sla = func.coalesce(unit.sla_minutes, default_sla)
     columns = [
         Mention.unit_id, day.label("day"), func.count().label("mentions"),
-        _count_if(Mention.answered_at.is_not(None)).label("answered"),
-        _count_if(and_(Mention.answered_at.is_not(None), secs <= sla * 60)).label("within_sla"),
-        _count_if(Mention.sentiment == "negative").label("negative"),
-        _count_if(unanswered_clause()).label("unanswered"),
+        count_if(Mention.answered_at.is_not(None)).label("answered"),
+        count_if(and_(Mention.answered_at.is_not(None), secs <= sla * 60)).label("within_sla"),
+        count_if(Mention.sentiment == "negative").label("negative"),
+        count_if(unanswered_clause()).label("unanswered"),
         sla.label("sla_minutes"),
     ]
     return select(*columns).join(unit, unit.id == Mention.unit_id).group_by(Mention.unit_id, day, sla), day
@@ -124,7 +120,7 @@ def refresh(session: Session, default_sla: int) -> None:
         hi = datetime(last.year, last.month, last.day, tzinfo=UTC) + timedelta(days=2)
         session.execute(delete(DailyCount).where(DailyCount.day.in_(days)))
         session.execute(insert(DailyCount).from_select(_TARGET, query.where(
-            Mention.created_at >= _ts(lo), Mention.created_at < _ts(hi), day.in_(days))))
+            Mention.created_at >= ts(lo), Mention.created_at < ts(hi), day.in_(days))))
     _save_state(session, state, key)
 
 
@@ -137,46 +133,13 @@ def _fresh(session: Session, state: DailyCountsState, key: str) -> bool:
     return top == state.watermark and _updated_since(session, state.watermark - OVERLAP) == state.recent
 
 
-def _ts(value: datetime) -> ColumnElement:
-    return literal(value, type_=Mention.created_at.type)
-
-
 def _dirty_days(session: Session, since: datetime) -> list[str]:
     """Local days (any unit's) of the mentions updated since `since`."""
-    from lib.metrics import Period, local_day
-    from lib.scope import NATIONAL
-
     unit = aliased(Unit)
     now = utcnow()
     day = local_day(session, NATIONAL, Period(now, now), unit)
     return list(session.scalars(select(day).distinct().select_from(Mention)
                                 .join(unit, unit.id == Mention.unit_id).where(Mention.updated_at >= since)))
-
-
-@dataclass(frozen=True)
-class ZoneSplit:
-    """For the units of one zone: whole local days [first_day, end_day) read from `daily_counts`, and
-    their UTC bounds [start, end); the rest of the period is scanned live."""
-
-    first_day: date
-    end_day: date
-    start: datetime
-    end: datetime
-
-
-def split(zone: str, since: datetime, until: datetime) -> ZoneSplit | None:
-    """Whole local days of `zone` inside [since, until), or None when there is none."""
-    tz = ZoneInfo(zone)
-    first = since.astimezone(tz)
-    first_day = first.date() if first.time() == datetime.min.time() else first.date() + timedelta(days=1)
-    end_day = until.astimezone(tz).date()
-
-    def start_of(d: date) -> datetime:
-        return datetime(d.year, d.month, d.day, tzinfo=tz).astimezone(UTC)
-
-    if end_day <= first_day:
-        return None
-    return ZoneSplit(first_day, end_day, start_of(first_day), start_of(end_day))
 
 
 def main() -> None:

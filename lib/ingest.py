@@ -19,6 +19,7 @@ from lib import issues
 from lib.analysis import analyze
 from lib.models import Account, ApiRequest, Mention, SyncState, utcnow
 from lib.sources.base import Batch, MentionRecord, ReplyRecord, RequestCost, SyncReport
+from lib.targets import add_targets, of_account
 
 _CHUNK = 500
 
@@ -92,7 +93,8 @@ def mention_rows(account: Target, records: Sequence[MentionRecord], now: datetim
 
 
 def store_mentions(session: Session, account: Target, records: Sequence[MentionRecord]) -> tuple[int, int]:
-    """Insert the records not stored yet; returns (new, duplicates).
+    """Insert the records not stored yet; returns (new, duplicates). A duplicate stored under
+    another unit's account gets this account's unit as a further target (lib/targets.py).
 
     The database does the dedupe: one `INSERT … ON CONFLICT (platform, external_id) DO NOTHING`
     per batch, so there is no read round trip first, and a mention stored by a concurrent writer
@@ -111,6 +113,9 @@ def store_mentions(session: Session, account: Target, records: Sequence[MentionR
     result = session.connection().execute(statement, mention_rows(account, list(unique.values()), utcnow()),
                                           execution_options={"preserve_rowcount": True})
     new = result.rowcount
+    if new < len(unique):  # some were stored before, perhaps under another unit's account: target it too
+        for chunk in _chunks(list(unique)):
+            add_targets(session, account.platform, account.unit_id, account.id, chunk)
     return new, len(records) - new
 
 
@@ -139,7 +144,7 @@ def apply_replies(session: Session, account: Account, replies: Sequence[ReplyRec
             select(Mention.id)
             .where(
                 Mention.platform == account.platform,
-                Mention.account_id == account.id,
+                of_account(account.id),
                 Mention.conversation_id == reply.conversation_id,
                 Mention.author_id == reply.in_reply_to_user_id,
                 Mention.created_at <= reply.created_at,

@@ -9,6 +9,7 @@ import pandas as pd
 from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
+from lib import targets
 from lib.formatting import local_label
 from lib.models import OPEN_STATUSES, Account, Mention, Unit, utcnow
 from lib.scope import Scope
@@ -43,11 +44,13 @@ def unanswered_clause():
 
 
 def _filtered(scope: Scope, flt: MentionFilter) -> Select:
+    # A mention tagging several units is listed once, under its target inside the scope (lib/targets.py).
     q = (
-        select(Mention, Unit.short_name, Unit.sla_minutes, Unit.timezone, Account.handle)
-        .join(Unit, Unit.id == Mention.unit_id)
+        select(Mention, Unit.short_name, Unit.sla_minutes, Unit.timezone, Account.handle, Unit.id)
+        .select_from(Mention)
+        .join(Unit, Unit.id == targets.shown_unit(scope))
         .outerjoin(Account, Account.id == Mention.account_id)
-        .where(scope.unit_clause())
+        .where(targets.in_scope(scope))
     )
     if flt.statuses:
         q = q.where(Mention.status.in_(flt.statuses))
@@ -83,14 +86,14 @@ def list_mentions(session: Session, scope: Scope, flt: MentionFilter, default_sl
     """One page of the inbox as a frame (typed columns; the view formats them)."""
     now = now or utcnow()
     rows = []
-    for m, unit_name, unit_sla, unit_tz, handle in session.execute(_filtered(scope, flt).limit(limit).offset(offset)):
+    for m, unit_name, unit_sla, unit_tz, handle, shown in session.execute(_filtered(scope, flt).limit(limit).offset(offset)):
         sla = unit_sla or default_sla
         end = m.answered_at or now
         age = (end - m.created_at).total_seconds() / 60
         rows.append(dict(
             id=m.id, version=m.version, created_at=m.created_at,
             local_time=local_label(m.created_at, unit_tz), platform=m.platform, unit=unit_name,
-            unit_id=m.unit_id, account=handle, author=m.author_handle or m.author_name or "",
+            unit_id=shown, account=handle, author=m.author_handle or m.author_name or "",
             text=m.text, url=m.url, sentiment=m.sentiment, flags=m.flags, function=m.function,
             status=m.status, forwarded_to=m.forwarded_to, answered_at=m.answered_at,
             answered_by=m.answered_by, sla_minutes=sla, age_minutes=round(age, 1),
@@ -107,5 +110,4 @@ def get_mention(session: Session, scope: Scope, mention_id: int) -> Mention | No
     m = session.get(Mention, mention_id, populate_existing=True)
     if m is None:
         return None
-    unit = session.get(Unit, m.unit_id)
-    return m if unit is not None and scope.contains_path(unit.path) else None
+    return m if targets.unit_in_scope(session, scope, m) is not None else None

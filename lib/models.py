@@ -125,7 +125,7 @@ class Mention(Base):
     __tablename__ = "mentions"
     __table_args__ = (
         UniqueConstraint("platform", "external_id"),
-        # Covering indexes for the metrics engine (lib/metrics.py): a period scan per unit in
+        # Covering indexes for the metrics engine (lib/metrics/): a period scan per unit in
         # scope, a period scan nationally, and the open backlog as a small partial index.
         Index("ix_mentions_unit_created_cover", "unit_id", "created_at", "sentiment", "answered_at", "status"),
         Index("ix_mentions_created_cover", "created_at", "unit_id", "sentiment", "answered_at", "status"),
@@ -175,6 +175,23 @@ class Mention(Base):
     @property
     def flag_set(self) -> frozenset[str]:
         return frozenset(f for f in self.flags.split(",") if f)
+
+
+class MentionTarget(Base):
+    """A further unit a mention tags, beyond its primary target `mentions.unit_id` (the account that
+    stored it first). The mention is stored once and belongs to every target: see lib/targets.py.
+    `created_at` repeats the mention's, so a period's extra targets are one index range."""
+
+    __tablename__ = "mention_targets"
+    __table_args__ = (
+        Index("ix_mention_targets_unit_created", "unit_id", "created_at"),
+        Index("ix_mention_targets_created", "created_at", "unit_id", "mention_id"),
+    )
+    mention_id: Mapped[int] = mapped_column(ForeignKey("mentions.id", ondelete="CASCADE"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class AuditEntry(Base):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from lib import audit
+from lib import audit, targets
 from lib.auth import Principal, actor_name, check_target_unit, require_status_write
 from lib.models import FUNCTIONS, STATUSES, Mention, utcnow
 from lib.scope import Scope
@@ -83,7 +83,9 @@ def change_status(
     mention = session.get(Mention, mention_id, populate_existing=True)
     if mention is None:
         return ChangeResult(mention_id, False, "Sebutan tidak ditemukan.")
-    check_target_unit(session, actor, scope, mention.unit_id, "mention", mention_id, "status", new_status)
+    # A mention tagging several units may be handled from any of them (lib/targets.py).
+    unit_id = targets.unit_in_scope(session, scope, mention) or mention.unit_id
+    check_target_unit(session, actor, scope, unit_id, "mention", mention_id, "status", new_status)
     actor = actor_name(actor)
     note = (note or "").strip() or None
     if mention.version != expected_version:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import streamlit as st
 
 from lib.auth import ROLE_LABELS
 from lib.db import session_scope
+from lib.metrics import Period
 from lib.models import ROLES
 from lib.ui.context import page_context
 from lib.ui.safe import md, plain, plain_frame_columns
@@ -156,9 +157,8 @@ with tab_audit:
     period = f4.date_input("Rentang tanggal", value=(today - timedelta(days=7), today), max_value=today)
     since = until = None
     if isinstance(period, tuple) and len(period) == 2:
-        zone = ZoneInfo("Asia/Jakarta")
-        since = datetime.combine(period[0], time.min, zone)
-        until = datetime.combine(period[1] + timedelta(days=1), time.min, zone)
+        days = Period.local_days(period[0], period[1], "Asia/Jakarta")
+        since, until = days.since, days.until
     with session_scope(ctx.engine) as s:
         log = search_log(s, ctx.actor, entity=entity, outcome=outcome, actor=actor, since=since, until=until)
     st.caption(f"{len(log)} catatan (maks. 1000 terbaru)")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -14,6 +14,7 @@ from lib.db import session_scope
 from lib.formatting import duration_minutes as minutes_text
 from lib.formatting import local_label
 from lib.mentions import MentionFilter, count_mentions, get_mention, list_mentions
+from lib.metrics import Period
 from lib.models import FLAGS, FUNCTIONS, PLATFORMS, STATUSES
 from lib.ui.case_tools import item_extras, mention_from_link, ticket_search
 from lib.ui.context import page_context, scope_picker
@@ -44,9 +45,8 @@ with st.container(border=True):
 
 since = until = None
 if isinstance(period, tuple) and len(period) == 2:
-    zone = ZoneInfo("Asia/Jakarta")
-    since = datetime.combine(period[0], time.min, zone)
-    until = datetime.combine(period[1] + timedelta(days=1), time.min, zone)
+    days = Period.local_days(period[0], period[1], "Asia/Jakarta")
+    since, until = days.since, days.until
 flt = MentionFilter(statuses=statuses, sentiments=sentiments, platforms=platforms, since=since, until=until,
                     text=text, unanswered_only=unanswered_only, order=order)
 sla = ctx.settings.sla_minutes

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_meta"
-down_revision = "0008_xbill"
+down_revision = "0009_targets"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,266 @@
+"""Additive counts per unit for a period (whole days from `daily_counts`, edges scanned live) and
+their roll-up over the unit tree; see the package doc for the definitions."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    case,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy.orm import Session, aliased
+
+from lib import daily
+from lib.accounts import compliant_units
+from lib.db import plain_rows
+from lib.mentions import unanswered_clause
+from lib.metrics.overlap import overlap, subtract, target_flags, target_rows
+from lib.metrics.sql import (
+    COUNT_COLUMNS,
+    UTC,
+    Period,
+    SlaPolicy,
+    count_if,
+    frame_of,
+    in_scope,
+    indexed,
+    ints,
+    local_midnight_utc,
+    response_seconds,
+    split,
+    ts,
+)
+from lib.models import DailyCount, Mention, Unit, utcnow
+from lib.scope import Scope
+
+
+def units_frame(session: Session, scope: Scope) -> pd.DataFrame:
+    """Every active unit in scope (a few thousand rows at national scale), with its grandparent and
+    great-grandparent ids (active or not): the tree is Mabes → Polda → Polres → Polsek, so a unit
+    and those three ids are its whole chain of ancestors (see `rolled_up`)."""
+    t, parent, grand = Unit.__table__.c, aliased(Unit), aliased(Unit)
+    _, rows = plain_rows(session, select(t.id, t.name, t.short_name, t.level, t.parent_id, t.path, t.timezone,
+                                         t.sla_minutes, parent.parent_id, grand.parent_id)
+                         .select_from(Unit.__table__)
+                         .outerjoin(parent, parent.id == t.parent_id).outerjoin(grand, grand.id == parent.parent_id)
+                         .where(t.path.startswith(scope.path_prefix, autoescape=True), t.active).order_by(t.path))
+    return frame_of(rows, ["unit_id", "name", "short_name", "level", "parent_id", "path", "timezone", "sla_minutes",
+                         "grand_id", "great_id"])
+
+
+def unit_counts(session: Session, scope: Scope, sla: SlaPolicy | int, period: Period,
+                now: datetime | None = None, units: pd.DataFrame | None = None,
+                stored_days: bool = True) -> pd.DataFrame:
+    """Additive counts per unit in scope (zeros for quiet units): see the module doc for definitions.
+
+    Whole local days inside the period come from `daily_counts` (lib/daily.py, refreshed first);
+    the partial days at both ends are scanned live, each unit on its own zone's day boundaries.
+    `stored_days=False` scans the whole period live (the reference the tests compare against)."""
+
+    policy = SlaPolicy.of(sla)
+    now = now or utcnow()
+    units = units_frame(session, scope) if units is None else units
+    if units.empty:
+        return pd.DataFrame(columns=["unit_id", *COUNT_COLUMNS])
+    zones = sorted(units["timezone"].unique())
+    unit_sla = units["sla_minutes"].fillna(policy.first_response_minutes).astype(int)
+    slas = sorted(int(s) for s in unit_sla.unique())
+    splits = [split(z, period.since, period.until) if stored_days and period.until <= now else None
+              for z in zones]
+    if any(splits):
+        daily.refresh(session, policy.first_response_minutes)
+    secs = response_seconds(session.get_bind().dialect.name)
+    open_unanswered = unanswered_clause()
+    in_period = and_(Mention.created_at >= ts(period.since), Mention.created_at < ts(period.until))
+    # The live scan: the period minus the days every zone reads from the table.
+    head_end = max((sp.start if sp else period.until) for sp in splits)
+    tail_start = min((sp.end if sp else period.since) for sp in splits)
+    # Two queries over two bounded ranges (SQLite would scan the whole period for one range with a hole).
+    ranges = [(period.since, head_end), (tail_start, period.until)] if head_end < tail_start else [
+        (period.since, period.until)]
+    # Each live row is counted per (unit, bucket): the bucket is the number of zone boundaries (stored
+    # days' start and end, local midnights) at or before `created_at`, so which buckets lie outside a
+    # zone's stored days, or in its "today", is decided below per unit in numpy, and the scan
+    # evaluates each expression once per row instead of once per zone.
+    midnights = [local_midnight_utc(z, now) for z in zones]
+    bounds = sorted({*midnights, *(t for sp in splits if sp for t in (sp.start, sp.end))})
+    bucket = sum((case((Mention.created_at >= ts(b), 1), else_=0) for b in bounds), literal(0)).label("bucket")
+    cols = [
+        func.count().label("mentions"),
+        count_if(Mention.answered_at.is_not(None)).label("answered"),
+        count_if(Mention.sentiment == "negative").label("negative"),
+        *[count_if(secs <= s * 60).label(f"within_{j}") for j, s in enumerate(slas)],  # NULL when unanswered
+    ]
+    # Grouped by `unit_id + 0`: otherwise SQLite prefers the (unit_id, created_at) index for its order
+    # and seeks every unit's range, far slower than walking the short created_at range.
+    unit_key = (Mention.unit_id + 0).label("unit_id")
+    live = [
+        select(unit_key, bucket, *cols).where(Mention.created_at >= ts(lo), Mention.created_at < ts(hi),
+                                              in_scope(scope)).group_by(unit_key, bucket)
+        for lo, hi in ranges]
+    backlog_cols = [
+        func.count().label("unanswered"),
+        count_if(Mention.created_at < ts(now - timedelta(minutes=policy.hard_limit_minutes))).label("over_hard_limit"),
+        *[count_if(Mention.created_at < ts(now - timedelta(minutes=int(s)))).label(f"overdue_{i}")
+          for i, s in enumerate(slas)],
+        *[count_if(and_(in_period, Mention.created_at >= ts(now - timedelta(minutes=int(s))))).label(f"pending_{i}")
+          for i, s in enumerate(slas)],
+    ]
+    backlog = select(Mention.unit_id, *backlog_cols).where(open_unanswered, in_scope(scope)).group_by(Mention.unit_id)
+
+    zone_ix = units["timezone"].map({z: i for i, z in enumerate(zones)}).to_numpy()
+    sla_ix = unit_sla.map({s: i for i, s in enumerate(slas)}).to_numpy()
+    ids = units["unit_id"].to_numpy()
+    period_frame = _live_counts(session, live, ids, zone_ix, sla_ix, _bucket_masks(bounds, splits, midnights))
+    backlog_frame = indexed(session, backlog, ids)
+    stored = _stored_days(session, scope, zones, splits, ids)
+    rows = np.arange(len(ids))
+
+    def pick(frame: pd.DataFrame, prefix: str, index: np.ndarray, n: int) -> np.ndarray:
+        return frame[[f"{prefix}_{i}" for i in range(n)]].to_numpy()[rows, index]
+
+    out = pd.DataFrame({
+        "unit_id": ids,
+        "mentions": period_frame["mentions"] + stored["mentions"].to_numpy(),
+        "today": period_frame["today"],
+        "answered": period_frame["answered"] + stored["answered"].to_numpy(),
+        "within_sla": period_frame["within_sla"] + stored["within_sla"].to_numpy(),
+        "pending": pick(backlog_frame, "pending", sla_ix, len(slas)),
+        "negative": period_frame["negative"] + stored["negative"].to_numpy(),
+        "unanswered": backlog_frame["unanswered"].to_numpy(),
+        "overdue": pick(backlog_frame, "overdue", sla_ix, len(slas)),
+        "over_hard_limit": backlog_frame["over_hard_limit"].to_numpy(),
+    })
+    out = out.astype({c: "int64" for c in COUNT_COLUMNS})
+    # Mentions with further targets (lib/targets.py, few): each further target adds the mention to
+    # its unit's counts, judged on that unit's SLA and zone; totals subtract the overlap.
+    flags = target_flags(target_rows(session, period), units, policy, period, now)
+    if len(flags):
+        extra = flags[flags["extra"] == 1].groupby("unit_id")[COUNT_COLUMNS].sum()
+        out[COUNT_COLUMNS] += extra.reindex(ids, fill_value=0).to_numpy(dtype=np.int64)
+    out.attrs["overlap"] = overlap(flags, units)  # what totals subtract (see `scope_totals`)
+    return out
+
+
+def scope_totals(counts: pd.DataFrame) -> pd.Series:
+    """The scope's totals from `unit_counts`: a mention tagging several units in it counts once."""
+    total = counts[COUNT_COLUMNS].sum()
+    if "overlap" in counts.attrs:
+        total = total - counts.attrs["overlap"][1].reindex(COUNT_COLUMNS, fill_value=0)
+    return total
+
+
+def _bucket_masks(bounds: list[datetime], splits: list, midnights: list[datetime]) -> tuple[np.ndarray, np.ndarray]:
+    """Per zone and bucket (bucket b = [bounds[b-1], bounds[b]), open at both ends): whether the
+    bucket is scanned live for that zone (outside its stored days) and whether it is its today."""
+    lo = np.array([datetime.min.replace(tzinfo=UTC), *bounds], dtype=object)
+    edge = np.array([[True] * len(lo) if sp is None else [b >= sp.end or b < sp.start for b in lo] for sp in splits])
+    today = np.array([[b >= m for b in lo] for m in midnights])
+    return edge, today
+
+
+def _live_counts(session: Session, statements: list, ids: np.ndarray, zone_ix: np.ndarray, sla_ix: np.ndarray,
+                 masks: tuple[np.ndarray, np.ndarray]) -> dict[str, np.ndarray]:
+    """Sum the (unit, bucket) rows of the live scans per unit, each bucket counted only where it is
+    live for the unit's zone (and "today" only from the unit's own midnight)."""
+    edge, today = masks
+    out = {k: np.zeros(len(ids), dtype=np.int64) for k in ("mentions", "answered", "negative", "within_sla", "today")}
+    position = pd.Series(np.arange(len(ids)), index=ids)
+    for statement in statements:
+        keys, rows = plain_rows(session, statement)
+        data = ints(rows, len(keys))
+        at = position.reindex(data[:, 0]).to_numpy()
+        keep = ~np.isnan(at)  # a unit outside the frame (inactive) is left out, as before
+        data, at = data[keep], at[keep].astype(np.int64)
+        zone, bucket = zone_ix[at], data[:, 1]
+        live, now_day = edge[zone, bucket], today[zone, bucket]
+        within = data[np.arange(len(data)), 5 + sla_ix[at]]
+        for name, values, mask in (("mentions", data[:, 2], live), ("answered", data[:, 3], live),
+                                   ("negative", data[:, 4], live), ("within_sla", within, live),
+                                   ("today", data[:, 2], now_day)):
+            np.add.at(out[name], at, values * mask)
+    return out
+
+
+def _day_bounds(splits: list) -> list[ColumnElement[bool]]:
+    """The outer day range of every zone's stored days: lets the (unit_id, day) key bound each seek."""
+    used = [sp for sp in splits if sp]
+    if not used:
+        return []
+    return [DailyCount.day >= min(sp.first_day for sp in used).isoformat(),
+            DailyCount.day < max(sp.end_day for sp in used).isoformat()]
+
+
+def _stored_days(session: Session, scope: Scope, zones: list[str], splits: list, ids: np.ndarray) -> pd.DataFrame:
+    """Per unit: the sums over its zone's whole days from `daily_counts` (zeros where none apply)."""
+    d = DailyCount
+    # `unit_id + 0`, as in the live scan: SQLite would otherwise skip-scan the (unit_id, day) key for
+    # its order instead of reading the one day range from the day index (about twice as slow).
+    unit_key = (d.unit_id + 0).label("unit_id")
+    return indexed(session, (
+        select(unit_key, func.sum(d.mentions).label("mentions"), func.sum(d.answered).label("answered"),
+               func.sum(d.within_sla).label("within_sla"), func.sum(d.negative).label("negative"))
+        .where(_stored_rows(scope, zones, splits)).group_by(unit_key)), ids)
+
+
+def _stored_rows(scope: Scope, zones: list[str], splits: list) -> ColumnElement[bool]:
+    """The `daily_counts` rows of units in scope on each zone's whole days. Usually every zone has the
+    same days (the zones' midnights are two hours apart), and then it is one day range, read from
+    the day index; otherwise one range per zone inside the outer range."""
+    d = DailyCount
+
+    def units_where(cond: ColumnElement[bool]) -> ColumnElement[bool]:
+        return d.unit_id.in_(select(Unit.id).where(cond).scalar_subquery())
+
+    scoped = true() if scope.path_prefix == "/" else units_where(scope.unit_clause())
+    used = [(z, sp) for z, sp in zip(zones, splits, strict=True) if sp]
+    if not used:
+        return false()
+    days = {(sp.first_day, sp.end_day) for _, sp in used}
+    if len(used) == len(zones) and len(days) == 1:
+        first, end = days.pop()
+        return and_(scoped, d.day >= first.isoformat(), d.day < end.isoformat())
+    return and_(scoped, or_(*[and_(units_where(Unit.timezone == z), d.day >= sp.first_day.isoformat(),
+                                     d.day < sp.end_day.isoformat()) for z, sp in used]), *_day_bounds(splits))
+
+
+def verified_compliance(session: Session, scope: Scope) -> pd.DataFrame:
+    """Per Polda/Polres/Polsek in scope: whether it is compliant (`lib.accounts.compliant_units`, the
+    one verified-account rule)."""
+    return compliant_units(session, scope)
+
+
+def rolled_up(units: pd.DataFrame, counts: pd.DataFrame, compliance: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each unit's counts summed over its whole subtree: every unit's row is added to itself and to
+    each ancestor present in `units` (a `units_frame`), in four numpy passes over the unit list
+    instead of comparing paths; an inactive unit in between breaks no chain."""
+    per_unit = counts.set_index("unit_id")[COUNT_COLUMNS]
+    if compliance is not None:
+        per_unit = per_unit.join(compliance.set_index("unit_id").astype({"compliant": int}), how="left")
+        per_unit["units_checked"] = per_unit["compliant"].notna().astype(int)
+        per_unit["compliant"] = per_unit["compliant"].fillna(0).astype(int)
+    ids = units["unit_id"].to_numpy()
+    own = per_unit.reindex(ids, fill_value=0).fillna(0).to_numpy(dtype=np.int64)
+    position = pd.Series(np.arange(len(ids)), index=ids)
+    totals = own.copy()
+    for col in ("parent_id", "grand_id", "great_id"):
+        at = position.reindex(units[col].to_numpy()).to_numpy()
+        keep = ~np.isnan(at)
+        np.add.at(totals, at[keep].astype(np.int64), own[keep])
+    if "overlap" in counts.attrs:  # a mention with several targets in a subtree counts once there
+        ncount = len(COUNT_COLUMNS)
+        totals[:, :ncount] = subtract(totals[:, :ncount], ids, counts.attrs["overlap"][0], COUNT_COLUMNS)
+    out = units.copy()
+    for i, col in enumerate(per_unit.columns):
+        out[col] = totals[:, i]
+    return out

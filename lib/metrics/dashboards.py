@@ -1,0 +1,179 @@
+"""What the pages show, assembled from one pass of counts, compliance and response times: overview,
+league table, Polsek backlog, roll-up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import (
+    func,
+    select,
+)
+from sqlalchemy.orm import Session
+
+from lib.metrics.counts import rolled_up, scope_totals, unit_counts, units_frame, verified_compliance
+from lib.metrics.percentiles import percentiles_of, response_times, unit_ancestors
+from lib.metrics.sql import Period, SlaPolicy
+from lib.models import SyncRun, Unit, utcnow
+from lib.scope import Scope
+
+
+def _shares(frame: pd.DataFrame) -> pd.DataFrame:
+    judged = frame["mentions"] - frame["pending"]
+    frame["within_sla_share"] = (frame["within_sla"] / judged.where(judged > 0)).astype(float)
+    frame["negative_share"] = (frame["negative"] / frame["mentions"].where(frame["mentions"] > 0)).astype(float)
+    return frame
+
+
+
+def league(session: Session, scope: Scope, sla: SlaPolicy | int, period: Period, level: str,
+           now: datetime | None = None) -> pd.DataFrame:
+    """Every unit at `level` in scope with its subtree's figures: the league table (unsorted)."""
+    now = now or utcnow()
+    units = units_frame(session, scope)
+    counts = unit_counts(session, scope, sla, period, now, units)
+    return _league(session, scope, level, units, counts, verified_compliance(session, scope),
+                   response_times(session, scope, period))
+
+
+def _league(session: Session, scope: Scope, level: str, units: pd.DataFrame, counts: pd.DataFrame,
+            compliance: pd.DataFrame, times: pd.DataFrame) -> pd.DataFrame:
+    frame = rolled_up(units, counts, compliance)
+    frame = frame[frame["level"] == level].copy()
+    pct = percentiles_of(times, unit_ancestors(session, scope, level)).set_index("key")
+    frame["median_minutes"] = frame["unit_id"].map(pct["median_minutes"]).astype(float)
+    frame["p90_minutes"] = frame["unit_id"].map(pct["p90_minutes"]).astype(float)
+    checked = frame["units_checked"].where(frame["units_checked"] > 0)
+    frame["compliance_share"] = (frame["compliant"] / checked).astype(float)
+    return _shares(frame).reset_index(drop=True)
+
+
+
+@dataclass(frozen=True)
+class Overview:
+    mentions_today: int
+    unanswered: int
+    overdue: int
+    median_response_minutes: float | None
+    negative_share: float | None
+    verified_share: float | None
+    period_mentions: int
+    last_sync: datetime | None
+    p90_response_minutes: float | None = None
+    within_sla_share: float | None = None
+    over_hard_limit: int = 0
+    answered: int = 0
+
+
+def last_sync(session: Session) -> datetime | None:
+    return session.scalar(select(func.max(SyncRun.finished_at)).where(SyncRun.ok))
+
+
+def overview(session: Session, scope: Scope, sla: SlaPolicy | int, period_days: int = 7,
+             now: datetime | None = None) -> Overview:
+    """The scope's headline figures for the last `period_days` days (backlog as of now)."""
+    now = now or utcnow()
+    period = Period.last_days(period_days, now)
+    counts = unit_counts(session, scope, sla, period, now)
+    return _overview(session, counts, verified_compliance(session, scope), response_times(session, scope, period))
+
+
+def _overview(session: Session, counts: pd.DataFrame, compliance: pd.DataFrame, times: pd.DataFrame) -> Overview:
+    total = scope_totals(counts)  # a mention tagging several units counts once
+    pct = percentiles_of(times)
+    judged = int(total["mentions"] - total["pending"])
+    return Overview(
+        mentions_today=int(total["today"]),
+        unanswered=int(total["unanswered"]),
+        overdue=int(total["overdue"]),
+        median_response_minutes=float(pct["median_minutes"].iloc[0]) if len(pct) else None,
+        negative_share=(int(total["negative"]) / int(total["mentions"])) if total["mentions"] else None,
+        verified_share=float(compliance["compliant"].mean()) if len(compliance) else None,
+        period_mentions=int(total["mentions"]),
+        last_sync=last_sync(session),
+        p90_response_minutes=float(pct["p90_minutes"].iloc[0]) if len(pct) else None,
+        within_sla_share=(int(total["within_sla"]) / judged) if judged else None,
+        over_hard_limit=int(total["over_hard_limit"]),
+        answered=int(total["answered"]),
+    )
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """What the overview and the unit page show, computed from one pass over the period."""
+
+    overview: Overview
+    league: pd.DataFrame  # one row per unit at `level` (see `league`)
+    backlog_by_polsek: pd.DataFrame  # see `unanswered_by_polsek`
+    level: str
+
+
+def dashboard(session: Session, scope: Scope, sla: SlaPolicy | int, period_days: int, level: str | None = None,
+              now: datetime | None = None, polsek_limit: int = 25) -> Dashboard:
+    """Overview, league table and Polsek backlog sharing one unit scan, one backlog scan, one
+    compliance query and one read of the period's response times (percentiles for the total and
+    every league row are taken from it)."""
+    now = now or utcnow()
+    period = Period.last_days(period_days, now)
+    level = level or league_level(session, scope)
+    units = units_frame(session, scope)
+    counts = unit_counts(session, scope, sla, period, now, units)
+    compliance = verified_compliance(session, scope)
+    times = response_times(session, scope, period)
+    return Dashboard(
+        overview=_overview(session, counts, compliance, times),
+        league=_league(session, scope, level, units, counts, compliance, times),
+        backlog_by_polsek=_backlog_by_polsek(units, counts, polsek_limit),
+        level=level,
+    )
+
+
+def per_unit(session: Session, scope: Scope, now: datetime, default_sla: int, since: datetime) -> pd.DataFrame:
+    """Per-unit counts (kept for callers of the first version): period = [since, now)."""
+    counts = unit_counts(session, scope, default_sla, Period(since, now), now)
+    return counts.rename(columns={"mentions": "period"})[
+        ["unit_id", "today", "unanswered", "overdue", "period", "negative"]]
+
+
+def unanswered_by_polsek(session: Session, scope: Scope, sla: SlaPolicy | int, now: datetime | None = None,
+                         limit: int = 25) -> pd.DataFrame:
+    """Polsek with unanswered mentions, worst first, split into overdue and still within SLA."""
+    now = now or utcnow()
+    units = units_frame(session, scope)
+    return _backlog_by_polsek(units, unit_counts(session, scope, sla, Period.last_days(1, now), now, units), limit)
+
+
+def _backlog_by_polsek(units: pd.DataFrame, counts: pd.DataFrame, limit: int) -> pd.DataFrame:
+    out = units.merge(counts, on="unit_id")
+    out = out[(out["level"] == "polsek") & (out["unanswered"] > 0)].copy()
+    out["within_sla"] = out["unanswered"] - out["overdue"]
+    out = out.sort_values(["unanswered", "overdue"], ascending=False).head(limit)
+    return out[["unit_id", "short_name", "name", "unanswered", "overdue", "within_sla"]].reset_index(drop=True)
+
+
+def rollup(session: Session, scope: Scope, sla: SlaPolicy | int, now: datetime | None = None,
+           period_days: int = 7) -> pd.DataFrame:
+    """Every unit in scope with its own counts plus its whole subtree's (Polsek → Polres → Polda)."""
+    now = now or utcnow()
+    units = units_frame(session, scope)
+    counts = unit_counts(session, scope, sla, Period.last_days(period_days, now), now, units)
+    out = rolled_up(units, counts).rename(columns={"mentions": "period"})
+    return out[["unit_id", "name", "level", "parent_id", "path", "today", "unanswered", "overdue", "period",
+                "negative", "answered", "within_sla", "over_hard_limit"]]
+
+
+def league_level(session: Session, scope: Scope) -> str:
+    """The level one below the scope's root: Polda nationally, Polres in a Polda, Polsek in a Polres."""
+    if scope.root_unit_id is None:
+        return "polda"
+    level = session.scalar(select(Unit.level).where(Unit.id == scope.root_unit_id))
+    return {"mabes": "polda", "polda": "polres"}.get(level or "", "polsek")
+
+
+def polres_choices(session: Session, scope: Scope) -> list[tuple[int, str]]:
+    """(id, name) of every Polres in scope, in tree order (the unit page's picker)."""
+    return [tuple(r) for r in session.execute(
+        select(Unit.id, Unit.name).where(scope.unit_clause(), Unit.level == "polres", Unit.active).order_by(Unit.path)
+    ).all()]
