@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_meta"
-down_revision = "0006"
+down_revision = "0008_xbill"
 branch_labels = None
 depends_on = None
 
