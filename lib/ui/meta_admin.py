@@ -1,7 +1,8 @@
 """The Instagram / Facebook (Meta) part of the Sumber Data page: token entry, expiry warnings, accounts.
 
 A token typed here is encrypted and stored at once; it is never shown again, never put in the
-session state beyond the submitted form, and never logged. Called from pages/admin_sources.py.
+session state beyond the submitted form, and never logged. The registry's "meta" panel
+(`SourceSpec.admin_panel`), drawn by pages/admin_sources.py under the source's heading.
 """
 
 from __future__ import annotations
@@ -12,19 +13,20 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import select
 
-from lib import meta_sync, meta_tokens
+from lib import meta_status, meta_tokens
 from lib.db import session_scope
 from lib.formatting import day_label, number
 from lib.models import Unit
-from lib.sync import run
+from lib.sources.registry import SourceSpec
+from lib.sync import sync_now
 from lib.ui.safe import md, plain_frame_columns
 
 ZONE = "Asia/Jakarta"
 
 
-def meta_panel(ctx, scope) -> None:
-    """Draw the Meta section for an admin within `scope`."""
-    st.header("Instagram & Facebook (Meta)")
+def meta_panel(ctx, spec: SourceSpec) -> None:
+    """Draw the Meta section for an admin within the page's scope."""
+    scope = ctx.scope
     if not meta_tokens.key_configured():
         st.info("Sumber Meta belum aktif: kunci enkripsi token belum dipasang.")
         st.markdown(
@@ -38,7 +40,7 @@ Setelah itu token halaman Facebook tiap satuan dapat dipasang di sini. Lihat `do
     # Poll first, so the tables below show what the poll found.
     if st.button("Sinkronkan Instagram & Facebook sekarang"):
         with st.spinner("Menyinkronkan akun Instagram dan Facebook…"):
-            result = run(ctx.engine, [meta_sync.MetaSource(force=True)], scope)
+            result = sync_now(ctx.engine, ctx.settings, scope, spec.name)
         if result.status == "busy":
             st.info("Sinkronisasi lain sedang berjalan; coba lagi sebentar lagi.")
         elif result.errors:
@@ -49,7 +51,7 @@ Setelah itu token halaman Facebook tiap satuan dapat dipasang di sini. Lihat `do
     with session_scope(ctx.engine) as s:
         warned = meta_tokens.warnings(s, scope)
         tokens = meta_tokens.token_status(s, scope)
-        accounts = meta_sync.account_status(s, scope)
+        accounts = meta_status.account_status(s, scope)
         units = s.execute(select(Unit.id, Unit.name).where(scope.unit_clause(), Unit.active)
                           .order_by(Unit.path)).all()
     for w in warned:

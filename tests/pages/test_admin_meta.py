@@ -87,7 +87,7 @@ def test_sync_button_polls_meta_and_the_accounts_table_shows_the_facts(registry,
 
     monkeypatch.setenv("PANTAU_META_TOKEN_KEY", Fernet.generate_key().decode())
     # The recorded posts are from late Nov 2026 and the page uses the real clock: widen the window.
-    monkeypatch.setattr("lib.meta_sync.LOOKBACK", timedelta(days=3650))
+    monkeypatch.setattr("lib.sources.meta.LOOKBACK", timedelta(days=3650))
     with session_scope(registry) as s:
         unit = s.scalar(select(Unit.id).where(Unit.code == "POLSEK-BALIKPAPAN-UTARA"))
         meta_tokens.set_token(s, unit, TOKEN_POLSEK, "admin")

@@ -46,10 +46,9 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from lib import ingest, meta_tokens
-from lib.meta_sync import MetaSource
 from lib.models import Account, ApiRequest, Mention, MetaToken, SyncRun, Unit
 from lib.scope import NATIONAL
-from lib.sources.meta import LOOKBACK, MetaBatch, fetch_facebook, fetch_instagram
+from lib.sources.meta import LOOKBACK, MetaBatch, MetaSource, fetch_facebook, fetch_instagram
 from lib.sources.meta_graph import GraphClient, MetaError, RateLimited, TokenInvalid, parse_usage
 from lib.sync import run
 
