@@ -377,10 +377,10 @@ class MetaSource(Source):
     name = SOURCE
     platforms = ("instagram", "facebook")
 
-    def __init__(self, *, http: requests.Session | None = None, now: Callable[[], datetime] = utcnow,
+    def __init__(self, *, http: requests.Session | None = None, now: Callable[[], datetime] | None = None,
                  force: bool = False, version: str | None = None, app_secret: str | None = None) -> None:
         self.http = http or requests.Session()
-        self.now = now  # type: ignore[method-assign]  # an injectable clock, as `Source.now` says
+        self.now = now or utcnow  # type: ignore[method-assign]  # an injectable clock, as `Source.now` says
         self.force = force
         self.version = version or setting("meta_graph_version", DEFAULT_VERSION) or DEFAULT_VERSION
         self.app_secret = app_secret if app_secret is not None else setting("meta_app_secret")

@@ -40,6 +40,8 @@ def test_without_a_key_the_page_says_how_to_turn_meta_on(registry):
     assert not at.exception
     text = everything(at)
     assert "Sumber Meta belum aktif" in text and "PANTAU_META_TOKEN_KEY" in text
+    # The registry's "meta" panel, under its own heading after X's.
+    assert [h.value for h in at.header] == ["Sumber X", "Sumber Instagram & Facebook (Meta)"]
 
 
 def test_admin_enters_a_token_it_is_stored_encrypted_and_never_shown(registry, monkeypatch):
