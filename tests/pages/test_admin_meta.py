@@ -101,5 +101,9 @@ def test_sync_button_polls_meta_and_the_accounts_table_shows_the_facts(registry,
     assert not at.exception
     text = everything(at)
     assert "Sinkronisasi Meta selesai: 4 sebutan baru" in text
-    assert "104000000000002" in text and "3400" in text  # the Page id and followers from `/me`
+    assert "104000000000002" in text and "3.400" in text  # the Page id and followers from `/me`
+    accounts = at.dataframe[-1].value.set_index("handle")
+    assert accounts.loc["polsekbpputara", "last_sync"].endswith(" WIB")  # Indonesian, not the browser's locale
+    assert accounts.loc["polsekciledug", "last_sync"] == "–"
+    assert accounts.loc["polsekciledug", "last_error"] == "–" and not accounts.isna().any().any()  # no "nan"/"None"
     assert TOKEN_POLSEK not in text
