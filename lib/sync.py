@@ -142,7 +142,8 @@ def fill_authors(session: Session, platform: str, records: list[MentionRecord]) 
 def store(session: Session, source: Source, account: Account, batch: Batch,
           failure: Exception | None = None) -> SyncReport:
     """Store one batch in the caller's transaction: mentions and the account's replies (through
-    `lib.ingest`), facts, the request and billing ledgers, cursors, schedule and warnings.
+    `lib.ingest`), facts, the request and billing ledgers, cursors, schedule and warnings, and
+    the source's own bookkeeping (`Source.record_outcome`). Webhook deliveries come through here too.
 
     With `failure`, the batch is what was read before it: stored all the same, the cursors of the
     stages that did not finish stay where they were, and the failure is recorded on the account."""
@@ -161,6 +162,7 @@ def store(session: Session, source: Source, account: Account, batch: Batch,
     state.last_warning = "; ".join(dict.fromkeys(batch.errors))[:2000] or None
     if batch.errors:
         log.warning("sync %s @%s: %s", source.name, account.handle, state.last_warning)
+    source.record_outcome(session, account, failure)
     if failure is None:
         state.last_success_at = now
         state.next_due_at = batch.next_due_at
@@ -182,7 +184,10 @@ def record_failure(session: Session, source: Source, account_id: int, exc: Excep
     state.last_run_at = now
     state.last_error = message
     state.error_count = (state.error_count or 0) + 1
-    state.next_due_at = source.hold_until(session, session.get(Account, account_id), exc, now)
+    account = session.get(Account, account_id)
+    state.next_due_at = source.hold_until(session, account, exc, now)
+    if account is not None:
+        source.record_outcome(session, account, exc)
     return message
 
 

@@ -3,7 +3,7 @@
 A small Starlette app served by uvicorn. `GET /webhooks/meta` answers Meta's subscription check
 (`hub.mode=subscribe`, `hub.verify_token`, echo `hub.challenge`); `POST /webhooks/meta` accepts a
 delivery only when `X-Hub-Signature-256` is the HMAC-SHA256 of the raw body with the app secret,
-then stores it through the same store step as polling (`lib.meta_sync.store_events`). Polling
+then stores it through the same store step as polling (`lib.sync.store`). Polling
 alone still gives correct counts; the webhook only brings items in sooner (and Instagram
 @mentions in other people's posts, which Meta delivers only this way).
 
@@ -18,17 +18,21 @@ import hmac
 import json
 import logging
 
-from sqlalchemy import Engine
+import requests
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from lib import meta_sync
+from lib import sync
 from lib.config import setting
 from lib.db import get_engine, session_scope
-from lib.sources.meta_webhook import SIGNATURE_HEADER, parse_delivery, signature_ok
+from lib.models import Account
+from lib.sources.meta import MetaWebhookSource
+from lib.sources.meta_webhook import SIGNATURE_HEADER, WebhookEvent, parse_delivery, signature_ok
 
 log = logging.getLogger("pantau.webhooks")
 PATH = "/webhooks/meta"
@@ -64,9 +68,26 @@ def create_app(engine: Engine, app_secret: str, verify_token: str) -> Starlette:
     return Starlette(routes=[Route(PATH, subscribe, methods=["GET"]), Route(PATH, deliver, methods=["POST"])])
 
 
-def _store(engine: Engine, events: list) -> int:
+def _store(engine: Engine, events: list[WebhookEvent]) -> int:
     with session_scope(engine) as s:
-        return meta_sync.store_events(s, events)
+        return store_events(s, events)
+
+
+def store_events(session: Session, events: list[WebhookEvent], http: requests.Session | None = None) -> int:
+    """Store a delivery through the same store step as polling (`lib.sync.store`), one batch per
+    account; returns how many new mentions. Events for accounts we do not know are ignored."""
+    source = MetaWebhookSource(http=http)
+    grouped: dict[tuple[str, str], list[WebhookEvent]] = {}
+    for event in events:
+        grouped.setdefault((event.platform, event.owner_id), []).append(event)
+    new = 0
+    for (platform, owner), group in grouped.items():
+        account = session.scalar(select(Account).where(Account.platform == platform,
+                                                       Account.platform_user_id == owner, Account.active))
+        if account is None:
+            continue
+        new += sync.store(session, source, account, source.read_delivery(session, account, group)).new_mentions
+    return new
 
 
 def main(argv: list[str] | None = None) -> int:

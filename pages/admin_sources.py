@@ -1,7 +1,9 @@
 """Admin: Sumber Data — every registered source (lib/sources/registry.py) with its panel; for X:
-on or off, reads billed this month and the month's projected spend, each account's schedule and errors.
+on or off, reads billed this month and the month's projected spend, each account's schedule and errors;
+for Meta (Instagram & Facebook): page tokens per unit and their expiry, each account's facts and errors.
 
-A thin view: every figure comes from `lib.xbudget` and `lib.ledger`; the token's value is never read here.
+A thin view: every figure comes from `lib.xbudget`, `lib.ledger`, `lib.meta_tokens` and
+`lib.meta_status`; no token's value is ever read here.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from lib.sources import registry
 from lib.sources.registry import SourceSpec
 from lib.ui.alert_status import alert_delivery_panel
 from lib.ui.context import page_context, scope_picker
+from lib.ui.meta_admin import meta_panel
 
 ZONE = "Asia/Jakarta"
 
@@ -119,8 +122,7 @@ def x_panel(spec: SourceSpec) -> None:
         )
 
 
-
-PANELS = {"x": x_panel}
+PANELS = {"x": x_panel, "meta": lambda spec: meta_panel(ctx, spec)}
 
 for source_spec in registry.all_specs():
     panel = PANELS.get(source_spec.admin_panel or "")

@@ -135,6 +135,10 @@ def test_instagram_mention_is_read_through_the_graph_api_and_a_deleted_one_is_sk
     rows = mentions(hooked)
     assert set(rows) == {"17950000000000555"}
     assert rows["17950000000000555"].url == "https://www.instagram.com/p/DOther/"
+    with Session(hooked) as s:  # both reads in the request ledger, under the webhook's own name
+        from lib.models import ApiRequest
+
+        assert sorted(s.scalars(select(ApiRequest.status_code).where(ApiRequest.source == "meta_webhook"))) == [200, 400]
 
 
 def _fields_contain(text: str):
@@ -206,3 +210,16 @@ def test_a_mention_meta_refuses_to_show_does_not_lose_the_rest_of_the_delivery(c
                      json=graph_error(190, "Error validating access token: Session has expired", 463))
         assert post(client, delivery).status_code == 200
     assert set(mentions(hooked)) == {"17950000000000601"}
+
+
+def test_deliveries_go_through_the_sync_store_step_without_moving_the_pollers_schedule(
+        client: TestClient, hooked: Engine) -> None:
+    from lib.models import SyncState
+
+    assert post(client, ig_comment("701", "Pak, ada balap liar tiap malam", "warga3", "44")).status_code == 200
+    with Session(hooked) as s:
+        ig = s.scalar(select(Account).where(Account.platform == "instagram", Account.platform_user_id == IG_POLRES))
+        states = {row.source: row for row in s.scalars(select(SyncState).where(SyncState.account_id == ig.id))}
+        assert set(states) == {"meta_webhook"}  # the poller ("meta") is neither scheduled nor marked read
+        assert states["meta_webhook"].last_success_at is not None and states["meta_webhook"].last_error is None
+        assert s.scalar(select(Mention.account_id).where(Mention.external_id == "701")) == ig.id

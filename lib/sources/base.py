@@ -187,3 +187,9 @@ class Source(ABC):
                    now: datetime) -> datetime | None:
         """When an account that failed with `exc` may be read again (None: next pass)."""
         return exc.retry_at if isinstance(exc, SourceError) else None
+
+    def record_outcome(self, session: Session, account: Account, failure: Exception | None) -> None:
+        """Bookkeeping of the source's own next to the account's sync state, written by the runner
+        in the same transaction once the account's batch or failure is stored (Meta: whether its
+        unit's page token was accepted or refused). Most sources keep none."""
+        return None

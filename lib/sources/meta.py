@@ -1,22 +1,61 @@
-"""The Meta fetcher: Instagram comments, replies and tags, Facebook Page posts and comments.
+"""The Meta source: Instagram comments, replies and tags, Facebook Page posts and comments.
 
-Fetch-only: given a `GraphClient` for a unit's page token and the ids of its Page / Instagram
-professional account, it returns a `MetaBatch` (mentions, the unit's own replies resolved to the
-comments they answer, account facts; the client keeps the cost of every request) and lets the
-client's typed `MetaError`s through. It never touches the database; `lib.meta_sync` stores what it
-returns through `lib.ingest`. The HTTP side (tokens, usage headers, errors) is `meta_graph.py`.
+Fetch-only, like every source (`lib.sources.base`): `MetaSource.read` opens a `GraphClient` with the
+unit's page token and returns a `MetaBatch` (mentions, the unit's own replies resolved to the
+comments they answer, the account's facts as `AccountFacts`, what each request cost, when to read it
+again) or raises a typed error (`meta_graph.MetaError`, a `SourceError`) carrying what it had read
+and spent. `lib.sync` stores it, keeps the schedule and records errors; `lib.webhooks` stores webhook
+deliveries through the same `lib.sync.store` step. Registered as source "meta", read by the worker
+only (`python -m lib.sync --source meta --loop`), never on a page load. The HTTP side (tokens in
+headers, usage headers, error codes) is `meta_graph.py`; webhook payloads are `meta_webhook.py`.
+
+Per account: polled at an interval by unit level (slower while Meta's usage headers run high), held
+until Meta's estimate after a rate limit (every account, when the whole app is throttled), skipped
+once its unit's token was refused (190) until an admin enters a new one.
 """
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from lib.sources.base import Batch, MentionRecord, ReplyRecord
-from lib.sources.meta_graph import MAX_PAGES, GraphClient, ObjectMissing, parse_time
+import requests
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from lib import meta_tokens
+from lib.config import Settings, setting
+from lib.models import Account, Mention, SyncState, Unit, utcnow
+from lib.sources.base import (
+    AccountFacts,
+    Batch,
+    MentionRecord,
+    ReplyRecord,
+    Source,
+    SourceError,
+    TransientError,
+)
+from lib.sources.meta_graph import (
+    DEFAULT_VERSION,
+    MAX_PAGES,
+    SLOW_DOWN_AT,
+    GraphClient,
+    MetaError,
+    ObjectMissing,
+    TokenInvalid,
+    Usage,
+    parse_time,
+)
+from lib.sources.meta_webhook import WebhookEvent
+from lib.sources.registry import SourceSpec, register
+
+log = logging.getLogger("pantau.sources.meta")
+SOURCE = "meta"
+WEBHOOK_SOURCE = "meta_webhook"  # the sync-state and request-ledger name of webhook deliveries
 
 LOOKBACK = timedelta(days=7)  # media and posts whose comments are (re)read on every poll
 MAX_MEDIA = 25  # newest media / posts per poll
@@ -36,8 +75,8 @@ _MENTION = re.compile(r"@([A-Za-z0-9._]+)")
 
 
 @dataclass(frozen=True)
-class AccountFacts:
-    """What the platform says about one of the unit's accounts (stored like X's facts)."""
+class PageFacts:
+    """What `/me` says about a unit's Page or Instagram account (mapped onto `AccountFacts`)."""
 
     platform: str
     platform_user_id: str
@@ -50,7 +89,6 @@ class AccountFacts:
 
 @dataclass
 class MetaBatch(Batch):
-    facts: list[AccountFacts] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)  # hidden / deleted / empty, for the log
 
     def skip(self, why: str) -> None:
@@ -99,12 +137,12 @@ def addressed_handles(text: str | None) -> frozenset[str]:
 # ---------------------------------------------------------------------------- account facts
 
 
-def page_facts(client: GraphClient) -> tuple[AccountFacts, AccountFacts | None]:
+def page_facts(client: GraphClient) -> tuple[PageFacts, PageFacts | None]:
     """The token's Page and its linked Instagram professional account, in one request (`/me` is the
     Page for a page token). Facebook says `verification_status`; Instagram exposes no badge."""
     me = client.get("me", {"fields": ME_FIELDS})
     status = str(me.get("verification_status") or "").lower()
-    fb = AccountFacts(
+    fb = PageFacts(
         platform="facebook", platform_user_id=str(me["id"]), handle=me.get("username"), name=me.get("name"),
         followers=_int(me.get("followers_count", me.get("fan_count"))),
         verified=(status in ("blue_verified", "gray_verified")) if status else None,
@@ -113,7 +151,7 @@ def page_facts(client: GraphClient) -> tuple[AccountFacts, AccountFacts | None]:
     ig_raw = me.get("instagram_business_account")
     ig = None
     if isinstance(ig_raw, dict) and ig_raw.get("id"):
-        ig = AccountFacts(platform="instagram", platform_user_id=str(ig_raw["id"]), handle=ig_raw.get("username"),
+        ig = PageFacts(platform="instagram", platform_user_id=str(ig_raw["id"]), handle=ig_raw.get("username"),
                           name=ig_raw.get("name"), followers=_int(ig_raw.get("followers_count")))
     return fb, ig
 
@@ -302,3 +340,239 @@ def instagram_mention(client: GraphClient, ig_user_id: str, comment_id: str | No
         author_handle=item.get("username"), url=item.get("permalink") or media.get("permalink"),
         conversation_id=str(media.get("id") or item["id"]),
     )
+
+
+# ---------------------------------------------------------------------------- the source
+
+# Comments concentrate on Polres and Polsek Instagram accounts, so they are not polled much slower
+# than Polda; the webhook (when deployed) brings new items in between.
+DEFAULT_INTERVALS = {"mabes": 600, "polda": 900, "polres": 1200, "polsek": 1800}
+FACTS_INTERVAL = timedelta(hours=24)
+PROBLEM_OTHER_ACCOUNT = "Token Meta terhubung"  # Account.problem texts this source sets and clears
+
+
+def slow_factor(usage: Usage) -> int:
+    """Poll every account this many times less often while Meta reports high usage."""
+    if usage.percent >= SLOW_DOWN_AT:
+        return 4
+    return 2 if usage.percent >= 50 else 1
+
+
+def account_facts(account: Account, facts: PageFacts, now: datetime) -> AccountFacts:
+    """`/me` as the runner's `AccountFacts`: ids, followers and (where the API says it)
+    verification. Instagram exposes no badge, so its registry value stays; the check time moves
+    either way. A token that opens another account than the registered one is flagged."""
+    other = bool(facts.handle) and (facts.handle or "").lower() != account.handle.lower().lstrip("@")
+    return AccountFacts(
+        account_id=account.id, platform_user_id=facts.platform_user_id, followers=facts.followers,
+        verified=facts.verified, verified_type=facts.verified_type if facts.verified is not None else None,
+        checked_at=now,
+        problem=(f"{PROBLEM_OTHER_ACCOUNT} ke @{facts.handle} (terdaftar {account.handle}); periksa registri"
+                 if other else None),
+        clear_problem=(PROBLEM_OTHER_ACCOUNT,),
+    )
+
+
+class MetaSource(Source):
+    name = SOURCE
+    platforms = ("instagram", "facebook")
+
+    def __init__(self, *, http: requests.Session | None = None, now: Callable[[], datetime] | None = None,
+                 force: bool = False, version: str | None = None, app_secret: str | None = None) -> None:
+        self.http = http or requests.Session()
+        self.now = now or utcnow  # type: ignore[method-assign]  # an injectable clock, as `Source.now` says
+        self.force = force
+        self.version = version or setting("meta_graph_version", DEFAULT_VERSION) or DEFAULT_VERSION
+        self.app_secret = app_secret if app_secret is not None else setting("meta_app_secret")
+
+    def client(self, token: str) -> GraphClient:
+        return GraphClient(token, version=self.version, app_secret=self.app_secret, session=self.http, now=self.now)
+
+    # -- scheduling (the runner's hooks) ----------------------------------------------------
+
+    def interval(self, session: Session, account: Account) -> timedelta:
+        if account.sync_interval_seconds:
+            return timedelta(seconds=account.sync_interval_seconds)
+        unit = session.get(Unit, account.unit_id)
+        return timedelta(seconds=DEFAULT_INTERVALS.get(unit.level if unit else "", 1800))
+
+    def is_due(self, session: Session, account: Account, now: datetime) -> bool:
+        """Due when its unit has a token Meta has not refused and its hold or interval is over
+        ("sync now" skips the interval, never a hold). The source's own clock decides."""
+        if not meta_tokens.has_usable_token(session, account.unit_id):
+            return False
+        state = session.scalar(select(SyncState).where(
+            SyncState.source == self.name, SyncState.account_id == account.id, SyncState.kind == "mentions"))
+        if state is None or state.next_due_at is None or self.now() >= state.next_due_at:
+            return True
+        return self.force and not state.last_error
+
+    def hold_until(self, session: Session, account: Account | None, exc: Exception,
+                   now: datetime) -> datetime | None:
+        """Rate limits: Meta's own estimate. A refused token: no hold (the account is not due
+        until a new token is entered, then at once). Anything else: the account's interval."""
+        now = self.now()
+        if isinstance(exc, SourceError) and exc.retry_at is not None:
+            return max(exc.retry_at, now)
+        if isinstance(exc, TokenInvalid):
+            return None
+        return now + (self.interval(session, account) if account is not None else timedelta(minutes=30))
+
+    def record_outcome(self, session: Session, account: Account, failure: Exception | None) -> None:
+        """The unit's token: accepted (shown on Sumber Data) or refused (not used again)."""
+        if failure is None:
+            meta_tokens.mark_ok(session, account.unit_id, self.now())
+        elif isinstance(failure, TokenInvalid):
+            meta_tokens.mark_refused(session, account.unit_id, failure.message, self.now())
+
+    def describe_error(self, exc: Exception) -> str:
+        if isinstance(exc, SourceError | meta_tokens.TokenError):
+            return str(exc)[:300]
+        return f"Galat sumber Meta: {type(exc).__name__}"  # never str(exc): it may quote a URL
+
+    # -- one account ------------------------------------------------------------------------
+
+    def fetch(self, session: Session, account: Account, cursor: str | None) -> MetaBatch:
+        """The last `LOOKBACK` of the account's media / posts (the cursor is only when it was read:
+        comments arrive on old posts too, and re-reading them is how deletions keep their stored copy)."""
+        try:
+            token = meta_tokens.token_for(session, account.unit_id)
+        except meta_tokens.TokenError as exc:
+            raise MetaError(str(exc)) from None
+        if token is None:
+            raise MetaError("Belum ada token Meta yang berlaku untuk satuan ini")
+        client = self.client(token)
+        batch = MetaBatch()
+        now = self.now()
+        try:
+            own_id, own_handle = account.platform_user_id, account.handle
+            stale = account.last_checked_at is None or now - account.last_checked_at >= FACTS_INTERVAL
+            if not own_id or stale:
+                fb, ig = page_facts(client)
+                facts = fb if account.platform == "facebook" else ig
+                if facts is None:
+                    raise MetaError("Halaman Facebook satuan ini belum terhubung ke akun Instagram profesional")
+                batch.facts.append(account_facts(account, facts, now))
+                own_id, own_handle = facts.platform_user_id, facts.handle or account.handle
+            since = now - LOOKBACK
+            if account.platform == "instagram":
+                fetch_instagram(client, own_id, own_handle, since, batch)
+            else:
+                fetch_facebook(client, own_id, since, batch)
+        except MetaError as exc:
+            exc.partial = _partial(batch, client)
+            raise
+        except (KeyError, TypeError, ValueError) as exc:  # a field Meta's reference promises is missing
+            raise TransientError(f"Jawaban Meta tidak terbaca ({type(exc).__name__}); dicoba lagi nanti",
+                                 partial=_partial(batch, client)) from None
+        if batch.skipped:
+            log.info("meta account %s: left out %s", account.id, batch.skipped)
+        batch.requests = list(client.requests)
+        batch.cursor = now.isoformat()
+        batch.next_due_at = now + self.interval(session, account) * slow_factor(client.usage)
+        return batch
+
+    # -- webhook deliveries -----------------------------------------------------------------
+
+    def read_delivery(self, session: Session, account: Account, events: Sequence[WebhookEvent]) -> Batch:
+        """What one delivery reported for `account`, as a batch for the same store step as polling;
+        no writes. Removals keep what is stored (the poller never saw them as new either); a
+        Facebook comment under a visitor's post is not counted (the poller does not count it)."""
+        batch = Batch()
+        for event in events:
+            if event.kind == "removed":
+                continue
+            if event.kind == "mention":
+                record = self._read_mention(session, account, event, batch)
+                if record is not None:
+                    batch.mentions.append(record)
+            elif event.own:
+                batch.replies.extend(_answers_from_store(session, account, event))
+            elif _on_visitor_post(session, event):
+                continue
+            elif (event.text or "").strip():
+                batch.mentions.append(MentionRecord(
+                    external_id=event.item_id, text=event.text or "", created_at=event.created_at,
+                    author_id=event.author_id, author_handle=event.author_handle, author_name=event.author_name,
+                    in_reply_to_id=event.parent_id if event.parent_id != event.post_id else None,
+                    conversation_id=event.conversation_id,
+                ))
+        return batch
+
+    def _read_mention(self, session: Session, account: Account, event: WebhookEvent,
+                      batch: Batch) -> MentionRecord | None:
+        """Meta sends only ids for an @mention: its text is read with the unit's token. A failure
+        skips this mention only; the rest of the delivery is stored and polling goes on."""
+        try:
+            token = meta_tokens.token_for(session, account.unit_id)
+        except meta_tokens.TokenError as exc:
+            log.warning("webhook mention for account %s not read: %s", account.id, exc)
+            return None
+        if token is None or not account.platform_user_id:
+            return None
+        client = self.client(token)
+        try:
+            return instagram_mention(client, account.platform_user_id, event.comment_id, event.post_id or "")
+        except MetaError as exc:
+            log.warning("webhook mention for account %s not read: %s", account.id, exc)
+            return None
+        finally:
+            batch.requests.extend(client.requests)
+
+
+class MetaWebhookSource(MetaSource):
+    """Webhook deliveries, stored by `lib.sync.store` under their own name: their state row and
+    request ledger stay apart from the poller's, so a delivery never moves the poller's schedule."""
+
+    name = WEBHOOK_SOURCE
+
+    def record_outcome(self, session: Session, account: Account, failure: Exception | None) -> None:
+        return None
+
+
+def _partial(batch: MetaBatch, client: GraphClient) -> MetaBatch:
+    """What a failed read had fetched and spent; no cursor, so the runner does not advance it."""
+    batch.requests = list(client.requests)
+    batch.cursor = None
+    return batch
+
+
+def _on_visitor_post(session: Session, event: WebhookEvent) -> bool:
+    """A Facebook comment under a post that is itself a stored mention (a visitor or tagged post)."""
+    if event.platform != "facebook" or event.kind != "comment" or not event.post_id:
+        return False
+    return session.scalar(select(Mention.id).where(Mention.platform == "facebook",
+                                                   Mention.external_id == event.post_id)) is not None
+
+
+def _answers_from_store(session: Session, account: Account, reply: WebhookEvent) -> list[ReplyRecord]:
+    """The unit replied: resolve it against the thread's stored comments, by the poller's rule."""
+    conv = reply.conversation_id
+    rows = session.execute(
+        select(Mention.external_id, Mention.created_at, Mention.author_id, Mention.author_handle)
+        .where(Mention.platform == account.platform, Mention.answered_at.is_(None),
+               or_(Mention.conversation_id == conv, Mention.external_id == (reply.post_id or conv)))
+    ).all()
+    thread = [ThreadItem(r.external_id, r.created_at, r.author_id, r.author_handle, False) for r in rows]
+    thread.append(ThreadItem(reply.item_id, reply.created_at, reply.author_id, reply.author_handle, True,
+                             addressed_handles(reply.text)))
+    return resolve_answers(thread)
+
+
+def _build(settings: Settings) -> MetaSource | None:
+    """On when the token encryption key is configured (the tokens themselves are per unit)."""
+    return MetaSource() if meta_tokens.key_configured() else None
+
+
+SPEC = register(SourceSpec(
+    name=SOURCE,
+    label="Instagram & Facebook (Meta)",
+    platforms=MetaSource.platforms,
+    build=_build,
+    # Up to four requests per account and Meta's usage limits: the worker reads it, never a page load.
+    on_page_load=lambda settings: False,
+    admin_panel="meta",
+    order=30,
+    off_hint=(f"Sumber Meta tidak aktif: setel {meta_tokens.KEY_ENV} (buat dengan "
+              "`python -m lib.meta_tokens generate-key`), lalu pasang token halaman tiap satuan."),
+))

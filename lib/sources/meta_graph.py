@@ -24,7 +24,14 @@ from urllib.parse import parse_qsl, urlparse, urlunparse
 
 import requests
 
-from lib.sources.base import RequestCost
+from lib.sources.base import (
+    AccountUnavailable,
+    AuthFailed,
+    RequestCost,
+    SourceError,
+    TransientError,
+)
+from lib.sources.base import RateLimited as BaseRateLimited
 
 GRAPH_HOST = "https://graph.facebook.com"
 DEFAULT_VERSION = "v23.0"
@@ -42,43 +49,63 @@ MISSING_CODES = frozenset({100, 803})  # "object does not exist" (deleted) / unk
 
 
 # ---------------------------------------------------------------------------- errors
+#
+# Meta's failures as the runner's typed errors (`lib.sources.base`): the runner stores what a
+# failed read had already fetched and spent (`partial`, filled in by `MetaSource.read`) and holds
+# the account until `retry_at`. A page token belongs to one unit, so no Meta error but an app-wide
+# rate limit stops the pass for the other units.
 
 
-class MetaError(Exception):
+class MetaError(SourceError):
     """A Meta failure with a short Indonesian message that is safe to show and log."""
 
-    def __init__(self, message: str, *, code: int | None = None, status: int | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, *, code: int | None = None, status: int | None = None,
+                 retry_at: datetime | None = None) -> None:
+        super().__init__(message, retry_at=retry_at)
         self.code = code
         self.status = status
-        self.requests: list[RequestCost] = []  # what the failed fetch had already spent
 
 
-class TokenInvalid(MetaError):
+class TokenInvalid(MetaError, AuthFailed):
     """Code 190 (expired, revoked, password changed): the unit's token must be replaced."""
 
+    stops_pass = False  # one unit's token: the other units' pages are still read
 
-class RateLimited(MetaError):
+
+class RateLimited(MetaError, BaseRateLimited):
     """Codes 4/17/32/613/800xx or usage at `STOP_AT`: wait until `retry_after` has passed."""
 
-    def __init__(self, message: str, *, retry_after: timedelta, app_wide: bool, **kw: Any) -> None:
-        super().__init__(message, **kw)
+    def __init__(self, message: str, *, retry_after: timedelta, app_wide: bool,
+                 now: datetime | None = None, **kw: Any) -> None:
+        super().__init__(message, retry_at=(now or datetime.now(UTC)) + retry_after, **kw)
         self.retry_after = retry_after
         self.app_wide = app_wide
 
 
-class PermissionDenied(MetaError):
+class AppRateLimited(RateLimited):
+    """The whole app is throttled (code 4, or `X-App-Usage` at `STOP_AT`): nobody asks until then."""
+
+    stops_pass = True
+
+
+class PermissionDenied(MetaError, AuthFailed):
     """Codes 10 / 200-299: the token lacks a permission (e.g. instagram_manage_comments)."""
 
+    stops_pass = False
 
-class ObjectMissing(MetaError):
+
+class ObjectMissing(MetaError, AccountUnavailable):
     """Code 100 / 803: the object was deleted or is not visible to this token."""
 
 
-class MetaServerError(MetaError):
+class MetaServerError(MetaError, TransientError):
     """5xx, code 1/2 or a network failure: transient, tried again next pass."""
 
 
+def rate_limited(message: str, *, retry_after: timedelta, app_wide: bool, now: datetime | None = None,
+                 **kw: Any) -> RateLimited:
+    cls = AppRateLimited if app_wide else RateLimited
+    return cls(message, retry_after=retry_after, app_wide=app_wide, now=now, **kw)
 
 
 @dataclass(frozen=True)
@@ -178,9 +205,9 @@ class GraphClient:
 
     def _send(self, url: str, params: dict[str, Any]) -> dict:
         if self.usage.percent >= STOP_AT:
-            raise RateLimited(f"Pemakaian API Meta {self.usage.percent}%: berhenti sebelum batas",
-                              retry_after=self.usage.regain or DEFAULT_HOLD,
-                              app_wide=self.usage.app_percent >= STOP_AT)
+            raise rate_limited(f"Pemakaian API Meta {self.usage.percent}%: berhenti sebelum batas",
+                               retry_after=self.usage.regain or DEFAULT_HOLD,
+                               app_wide=self.usage.app_percent >= STOP_AT, now=self.now())
         if self._proof:
             params["appsecret_proof"] = self._proof
         try:
@@ -205,7 +232,7 @@ class GraphClient:
         if response.ok and isinstance(body, dict) and "error" not in body:
             return body
         raise graph_error(response.status_code, body.get("error") if isinstance(body, dict) else None,
-                          self.usage)
+                          self.usage, self.now())
 
 
 def endpoint_name(path: str) -> str:
@@ -216,7 +243,7 @@ def endpoint_name(path: str) -> str:
     return "/".join(":id" if re.fullmatch(r"[\d_]+", p) else p for p in parts) or "/"
 
 
-def graph_error(status: int, error: dict | None, usage: Usage = Usage()) -> MetaError:
+def graph_error(status: int, error: dict | None, usage: Usage = Usage(), now: datetime | None = None) -> MetaError:
     """Meta's `{"error": {"code", "error_subcode", "type", "message"}}` as a typed error."""
     error = error or {}
     code = error.get("code")
@@ -226,8 +253,8 @@ def graph_error(status: int, error: dict | None, usage: Usage = Usage()) -> Meta
         return TokenInvalid("Token halaman Meta kedaluwarsa atau dicabut (190): pasang token baru "
                             "di Sumber Data", **kw)
     if code in RATE_LIMIT_CODES or status == 429:
-        return RateLimited(f"Batas laju Meta tercapai (kode {code or status}); dicoba lagi nanti",
-                           retry_after=usage.regain or DEFAULT_HOLD, app_wide=code in APP_WIDE_CODES, **kw)
+        return rate_limited(f"Batas laju Meta tercapai (kode {code or status}); dicoba lagi nanti",
+                            retry_after=usage.regain or DEFAULT_HOLD, app_wide=code in APP_WIDE_CODES, now=now, **kw)
     if code in PERMISSION_CODES:
         return PermissionDenied(f"Izin token Meta tidak mencukupi (kode {code}): periksa izin "
                                 "pages_read_engagement / instagram_manage_comments", **kw)

@@ -1,7 +1,8 @@
 """The Instagram / Facebook (Meta) part of the Sumber Data page: token entry, expiry warnings, accounts.
 
 A token typed here is encrypted and stored at once; it is never shown again, never put in the
-session state beyond the submitted form, and never logged. Called from pages/admin_sources.py.
+session state beyond the submitted form, and never logged. The registry's "meta" panel
+(`SourceSpec.admin_panel`), drawn by pages/admin_sources.py under the source's heading.
 """
 
 from __future__ import annotations
@@ -12,19 +13,20 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import select
 
-from lib import meta_sync, meta_tokens
+from lib import meta_status, meta_tokens
 from lib.db import session_scope
-from lib.formatting import day_label, number
+from lib.formatting import DASH, day_label, local_label, number
 from lib.models import Unit
-from lib.sync import run
+from lib.sources.registry import SourceSpec
+from lib.sync import sync_now
 from lib.ui.safe import md, plain_frame_columns
 
 ZONE = "Asia/Jakarta"
 
 
-def meta_panel(ctx, scope) -> None:
-    """Draw the Meta section for an admin within `scope`."""
-    st.header("Instagram & Facebook (Meta)")
+def meta_panel(ctx, spec: SourceSpec) -> None:
+    """Draw the Meta section for an admin within the page's scope."""
+    scope = ctx.scope
     if not meta_tokens.key_configured():
         st.info("Sumber Meta belum aktif: kunci enkripsi token belum dipasang.")
         st.markdown(
@@ -38,7 +40,7 @@ Setelah itu token halaman Facebook tiap satuan dapat dipasang di sini. Lihat `do
     # Poll first, so the tables below show what the poll found.
     if st.button("Sinkronkan Instagram & Facebook sekarang"):
         with st.spinner("Menyinkronkan akun Instagram dan Facebook…"):
-            result = run(ctx.engine, [meta_sync.MetaSource(force=True)], scope)
+            result = sync_now(ctx.engine, ctx.settings, scope, spec.name)
         if result.status == "busy":
             st.info("Sinkronisasi lain sedang berjalan; coba lagi sebentar lagi.")
         elif result.errors:
@@ -49,7 +51,7 @@ Setelah itu token halaman Facebook tiap satuan dapat dipasang di sini. Lihat `do
     with session_scope(ctx.engine) as s:
         warned = meta_tokens.warnings(s, scope)
         tokens = meta_tokens.token_status(s, scope)
-        accounts = meta_sync.account_status(s, scope)
+        accounts = meta_status.account_status(s, scope)
         units = s.execute(select(Unit.id, Unit.name).where(scope.unit_clause(), Unit.active)
                           .order_by(Unit.path)).all()
     for w in warned:
@@ -60,11 +62,16 @@ Setelah itu token halaman Facebook tiap satuan dapat dipasang di sini. Lihat `do
     if tokens.empty:
         st.info("Belum ada akun Instagram/Facebook atau token dalam cakupan ini.")
     else:
-        shown = plain_frame_columns(tokens.drop(columns=["unit_id"]), ["unit", "accounts", "last_error", "set_by"])
+        # Gaps filled before `plain`, which would turn a NaN into the text "nan".
+        filled = tokens.drop(columns=["unit_id"]).astype({"last_error": object, "set_by": object})
+        filled[["last_error", "set_by"]] = filled[["last_error", "set_by"]].where(
+            filled[["last_error", "set_by"]].notna(), DASH)
+        shown = plain_frame_columns(filled, ["unit", "accounts", "last_error", "set_by"])
         # The expiry as the admin entered it (a UTC calendar day), in Indonesian: "5 Des 2026".
         shown["expires_at"] = [day_label(v.date()) if v is not None and not pd.isna(v) else "–"
                                for v in tokens["expires_at"]]
-        shown[["last_error", "set_by"]] = shown[["last_error", "set_by"]].fillna("–")
+        for column in ("set_at", "last_ok_at"):
+            shown[column] = [_when(v) for v in tokens[column]]
         st.dataframe(
             shown,
             hide_index=True,
@@ -76,10 +83,9 @@ Setelah itu token halaman Facebook tiap satuan dapat dipasang di sini. Lihat `do
                 "accounts": st.column_config.TextColumn("Akun"),
                 "state": st.column_config.TextColumn("Status token"),
                 "expires_at": st.column_config.TextColumn("Kedaluwarsa"),
-                "set_at": st.column_config.DatetimeColumn("Dipasang (WIB)", timezone=ZONE, format="D MMM YYYY, HH:mm"),
+                "set_at": st.column_config.TextColumn("Dipasang"),
                 "set_by": st.column_config.TextColumn("Oleh"),
-                "last_ok_at": st.column_config.DatetimeColumn("Terakhir diterima Meta (WIB)", timezone=ZONE,
-                                                              format="D MMM YYYY, HH:mm"),
+                "last_ok_at": st.column_config.TextColumn("Terakhir diterima Meta"),
                 "last_error": st.column_config.TextColumn("Galat token"),
             },
         )
@@ -103,9 +109,14 @@ Setelah itu token halaman Facebook tiap satuan dapat dipasang di sini. Lihat `do
     if accounts.empty:
         st.info("Tidak ada akun Instagram/Facebook aktif dalam cakupan ini.")
         return
-    shown = plain_frame_columns(accounts.drop(columns=["account_id"]), ["handle", "unit", "last_error", "problem"])
     text_columns = ["user_id", "verified_type", "last_error", "problem"]
-    shown[text_columns] = shown[text_columns].fillna("–").replace("", "–")
+    filled = accounts.drop(columns=["account_id"]).astype({c: object for c in text_columns})
+    filled[text_columns] = filled[text_columns].where(filled[text_columns].notna(), DASH).replace("", DASH)
+    shown = plain_frame_columns(filled, ["handle", "unit", "last_error", "problem"])
+    # Indonesian figures and WIB times as text ("3.400", "30 Nov 11:17 WIB", "–"), not the browser's locale.
+    shown["followers"] = [number(None if pd.isna(v) else v) for v in accounts["followers"]]
+    for column in ("last_sync", "next_allowed"):
+        shown[column] = [_when(v) for v in accounts[column]]
     st.dataframe(
         shown,
         hide_index=True,
@@ -115,15 +126,22 @@ Setelah itu token halaman Facebook tiap satuan dapat dipasang di sini. Lihat `do
             "unit": st.column_config.TextColumn("Satuan"),
             "user_id": st.column_config.TextColumn("ID Meta"),
             "verified_type": st.column_config.TextColumn("Verifikasi"),
-            "followers": st.column_config.NumberColumn("Pengikut", format="localized"),
-            "last_sync": st.column_config.DatetimeColumn("Sinkron terakhir (WIB)", timezone=ZONE,
-                                                         format="D MMM YYYY, HH:mm"),
-            "next_allowed": st.column_config.DatetimeColumn("Boleh sinkron lagi (WIB)", timezone=ZONE,
-                                                            format="D MMM YYYY, HH:mm"),
+            "followers": st.column_config.TextColumn("Pengikut"),
+            "last_sync": st.column_config.TextColumn("Sinkron terakhir"),
+            "next_allowed": st.column_config.TextColumn("Boleh sinkron lagi"),
             "last_error": st.column_config.TextColumn("Galat terakhir"),
             "problem": st.column_config.TextColumn("Masalah akun"),
         },
     )
+
+
+def _when(value) -> str:
+    """A stored UTC time (naive on SQLite) as "30 Nov 11:17 WIB"; "–" when there is none."""
+    if value is None or pd.isna(value):
+        return DASH
+    stamp = pd.Timestamp(value)
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
+    return local_label(stamp.to_pydatetime(), ZONE)
 
 
 def _save(ctx, unit_id: int | None, token: str, expires: dt.date | None) -> None:

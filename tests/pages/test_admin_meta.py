@@ -40,6 +40,8 @@ def test_without_a_key_the_page_says_how_to_turn_meta_on(registry):
     assert not at.exception
     text = everything(at)
     assert "Sumber Meta belum aktif" in text and "PANTAU_META_TOKEN_KEY" in text
+    # The registry's "meta" panel, under its own heading after X's.
+    assert [h.value for h in at.header] == ["Sumber X", "Sumber Instagram & Facebook (Meta)"]
 
 
 def test_admin_enters_a_token_it_is_stored_encrypted_and_never_shown(registry, monkeypatch):
@@ -87,7 +89,7 @@ def test_sync_button_polls_meta_and_the_accounts_table_shows_the_facts(registry,
 
     monkeypatch.setenv("PANTAU_META_TOKEN_KEY", Fernet.generate_key().decode())
     # The recorded posts are from late Nov 2026 and the page uses the real clock: widen the window.
-    monkeypatch.setattr("lib.meta_sync.LOOKBACK", timedelta(days=3650))
+    monkeypatch.setattr("lib.sources.meta.LOOKBACK", timedelta(days=3650))
     with session_scope(registry) as s:
         unit = s.scalar(select(Unit.id).where(Unit.code == "POLSEK-BALIKPAPAN-UTARA"))
         meta_tokens.set_token(s, unit, TOKEN_POLSEK, "admin")
@@ -99,5 +101,9 @@ def test_sync_button_polls_meta_and_the_accounts_table_shows_the_facts(registry,
     assert not at.exception
     text = everything(at)
     assert "Sinkronisasi Meta selesai: 4 sebutan baru" in text
-    assert "104000000000002" in text and "3400" in text  # the Page id and followers from `/me`
+    assert "104000000000002" in text and "3.400" in text  # the Page id and followers from `/me`
+    accounts = at.dataframe[-1].value.set_index("handle")
+    assert accounts.loc["polsekbpputara", "last_sync"].endswith(" WIB")  # Indonesian, not the browser's locale
+    assert accounts.loc["polsekciledug", "last_sync"] == "–"
+    assert accounts.loc["polsekciledug", "last_error"] == "–" and not accounts.isna().any().any()  # no "nan"/"None"
     assert TOKEN_POLSEK not in text

@@ -46,10 +46,9 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from lib import ingest, meta_tokens
-from lib.meta_sync import MetaSource
 from lib.models import Account, ApiRequest, Mention, MetaToken, SyncRun, Unit
 from lib.scope import NATIONAL
-from lib.sources.meta import LOOKBACK, MetaBatch, fetch_facebook, fetch_instagram
+from lib.sources.meta import LOOKBACK, MetaBatch, MetaSource, fetch_facebook, fetch_instagram
 from lib.sources.meta_graph import GraphClient, MetaError, RateLimited, TokenInvalid, parse_usage
 from lib.sync import run
 
@@ -365,3 +364,81 @@ def test_a_paging_link_to_another_host_is_not_followed(api: MetaApi) -> None:
     with pytest.raises(MetaError, match="tidak dikenal"):
         list(client.pages(f"{IG_POLRES}/tags"))
     assert len(api.calls()) == 1
+
+
+# ---------------------------------------------------------------------------- on the source registry
+
+
+def test_meta_is_registered_for_the_worker_and_the_sumber_data_panel(meta_units: Engine) -> None:
+    from lib.config import load_settings
+    from lib.sources import registry
+
+    spec = registry.get("meta")
+    settings = load_settings()
+    assert spec is not None and spec.platforms == ("instagram", "facebook") and spec.admin_panel == "meta"
+    assert not spec.on_page_load(settings) and isinstance(spec.build(settings), MetaSource)
+    assert "meta" in [s.name for s in registry.build_enabled(settings)]
+    assert "meta" not in [s.name for s in registry.build_enabled(settings, page_load=True)]  # never on a page load
+
+
+def test_the_worker_command_reads_meta(api: MetaApi, meta_units: Engine, session: Session,
+                                       monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> None:
+    """`python -m lib.sync --source meta` (one pass of the `--loop` worker): the registry builds it."""
+    from lib import sync
+
+    monkeypatch.setattr("lib.sources.meta.utcnow", lambda: NOW)  # the recorded responses' day
+    api.polres_instagram()
+    api.polsek_facebook()
+    assert sync.main(["--source", "meta"]) == 0
+    assert "status=ran baru=8 galat=0" in capsys.readouterr().out
+    run_row = session.scalar(select(SyncRun).where(SyncRun.source == "meta"))
+    assert run_row is not None and run_row.ok and run_row.new_mentions == 8
+    api.assert_token_hygiene()
+
+
+def test_meta_errors_are_the_runners_typed_errors_with_holds() -> None:
+    from lib.sources import base
+    from lib.sources.meta_graph import graph_error as typed
+
+    usage = parse_usage(usage_headers(buc=100, regain=7))
+    expired = typed(400, TOKEN_EXPIRED["error"], now=NOW)
+    assert isinstance(expired, base.AuthFailed) and not expired.stops_pass  # one unit's token, not the pass
+    app = typed(400, {"code": 4}, usage, NOW)
+    assert isinstance(app, base.RateLimited) and app.stops_pass and app.retry_at == NOW + timedelta(minutes=7)
+    page = typed(400, {"code": 32}, usage, NOW)
+    assert isinstance(page, base.RateLimited) and not page.stops_pass and page.retry_at == NOW + timedelta(minutes=7)
+    assert isinstance(typed(500, {"code": 2}), base.TransientError)
+    assert isinstance(typed(400, {"code": 100}), base.AccountUnavailable)
+    assert isinstance(typed(403, {"code": 200}), base.AuthFailed) and not typed(403, {"code": 200}).stops_pass
+    assert isinstance(typed(400, {"code": 9999}), base.SourceError)
+
+
+def test_a_failed_read_carries_what_it_read_and_spent(api: MetaApi, meta_units: Engine, session: Session,
+                                                      clock: Clock) -> None:
+    api.get("me", {"id": PAGE_POLSEK, "name": "Polsek Balikpapan Utara", "fan_count": 3100,
+                   "verification_status": "not_verified"}, token=TOKEN_POLSEK)
+    api.get(f"{PAGE_POLSEK}/visitor_posts", {"error": {"message": "Service temporarily unavailable", "code": 2}},
+            status=503)
+    fb = acc(session, "facebook", "polsekbpputara")
+    with pytest.raises(MetaError) as caught:
+        source(clock).read(session, fb, {"mentions": None})
+    partial = caught.value.partial
+    assert partial is not None and partial.cursor is None
+    assert [r.status_code for r in partial.requests] == [200, 503]
+    assert [(f.account_id, f.platform_user_id, f.followers, f.verified) for f in partial.facts] == [
+        (fb.id, PAGE_POLSEK, 3100, False)]
+    assert source(clock).hold_until(session, fb, caught.value, NOW) == NOW + timedelta(minutes=30)  # Polsek interval
+
+
+def test_a_token_for_another_account_is_flagged_and_cleared(meta_units: Engine, session: Session) -> None:
+    from lib.sources.meta import PageFacts, account_facts
+    from lib.sync import apply_facts
+
+    ig = acc(session, "instagram", "polrestrotangerangkota")
+    other = PageFacts(platform="instagram", platform_user_id=IG_POLRES, handle="akun.lain", followers=5)
+    apply_facts(session, [account_facts(ig, other, NOW)])
+    assert ig.problem.startswith("Token Meta terhubung ke @akun.lain") and ig.last_checked_at == NOW
+    assert ig.verified is True  # Instagram says nothing about a badge: the registry's value stays
+    right = PageFacts(platform="instagram", platform_user_id=IG_POLRES, handle="PolresTroTangerangKota")
+    apply_facts(session, [account_facts(ig, right, NOW)])
+    assert ig.problem is None and ig.followers == 5
