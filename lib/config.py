@@ -52,6 +52,14 @@ def _int(name: str, default: int) -> int:
         raise RuntimeError(f"Pengaturan PANTAU_{name.upper()} harus bilangan bulat, bukan {raw!r}") from exc
 
 
+def _float(name: str, default: float) -> float:
+    raw = setting(name)
+    try:
+        return float(raw) if raw is not None else default
+    except ValueError as exc:
+        raise RuntimeError(f"Pengaturan PANTAU_{name.upper()} harus bilangan, bukan {raw!r}") from exc
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -63,6 +71,8 @@ class Settings:
     x_bearer_token: str | None
     x_monthly_read_budget: int
     x_sync_on_page_load: bool  # off: X is read by the worker (`python -m lib.sync --source x --loop`)
+    # Below this analyser confidence (`Mention.sentiment_score`) a mention is "perlu ditinjau" in the inbox.
+    review_threshold: float = 0.6
 
 
 def load_settings() -> Settings:
@@ -77,4 +87,5 @@ def load_settings() -> Settings:
         x_bearer_token=setting("x_bearer_token"),
         x_monthly_read_budget=_int("x_monthly_read_budget", 10_000),
         x_sync_on_page_load=(setting("x_sync_on_page_load", "0") or "0") in ("1", "true", "yes"),
+        review_threshold=_float("review_threshold", 0.6),
     )
