@@ -46,3 +46,32 @@ def label(mapping: dict[str, str], code: object) -> str:
 def flag_labels(flags: str | None) -> list[str]:
     """Stored flags ("urgent,hoax") as their labels, in the stored order."""
     return [label(FLAG_LABELS, f) for f in (flags or "").split(",") if f.strip()]
+
+
+VERIFIED_LABELS = {"blue": "Centang biru", "government": "Centang abu-abu (pemerintah)",
+                   "business": "Centang emas (organisasi)", "none": "Belum terverifikasi"}
+
+
+def for_display(frame, *, datetimes: tuple[str, ...] = (), tz: str = "Asia/Jakarta",
+                codes: dict[str, dict[str, str]] | None = None, numbers: tuple[str, ...] = ()):
+    """A copy of `frame` ready for a table: times as "24 Nov 2026 10:15 WIB", codes as labels,
+    counts as "10.408", and no "None"/"nan"/"NaT" anywhere (missing values become "–")."""
+    import pandas as pd
+
+    from lib.formatting import DASH, datetime_label, number
+
+    out = frame.copy()
+    for col in datetimes:
+        out[col] = [datetime_label(v, tz) for v in out[col]]
+    for col, mapping in (codes or {}).items():
+        out[col] = [label(mapping, v) for v in out[col]]
+    for col in numbers:
+        out[col] = [number(v) for v in out[col]]
+    for col in out.columns:
+        values = out[col]
+        if not values.isna().any():
+            continue
+        if str(values.dtype).startswith("float") and (values.dropna() % 1 == 0).all():
+            values = values.astype("Int64")  # an id column with gaps: "12", not "12.0"
+        out[col] = [DASH if pd.isna(v) else (str(v) if not isinstance(v, str) else v) for v in values.astype(object)]
+    return out

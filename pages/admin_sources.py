@@ -11,6 +11,8 @@ from lib import xbudget
 from lib.analysis import model_status
 from lib.analysis.retrain import retrain
 from lib.db import session_scope
+from lib.formatting import number, percent
+from lib.labels import VERIFIED_LABELS, for_display
 from lib.ui.context import page_context, scope_picker
 
 ZONE = "Asia/Jakarta"
@@ -25,9 +27,11 @@ with st.expander("Model analisis", expanded=False):
     (st.success if status.ok else st.warning)(status.message)
     st.caption("Pelatihan ulang memakai data dasar ditambah koreksi petugas di Kotak Masuk.")
     if st.button("Latih ulang model dengan koreksi"):
-        with st.spinner("Melatih ulang…"), session_scope(ctx.engine) as s:
-            report = retrain(s)
-        st.success(f"Model dilatih ulang: {report.corrections} koreksi dipakai.")
+        with st.status("Melatih ulang model… (bisa beberapa menit)", expanded=False) as progress:
+            with session_scope(ctx.engine) as s:
+                report = retrain(s)
+            progress.update(label="Model selesai dilatih ulang.", state="complete")
+        st.success(f"Model dilatih ulang: {number(report.corrections)} koreksi dipakai.")
 
 
 if not xbudget.x_enabled(settings):
@@ -50,14 +54,15 @@ st.success("Sumber X aktif (token terpasang).")
 scope = scope_picker(ctx, key="x_sources_scope")
 
 if st.button("Sinkronkan X sekarang", type="primary"):
-    with st.spinner("Menyinkronkan akun X…"):
+    with st.status("Menyinkronkan akun X…", expanded=False) as progress:
         result = xbudget.sync_x_now(engine, settings, scope)
+        progress.update(label="Sinkronisasi X selesai.", state="complete" if not result.errors else "error")
     if result.status == "busy":
         st.info("Sinkronisasi lain sedang berjalan; coba lagi sebentar lagi.")
     elif result.errors:
         st.warning("Sinkronisasi X gagal: " + "; ".join(result.errors))
     else:
-        st.success(f"Sinkronisasi X selesai: {result.new_mentions} sebutan baru.")
+        st.success(f"Sinkronisasi X selesai: {number(result.new_mentions)} sebutan baru.")
 
 with session_scope(engine) as session:
     failure = xbudget.last_x_failure(session)
@@ -69,28 +74,27 @@ if failure:
 
 st.subheader("Kuota baca bulan ini (UTC)")
 used, limit, left = st.columns(3)
-used.metric("Terpakai", f"{budget.used:,}".replace(",", "."))
-limit.metric("Anggaran bulanan", f"{budget.budget:,}".replace(",", "."))
-left.metric("Sisa", f"{budget.remaining:,}".replace(",", "."))
-st.progress(budget.share, text=f"{budget.share:.0%} dari anggaran; {budget.requests} permintaan ke X")
+used.metric("Terpakai", number(budget.used))
+limit.metric("Anggaran bulanan", number(budget.budget))
+left.metric("Sisa", number(budget.remaining))
+st.progress(budget.share, text=f"{percent(budget.share)} dari anggaran; {number(budget.requests)} permintaan ke X")
 
 st.subheader("Akun X")
 if accounts.empty:
     st.info("Tidak ada akun X aktif dalam cakupan ini.")
 else:
     st.dataframe(
-        accounts.drop(columns=["account_id", "level"]),
+        for_display(accounts.drop(columns=["account_id", "level"]), datetimes=("last_sync", "next_allowed"),
+                    tz=ZONE, codes={"verified_type": VERIFIED_LABELS}, numbers=("followers",)),
         hide_index=True,
         column_config={
             "handle": st.column_config.TextColumn("Handle"),
             "unit": st.column_config.TextColumn("Satuan"),
             "user_id": st.column_config.TextColumn("ID pengguna X"),
             "verified_type": st.column_config.TextColumn("Verifikasi"),
-            "followers": st.column_config.NumberColumn("Pengikut", format="localized"),
-            "last_sync": st.column_config.DatetimeColumn("Sinkron terakhir (WIB)", timezone=ZONE,
-                                                         format="D MMM YYYY, HH:mm"),
-            "next_allowed": st.column_config.DatetimeColumn("Boleh sinkron lagi (WIB)", timezone=ZONE,
-                                                            format="D MMM YYYY, HH:mm"),
+            "followers": st.column_config.TextColumn("Pengikut"),
+            "last_sync": st.column_config.TextColumn("Sinkron terakhir"),
+            "next_allowed": st.column_config.TextColumn("Boleh sinkron lagi"),
             "last_error": st.column_config.TextColumn("Galat terakhir"),
             "problem": st.column_config.TextColumn("Masalah akun"),
         },
