@@ -75,8 +75,8 @@ if flash := st.session_state.pop("admin_flash", None):
 tab_users, tab_kiosk, tab_audit = st.tabs(["Pengguna", "Token layar dinding", "Jejak audit"])
 
 with tab_users:
-    shown_users = for_display(plain_frame_columns(users, ["username", "display_name", "email", "unit"], 200),
-                              datetimes=("last_login_at",), codes={"role": ROLE_LABELS})
+    shown_users = plain_frame_columns(for_display(users, datetimes=("last_login_at",), codes={"role": ROLE_LABELS}),
+                                      ["username", "display_name", "email", "unit"], 200)
     st.dataframe(shown_users,
                  hide_index=True, width="stretch", column_config={
                      "id": st.column_config.NumberColumn("ID", width="small"), "username": "Nama pengguna",
@@ -140,8 +140,8 @@ with tab_kiosk:
             if ok:
                 st.session_state["new_kiosk"] = {"token": made.token, "unit": made.unit_name}
                 st.rerun()
-    st.dataframe(for_display(plain_frame_columns(tokens, ["label", "unit", "created_by"], 200),
-                             datetimes=("created_at", "last_used_at", "revoked_at")), hide_index=True,
+    st.dataframe(plain_frame_columns(for_display(tokens, datetimes=("created_at", "last_used_at", "revoked_at")),
+                                     ["label", "unit", "created_by"], 200), hide_index=True,
                  width="stretch", column_config={
                      "id": st.column_config.NumberColumn("ID", width="small"), "label": "Nama layar",
                      "unit": "Cakupan", "created_by": "Dibuat oleh",
@@ -174,10 +174,11 @@ with tab_audit:
     with session_scope(ctx.engine) as s:
         log = search_log(s, ctx.actor, entity=entity, outcome=outcome, actor=actor, since=since, until=until)
     st.caption(f"{number(len(log))} catatan (maks. 1.000 terbaru) · waktu dalam WIB")
-    st.dataframe(for_display(plain_frame_columns(log, ["actor", "from_value", "to_value", "note"], 1000),
-                             datetimes=("at",), codes={"entity": AUDIT_ENTITY_LABELS, "action": AUDIT_ACTION_LABELS,
-                                                       "outcome": AUDIT_OUTCOME_LABELS, "from_value": STATUS_LABELS,
-                                                       "to_value": STATUS_LABELS}),
+    # Missing values become "–" before the text is made plain (plain() of a missing value read "nan").
+    st.dataframe(plain_frame_columns(for_display(log, datetimes=("at",), codes={
+                     "entity": AUDIT_ENTITY_LABELS, "action": AUDIT_ACTION_LABELS, "outcome": AUDIT_OUTCOME_LABELS,
+                     "from_value": STATUS_LABELS, "to_value": STATUS_LABELS}),
+                     ["actor", "from_value", "to_value", "note"], 1000),
                  hide_index=True, width="stretch", column_config={
                      "at": "Waktu",
                      "actor": "Oleh", "entity": "Jenis", "entity_id": "ID", "action": "Tindakan",
