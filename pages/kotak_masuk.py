@@ -166,7 +166,8 @@ def status_dialog(mention_id: int) -> None:
                     label(STATUS_LABELS, e.to_value), plain(e.note, 1000) or "", label(AUDIT_OUTCOME_LABELS, e.outcome))
                    for e in events]
     with st.form(f"status_form_{mention_id}", enter_to_submit=False):
-        new = st.selectbox("Status baru", options, format_func=STATUS_LABELS.get)
+        new = st.selectbox("Status baru", options, format_func=STATUS_LABELS.get,
+                           index=options.index("ditangani") if "ditangani" in options else 0)
         function = st.selectbox("Teruskan ke fungsi (untuk 'Diteruskan')", [None, *FUNCTIONS],
                                 format_func=lambda f: "—" if f is None else f)
         note = st.text_area("Catatan", max_chars=1000)
@@ -309,7 +310,7 @@ event = st.dataframe(
             "Penanda", width="medium", options=[*(label(FLAG_LABELS, f) for f in FLAG_CODES), REVIEW_BADGE],
             color=["red" if f in ("urgent", "hoax", "hate") else "orange" for f in FLAG_CODES] + ["violet"]),
         "teks": st.column_config.TextColumn("Teks", width="large"),
-        "waktu": st.column_config.TextColumn("Waktu (zona unit)", width="small"),
+        "waktu": st.column_config.TextColumn("Waktu (zona unit)", width="medium"),
         "unit": "Unit", "platform": "Platform", "penulis": "Penulis", "sentimen": "Sentimen", "fungsi": "Fungsi",
         "id": st.column_config.NumberColumn("ID", width="small", format="%d"),
     },
