@@ -232,9 +232,14 @@ def confirm_bulk(pending: dict) -> None:
     st.caption("Sebutan yang diubah orang lain sejak daftar dimuat tidak akan ditimpa; itu dilaporkan sebagai bentrok.")
     yes, no = st.columns(2)
     if yes.button(f"Ya, ubah {number(len(rows))} sebutan", type="primary", key="bulk_confirm", width="stretch"):
+        items = [(int(i), int(v)) for i, v in pending["items"]]
+        results = []
+        bar = st.progress(0.0, text="Menerapkan…")
         with session_scope(ctx.engine) as s:
-            results = change_many(s, scope, [(int(i), int(v)) for i, v in pending["items"]], pending["status"],
-                                  ctx.actor, pending["note"], pending["function"])
+            for start in range(0, len(items), 10):
+                results += change_many(s, scope, items[start:start + 10], pending["status"], ctx.actor,
+                                       pending["note"], pending["function"])
+                bar.progress(len(results) / len(items), text=f"{number(len(results))} dari {number(len(items))}")
         ok = sum(r.ok for r in results)
         failed = [f"#{r.mention_id}: {r.message}" for r in results if not r.ok]
         st.session_state["flash"] = f"{number(ok)} sebutan diubah." + (f" {number(len(failed))} gagal." if failed else "")
