@@ -106,7 +106,10 @@ if snap is None or snap["sig"] != (filter_sig, page_no):
     st.session_state["inbox_snapshot"] = snap
     st.session_state["inbox_token"] = snap["token"]
 frame: pd.DataFrame = snap["frame"]
-grid_key = f"inbox_grid_{snap['token']}"  # a new list is a new grid: no selection survives a re-read
+# A new list is a new grid: no selection survives a re-read. After a row's dialog closes the grid is
+# drawn afresh (same list, same ticks) so the clicked cell is no longer selected and can be clicked again.
+grid_epoch = st.session_state.get("inbox_grid_epoch", 0)
+grid_key = f"inbox_grid_{snap['token']}" + (f".{grid_epoch}" if grid_epoch else "")
 
 c_info.caption(f"**{number(total)} sebutan cocok** · {number(counts['review'])} perlu ditinjau · halaman "
                f"{number(page_no)} dari {number(pages_count)} · dimuat {clock_label(snap['loaded'], ZONE)} · "
@@ -122,6 +125,9 @@ def _refresh_after_change() -> None:
 
 def _close_dialog() -> None:
     st.session_state.pop("dialog_mention", None)
+    state = st.session_state.get(grid_key)
+    st.session_state["inbox_ticked"] = (snap["token"], list(state["selection"]["rows"]) if state else [])
+    st.session_state["inbox_grid_epoch"] = st.session_state.get("inbox_grid_epoch", 0) + 1
 
 
 def _answered_by(m, history) -> str:
@@ -290,20 +296,22 @@ ids = [int(i) for i in frame["id"]]
 
 
 def _on_grid_select() -> None:
-    """A click on a cell opens that row's dialog; the cell selection is cleared so it opens once."""
+    """A click on a cell opens that row's dialog."""
     state = st.session_state.get(grid_key)
     cells = state["selection"]["cells"] if state else []
-    if cells:
-        row = cells[0][0]
-        if 0 <= row < len(ids):
-            st.session_state["dialog_mention"] = ids[row]
-            st.session_state.pop(f"seen_version_{ids[row]}", None)
-            st.session_state.pop("bulk_pending", None)
-        st.session_state[grid_key] = {"selection": {"rows": list(state["selection"]["rows"]), "cells": []}}
+    if cells and 0 <= cells[0][0] < len(ids):
+        mid = ids[cells[0][0]]
+        st.session_state["dialog_mention"] = mid
+        st.session_state.pop(f"seen_version_{mid}", None)
+        st.session_state.pop("bulk_pending", None)
 
 
+# the ticks of this same list carried into the redrawn grid (never onto another list)
+ticked_token, ticked = st.session_state.get("inbox_ticked", (None, []))
+ticked = ticked if ticked_token == snap["token"] else []
 event = st.dataframe(
     view, hide_index=True, width="stretch", height=460, key=grid_key, on_select=_on_grid_select,
+    selection_default={"selection": {"rows": [r for r in ticked if r < len(ids)]}} if ticked else None,
     selection_mode=["multi-row", "single-cell"],
     column_config={
         "status": st.column_config.MultiselectColumn(

@@ -87,6 +87,23 @@ def test_row_click_opens_the_dialog(app_server, browser, artifacts, inbox):
     expect(dialog).to_be_visible(timeout=15_000)
     expect(dialog.get_by_text("BBB DARURAT kebakaran pasar")).to_be_visible()
     page.screenshot(path=artifacts / "inbox-dialog-1366.png")
+    dialog.get_by_label("Close").click()
+    expect(dialog).to_have_count(0, timeout=15_000)
+    page.wait_for_timeout(1000)
+    page.mouse.click(*grid_cell(page, 1))  # the same row again: opens again
+    expect(page.get_by_role("dialog").get_by_text("BBB DARURAT kebakaran pasar")).to_be_visible(timeout=15_000)
+    page.get_by_role("dialog").get_by_label("Close").click()
+    expect(page.get_by_role("dialog")).to_have_count(0, timeout=15_000)
+    page.wait_for_timeout(1000)
+    page.mouse.click(*grid_cell(page, 0, x=17))  # the tick box selects for bulk, it opens nothing
+    expect(page.get_by_text("(1 dipilih")).to_be_visible(timeout=15_000)
+    page.wait_for_timeout(1000)
+    assert page.get_by_role("dialog").count() == 0
+    page.mouse.click(*grid_cell(page, 2))  # open another row, close it: the tick stays
+    expect(page.get_by_role("dialog").get_by_text("CCC tanya syarat skck")).to_be_visible(timeout=15_000)
+    page.get_by_role("dialog").get_by_label("Close").click()
+    expect(page.get_by_role("dialog")).to_have_count(0, timeout=15_000)
+    expect(page.get_by_text("(1 dipilih")).to_be_visible(timeout=15_000)
 
 
 def test_bulk_change_acts_on_exactly_the_confirmed_rows(app_server, browser, artifacts, inbox, registry):
