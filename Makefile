@@ -9,20 +9,22 @@ PORT ?= 8501
 install: $(STAMP)
 
 $(STAMP): requirements.txt requirements-dev.txt
+	@echo "▶ Memasang paket Python (sekali saja, bisa beberapa menit)…"
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -r requirements-dev.txt
+	$(PY) -m pip install --progress-bar on -r requirements-dev.txt
+	@echo "✓ Paket Python terpasang."
 	rm -f $(VENV)/.installed-* && touch $@
 
 system-deps:
 	scripts/system-deps.sh
 
 migrate: install
-	$(PY) -m alembic upgrade head
+	@$(PY) -m lib.progress "Menyiapkan basis data (migrasi)" -- $(PY) -m alembic upgrade head
 
 # The analyser's trained artefact (models/, git-ignored): trained once if missing.
 model: install
-	$(PY) -m lib.analysis.train --if-missing
+	@$(PY) -m lib.progress "Menyiapkan model analisis (pelatihan sekali saja)" -- $(PY) -m lib.analysis.train --if-missing
 
 # Retrain on the base data plus the command room's corrections stored in the database.
 train: install
@@ -32,7 +34,7 @@ eval: model
 	$(PY) -m lib.analysis.evaluate --baseline
 
 seed: migrate model
-	$(PY) -m lib.seed
+	@$(PY) -m lib.seed
 
 run: seed
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true

@@ -77,6 +77,8 @@ class Settings:
     # Assumed pay-per-use prices (docs.x.com/x-api/getting-started/pricing, Nov 2026): check the console.
     x_price_per_post_read: float = 0.005
     x_price_per_user_read: float = 0.010
+    # Below this analyser confidence (`Mention.sentiment_score`) a mention is "perlu ditinjau" in the inbox.
+    review_threshold: float = 0.6
 
 
 def load_settings() -> Settings:
@@ -93,4 +95,5 @@ def load_settings() -> Settings:
         x_sync_on_page_load=(setting("x_sync_on_page_load", "0") or "0") in ("1", "true", "yes"),
         x_price_per_post_read=_float("x_price_per_post_read", 0.005),
         x_price_per_user_read=_float("x_price_per_user_read", 0.010),
+        review_threshold=_float("review_threshold", 0.6),
     )

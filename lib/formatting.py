@@ -101,6 +101,14 @@ def local_label(when: datetime | None, tz: str) -> str:
     return f"{local.day} {MONTHS[local.month - 1]} {local:%H:%M} {zone_name(tz)}"
 
 
+def datetime_label(when: datetime | None, tz: str) -> str:
+    """"24 Nov 2026 10:15 WIB" for an aware UTC time in zone `tz` ("–" when missing)."""
+    if when is None or when != when:  # None or NaT
+        return DASH
+    local = when.astimezone(ZoneInfo(tz))
+    return f"{day_label(local.date())} {local:%H:%M} {zone_name(tz)}"
+
+
 def clock_label(when: datetime, tz: str) -> str:
     """"08:47 WIB"."""
     return f"{when.astimezone(ZoneInfo(tz)):%H:%M} {zone_name(tz)}"

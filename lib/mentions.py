@@ -17,7 +17,7 @@ from lib.scope import Scope
 INBOX_COLUMNS = [
     "id", "version", "created_at", "local_time", "platform", "unit", "unit_id", "account", "author", "text", "url",
     "sentiment", "flags", "function", "status", "forwarded_to", "answered_at", "answered_by",
-    "sla_minutes", "age_minutes", "overdue",
+    "sla_minutes", "age_minutes", "overdue", "sentiment_score",
 ]
 
 
@@ -31,6 +31,7 @@ class MentionFilter:
     until: datetime | None = None
     text: str = ""
     unanswered_only: bool = False
+    review_below: float | None = None  # only "perlu ditinjau": the analyser's confidence under this
     order: str = "newest"  # newest | oldest_unanswered
 
 
@@ -70,6 +71,8 @@ def _filtered(scope: Scope, flt: MentionFilter) -> Select:
                         func.lower(Mention.author_handle).contains(needle, autoescape=True)))
     if flt.unanswered_only:
         q = q.where(unanswered_clause())
+    if flt.review_below is not None:
+        q = q.where(Mention.sentiment_score < flt.review_below)
     if flt.order == "oldest_unanswered":
         q = q.order_by(Mention.answered_at.is_not(None), Mention.created_at.asc())
     else:
@@ -98,6 +101,7 @@ def list_mentions(session: Session, scope: Scope, flt: MentionFilter, default_sl
             status=m.status, forwarded_to=m.forwarded_to, answered_at=m.answered_at,
             answered_by=m.answered_by, sla_minutes=sla, age_minutes=round(age, 1),
             overdue=bool(m.answered_at is None and m.status in OPEN_STATUSES and age > sla),
+            sentiment_score=m.sentiment_score,
         ))
     frame = pd.DataFrame(rows, columns=INBOX_COLUMNS)
     for col in ("created_at", "answered_at"):

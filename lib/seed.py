@@ -12,6 +12,8 @@ import sys
 
 from lib.config import load_settings
 from lib.db import check_database, get_engine, session_scope
+from lib.formatting import number
+from lib.progress import step
 from lib.sync import enabled_sources, run
 from lib.units import load_registry
 from lib.users import UserError, ensure_first_admin
@@ -21,9 +23,9 @@ def main() -> int:
     settings = load_settings()
     engine = get_engine(settings.database_url)
     check_database(engine)
-    with session_scope(engine) as s:
+    with step("Memuat registri unit dan akun"), session_scope(engine) as s:
         count = load_registry(s)
-    print(f"Registri dimuat: {count} unit.")
+    print(f"Registri dimuat: {number(count)} unit.")
     try:
         with session_scope(engine) as s:
             first = ensure_first_admin(s, os.environ.get("PANTAU_ADMIN_PASSWORD"))
@@ -39,8 +41,12 @@ def main() -> int:
             print(f"Admin pertama dibuat. Nama pengguna: {username} (kata sandi dari PANTAU_ADMIN_PASSWORD).")
     sources = [src for src in enabled_sources(settings) if src.name == "demo"]
     if sources:
-        result = run(engine, sources)
-        print(f"Data demo: {result.new_mentions} sebutan baru ({result.status}).")
+        with step("Mengisi data demo (sekali saja; menganalisis setiap sebutan)"):
+            result = run(engine, sources)
+        if result.status == "busy":
+            print("Data demo: dilewati, sinkronisasi lain sedang berjalan.")
+        else:
+            print(f"Data demo: {number(result.new_mentions)} sebutan baru.")
         for err in result.errors:
             print(f"galat: {err}", file=sys.stderr)
         return 0 if result.ok else 1

@@ -15,6 +15,7 @@ from lib.analysis import model_status
 from lib.analysis.retrain import retrain
 from lib.db import session_scope
 from lib.formatting import money, number, percent
+from lib.labels import VERIFIED_LABELS, for_display
 from lib.sources import registry
 from lib.sources.registry import SourceSpec
 from lib.ui.alert_status import alert_delivery_panel
@@ -33,9 +34,11 @@ with st.expander("Model analisis", expanded=False):
     (st.success if status.ok else st.warning)(status.message)
     st.caption("Pelatihan ulang memakai data dasar ditambah koreksi petugas di Kotak Masuk.")
     if st.button("Latih ulang model dengan koreksi"):
-        with st.spinner("Melatih ulang…"), session_scope(ctx.engine) as s:
-            report = retrain(s)
-        st.success(f"Model dilatih ulang: {report.corrections} koreksi dipakai.")
+        with st.status("Melatih ulang model… (bisa beberapa menit)", expanded=False) as progress:
+            with session_scope(ctx.engine) as s:
+                report = retrain(s)
+            progress.update(label="Model selesai dilatih ulang.", state="complete")
+        st.success(f"Model dilatih ulang: {number(report.corrections)} koreksi dipakai.")
 
 alert_delivery_panel(ctx)
 
@@ -57,8 +60,9 @@ def x_panel(spec: SourceSpec) -> None:
     scope = scope_picker(ctx, key="x_sources_scope")
 
     if st.button("Sinkronkan X sekarang", type="primary"):
-        with st.spinner("Menyinkronkan akun X…"):
+        with st.status("Menyinkronkan akun X…", expanded=False) as progress:
             result = sync.sync_now(engine, settings, scope, spec.name)
+            progress.update(label="Sinkronisasi X selesai.", state="complete" if not result.errors else "error")
         if result.status == "busy":
             st.info("Sinkronisasi lain sedang berjalan; coba lagi sebentar lagi.")
         elif result.errors:
@@ -103,18 +107,17 @@ def x_panel(spec: SourceSpec) -> None:
         st.info("Tidak ada akun X aktif dalam cakupan ini.")
     else:
         st.dataframe(
-            accounts.drop(columns=["account_id", "level"]),
+            for_display(accounts.drop(columns=["account_id", "level"]), datetimes=("last_sync", "next_allowed"),
+                        tz=ZONE, codes={"verified_type": VERIFIED_LABELS}, numbers=("followers",)),
             hide_index=True,
             column_config={
                 "handle": st.column_config.TextColumn("Handle"),
                 "unit": st.column_config.TextColumn("Satuan"),
                 "user_id": st.column_config.TextColumn("ID pengguna X"),
                 "verified_type": st.column_config.TextColumn("Verifikasi"),
-                "followers": st.column_config.NumberColumn("Pengikut", format="localized"),
-                "last_sync": st.column_config.DatetimeColumn("Sinkron terakhir (WIB)", timezone=ZONE,
-                                                             format="D MMM YYYY, HH:mm"),
-                "next_allowed": st.column_config.DatetimeColumn("Boleh sinkron lagi (WIB)", timezone=ZONE,
-                                                                format="D MMM YYYY, HH:mm"),
+                "followers": st.column_config.TextColumn("Pengikut"),
+                "last_sync": st.column_config.TextColumn("Sinkron terakhir"),
+                "next_allowed": st.column_config.TextColumn("Boleh sinkron lagi"),
                 "last_error": st.column_config.TextColumn("Galat terakhir"),
                 "last_warning": st.column_config.TextColumn("Peringatan terakhir"),
                 "problem": st.column_config.TextColumn("Masalah akun"),

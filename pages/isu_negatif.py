@@ -8,7 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from lib.db import session_scope
+from lib.formatting import local_label, number
 from lib.issues import issue_mentions, list_issues, mark_issue_handled
+from lib.labels import ISSUE_STATUS_LABELS, PLATFORM_LABELS, for_display, label
 from lib.models import utcnow
 from lib.ui.context import page_context, scope_picker
 from lib.ui.safe import plain
@@ -39,32 +41,39 @@ if issues.empty:
 
 table = pd.DataFrame({
     "id": issues["id"],
-    "isu": [f"{plain(t, 200)} ({n} sebutan, {u} unit)" for t, n, u in zip(issues["title"], issues["mentions"], issues["units"],
+    "isu": [f"{plain(t, 200)} ({number(n)} sebutan, {number(u)} unit)" for t, n, u in zip(issues["title"], issues["mentions"], issues["units"],
                                                                  strict=True)],
     "sebutan": issues["mentions"],
     "terbuka": issues["open_mentions"],
     "unit": issues["units"],
     "pertama": issues["first_seen"],
     "terakhir": issues["last_seen"],
-    "status": issues["status"].map({"terbuka": "Terbuka", "ditangani": "Ditangani"}),
+    "status": issues["status"],
 })
-st.dataframe(table, hide_index=True, width="stretch", column_config={
-    "isu": st.column_config.TextColumn("Isu", width="large"),
-    "pertama": st.column_config.DatetimeColumn("Pertama terlihat (UTC)", format="DD MMM HH:mm"),
-    "terakhir": st.column_config.DatetimeColumn("Terakhir terlihat (UTC)", format="DD MMM HH:mm"),
-})
+st.caption(f"{number(len(issues))} isu · waktu dalam WIB")
+st.dataframe(for_display(table, datetimes=("pertama", "terakhir"), codes={"status": ISSUE_STATUS_LABELS}),
+             hide_index=True, width="stretch", column_config={
+                 "id": st.column_config.NumberColumn("ID", width="small", format="%d"),
+                 "isu": st.column_config.TextColumn("Isu", width="large"),
+                 "sebutan": st.column_config.NumberColumn("Sebutan", format="%d"),
+                 "terbuka": st.column_config.NumberColumn("Belum selesai", format="%d"),
+                 "unit": st.column_config.NumberColumn("Unit", format="%d"),
+                 "pertama": "Pertama terlihat (WIB)", "terakhir": "Terakhir terlihat (WIB)", "status": "Status",
+             })
 
 chosen = st.selectbox("Lihat isu", issues["id"].tolist(),
                       format_func=lambda i: str(table.loc[table["id"] == i, "isu"].iloc[0]))
 row = issues[issues["id"] == chosen].iloc[0]
 with session_scope(ctx.engine) as s:
     items = issue_mentions(s, scope, int(chosen))
-    detail = pd.DataFrame([(m.id, m.unit.short_name, plain(m.author_handle, 100), plain(m.text, 2000),
-                            STATUS_LABELS[m.status]) for m in items],
-                          columns=["ID", "Unit", "Penulis", "Teks", "Status"])
+    detail = pd.DataFrame([(m.id, local_label(m.created_at, m.unit.timezone), m.unit.short_name,
+                            label(PLATFORM_LABELS, m.platform), plain(m.author_handle, 100) or "–",
+                            plain(m.text, 2000), STATUS_LABELS[m.status]) for m in items],
+                          columns=["ID", "Waktu (zona unit)", "Unit", "Platform", "Penulis", "Teks", "Status"])
 st.dataframe(detail, hide_index=True, width="stretch",
-             column_config={"Teks": st.column_config.TextColumn(width="large")})
-with st.form("close_issue"):
+             column_config={"ID": st.column_config.NumberColumn(width="small", format="%d"),
+                            "Teks": st.column_config.TextColumn(width="large")})
+with st.form("close_issue", enter_to_submit=False):
     note = st.text_input("Catatan penanganan", max_chars=500)
     submit = st.form_submit_button("Tandai seluruh isu ditangani", type="primary",
                                    disabled=seen_versions.get(int(chosen), (0, row["status"]))[1] == "ditangani")
