@@ -132,7 +132,7 @@ with left:
     else:
         shown = int(polsek["unanswered"].sum())
         st.caption(f"Hanya akun Polsek: {number(shown)} dari {number(levels.get('polsek', 0))} "
-                   f"(terburuk, maks. {len(polsek)} Polsek).")
+                   f"({len(polsek)} Polsek, terburuk di atas).")
         st.altair_chart(polsek_chart(polsek), width="stretch")
 with right:
     st.subheader(f"Peta: belum dijawab per {LEVEL_TITLES[board.level]}")
@@ -140,6 +140,7 @@ with right:
 
 st.subheader(f"Tren harian ({period} hari kalender)")
 st.altair_chart(trend_chart(cached.trend(url, scope, policy, period, version)), width="stretch")
+st.caption("Batang paling kanan (pucat) adalah hari ini, belum genap sehari.")
 
 st.subheader("Darurat & negatif belum ditangani")
 alerts = cached.alerts(url, scope, policy, version, 15)

@@ -137,11 +137,10 @@ def trend_chart(frame: pd.DataFrame, wall: bool = False) -> alt.VConcatChart:
     long = data.melt(id_vars=["hari", "bagian_hari"], value_vars=["negative", "lain"], var_name="jenis",
                      value_name="jumlah")
     long["jenis"] = long["jenis"].map({"negative": "Negatif", "lain": "Lainnya"})
-    x = alt.X("yearmonthdate(hari):T", title=None, axis=alt.Axis(format="%a %e %b", labelAngle=0))
+    x = alt.X("yearmonthdate(hari):O", title=None, axis=alt.Axis(format="%a %e %b", labelAngle=0))
     day_tip = alt.Tooltip("yearmonthdate(hari):T", title="Hari", format="%A, %e %B %Y")
     partial = alt.Opacity("bagian_hari:N", scale=alt.Scale(domain=["hari penuh", "hari ini (sebagian)"],
-                                                           range=[1.0, 0.4]),
-                          legend=alt.Legend(title=None, orient="top"))
+                                                           range=[1.0, 0.4]), legend=None)
     bars = alt.Chart(long).mark_bar().encode(
         x=x,
         y=alt.Y("jumlah:Q", title="Sebutan per hari", stack="zero"),
