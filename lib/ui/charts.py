@@ -7,8 +7,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from lib.accounts import PLATFORM_LABELS as PLATFORM_NAMES
 from lib.formatting import duration_minutes as minutes_text
 from lib.formatting import percent
+from lib.ui.safe import plain
+from lib.workflow import STATUS_LABELS
 
 PERIODS = {7: "7 hari", 30: "30 hari", 90: "90 hari"}
 CHILD_LEVEL = {None: "polda", "mabes": "polda", "polda": "polres", "polres": "polsek", "polsek": "polsek"}
@@ -159,14 +162,17 @@ def trend_chart(frame: pd.DataFrame, wall: bool = False) -> alt.VConcatChart:
     return finish(alt.vconcat(bars, share), wall, font=20 if wall else 12)
 
 
-def open_items_table(frame: pd.DataFrame) -> None:
-    """A Polsek's unanswered items, oldest first (plain text; the inbox is where they are changed)."""
+def open_items_table(frame: pd.DataFrame, key: str | None = None):
+    """Unanswered items, oldest first (plain text); with `key`, one row can be selected (returns the event)."""
     view = pd.DataFrame({
-        "ID": frame["id"], "Waktu": frame["local_time"], "Unit": frame["unit"], "Platform": frame["platform"],
-        "Penulis": frame["author"], "Teks": frame["text"], "Status": frame["status"],
+        "Waktu": frame["local_time"], "Unit": frame["unit"], "Platform": frame["platform"].map(PLATFORM_NAMES)
+        .fillna(frame["platform"]),
+        "Penulis": frame["author"], "Teks": [plain(t, 2000) for t in frame["text"]],
+        "Status": frame["status"].map(STATUS_LABELS).fillna(frame["status"]),
         "Umur": [("⏰ " if od else "") + minutes_text(a) for a, od in zip(frame["age_minutes"], frame["overdue"],
                                                                         strict=True)],
     })
-    st.dataframe(view, hide_index=True, width="stretch",
-                 column_config={"Teks": st.column_config.TextColumn(width="large"),
-                                "Umur": st.column_config.TextColumn(help="⏰ = lewat SLA unit")})
+    kwargs = dict(on_select="rerun", selection_mode="single-row", key=key) if key else {}
+    return st.dataframe(view, hide_index=True, width="stretch", **kwargs,
+                        column_config={"Teks": st.column_config.TextColumn(width="large"),
+                                       "Umur": st.column_config.TextColumn(help="⏰ = lewat SLA unit")})
