@@ -204,13 +204,14 @@ def burning(session: Session, scope: Scope, now: datetime | None = None) -> Burn
 
 def unhandled_alerts(session: Session, scope: Scope, sla: SlaPolicy | int, limit: int = 8,
                      now: datetime | None = None, days: int = 7) -> pd.DataFrame:
-    """Unanswered open mentions that are urgent or negative (last `days` days): urgent first, then
-    newest first. The inbox frame of `lib.mentions.list_mentions` plus `urgent`."""
+    """Unanswered open mentions that are urgent (any age: the same set the burning strip counts) or
+    negative (last `days` days): urgent first, then newest first. The inbox frame of
+    `lib.mentions.list_mentions` plus `urgent`."""
     now = now or utcnow()
     minutes = SlaPolicy.of(sla).first_response_minutes
     since = now - timedelta(days=days)
-    urgent = list_mentions(session, scope, MentionFilter(flags=["urgent"], unanswered_only=True, since=since),
-                           minutes, limit=limit, now=now)
+    urgent = list_mentions(session, scope, MentionFilter(flags=["urgent"], unanswered_only=True), minutes,
+                           limit=limit, now=now)
     negative = list_mentions(session, scope, MentionFilter(sentiments=["negative"], unanswered_only=True,
                                                            since=since), minutes, limit=limit, now=now)
     frames = [f for f in (urgent, negative) if not f.empty]

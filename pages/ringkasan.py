@@ -77,6 +77,10 @@ if ctx.wall:
                 st.success("Tidak ada sebutan yang belum dijawab di Polsek dalam cakupan ini.")
             else:
                 st.altair_chart(polsek_chart(polsek, wall=True), width="stretch")
+            if len(polsek) <= 1:  # a one-Polsek scope leaves room for the week's trend
+                st.subheader(f"Tren harian ({WALL_DAYS} hari, hari ini sebagian)")
+                trend = cached.trend(url, scope, policy, WALL_DAYS, version)
+                st.altair_chart(trend_chart(trend, wall=True, compact=True), width="stretch")
         with right:
             st.subheader("Darurat & negatif belum ditangani")
             wall.alert_list(alerts, now)

@@ -133,10 +133,13 @@ def test_unhandled_alerts_urgent_first_then_newest_and_only_unhandled(s):
     put(s, "POLSEK-BENDA", 3, sentiment="negative", status="selesai", text="sudah selesai")
     put(s, "POLSEK-BENDA", 20, sentiment="positive", text="terima kasih")
     put(s, "POLSEK-BENDA", 40, sentiment="negative", flags="urgent", text="darurat negatif")
+    put(s, "POLSEK-BENDA", 9 * 24 * 60, flags="urgent", text="darurat sembilan hari")  # still counted as burning
+    put(s, "POLSEK-BENDA", 9 * 24 * 60, sentiment="negative", text="negatif sembilan hari")  # past the window
     s.commit()
     alerts = watch.unhandled_alerts(s, NATIONAL, SLA, limit=10, now=NOW)
-    assert alerts["text"].tolist() == ["darurat negatif", "darurat lama", "negatif baru"]
-    assert alerts["urgent"].tolist() == [True, True, False]
+    assert alerts["text"].tolist() == ["darurat negatif", "darurat lama", "darurat sembilan hari", "negatif baru"]
+    assert alerts["urgent"].tolist() == [True, True, True, False]
+    assert int(alerts["urgent"].sum()) == watch.burning(s, NATIONAL, NOW).urgent_unanswered
     assert watch.unhandled_alerts(s, NATIONAL, SLA, limit=2, now=NOW)["text"].tolist() == [
         "darurat negatif", "darurat lama"]
 

@@ -131,7 +131,7 @@ def share_chart(frame: pd.DataFrame) -> alt.Chart:
     return finish(chart)
 
 
-def trend_chart(frame: pd.DataFrame, wall: bool = False) -> alt.VConcatChart:
+def trend_chart(frame: pd.DataFrame, wall: bool = False, compact: bool = False) -> alt.VConcatChart:
     """Mentions per local day (negative stacked) over the share answered within SLA; today is a
     partial day, drawn paler and named so."""
     data = frame.assign(lain=frame["mentions"] - frame["negative"], hari=pd.to_datetime(frame["day"]))
@@ -152,13 +152,13 @@ def trend_chart(frame: pd.DataFrame, wall: bool = False) -> alt.VConcatChart:
         opacity=partial,
         tooltip=[day_tip, alt.Tooltip("jenis:N", title="Jenis"), alt.Tooltip("jumlah:Q", title="Jumlah", format=",d"),
                  alt.Tooltip("bagian_hari:N", title="Catatan")],
-    ).properties(height=220 if not wall else 260)
+    ).properties(height=150 if compact else (260 if wall else 220))
     share = alt.Chart(data.assign(persen=data["within_sla_share"] * 100)).mark_line(point=True, color="#2ca02c").encode(
         x=x,
         y=alt.Y("persen:Q", title="Dijawab sesuai SLA (%)", scale=alt.Scale(domain=[0, 100])),
         tooltip=[day_tip, alt.Tooltip("persen:Q", title="Sesuai SLA (%)", format=",.0f"),
                  alt.Tooltip("unanswered:Q", title="Masih belum dijawab", format=",d")],
-    ).properties(height=120 if not wall else 150)
+    ).properties(height=70 if compact else (150 if wall else 120))
     return finish(alt.vconcat(bars, share), wall, font=20 if wall else 12)
 
 

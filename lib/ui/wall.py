@@ -52,8 +52,8 @@ h3 { font-size: 1.9rem !important; color: #f5f5f5 !important; padding: 0.1rem 0 
 .pw-date { font-size: 1.6rem; color: #c9d1d9; white-space: nowrap; }
 .pw-clock { font-size: 2.8rem; font-weight: 700; font-variant-numeric: tabular-nums; }
 .pw-updated { font-size: 1.5rem; color: #c9d1d9; }
-.pw-stale { margin-top: 0.4rem; background: #8b1a1a; color: #fff; font-size: 1.7rem; font-weight: 700;
-  padding: 0.3rem 0.8rem; border-radius: 6px; font-family: "Source Sans Pro", sans-serif; }
+.pw-stale { background: #b62324; color: #fff; font-size: 1.5rem; font-weight: 700; padding: 0.1rem 0.7rem;
+  border-radius: 6px; white-space: nowrap; }
 #pantau-offline { position: fixed; left: 0; right: 0; top: 0; z-index: 999999; display: none;
   background: #b62324; color: #fff; font-family: "Source Sans Pro", sans-serif; text-align: center;
   padding: 1.2rem 1rem; box-shadow: 0 6px 30px rgba(0,0,0,0.6); }
@@ -134,16 +134,14 @@ def header(scope_label: str, zone: str, last_sync: datetime | None, now: datetim
     day = f"{DAYS[local.weekday()]}, {local.day} {MONTHS[local.month - 1]} {local.year}"
     clock = f"{local:%H:%M:%S} {zone_name(zone)}"
     updated = f"diperbarui {clock_label(last_sync, zone)}" if last_sync else "belum pernah diperbarui"
-    stale = ""
-    if last_sync is None or now - last_sync > stale_after:
-        since = clock_label(last_sync, zone) if last_sync else "–"
-        stale = (f'<div class="pw-stale">⚠ DATA TERLAMBAT: sinkronisasi terakhir yang berhasil {since}; '
-                 "periksa sumber data.</div>")
     esc = html.escape
+    fresh = f'<div class="pw-updated">{esc(updated)}</div>'
+    if last_sync is None or now - last_sync > stale_after:  # in the header row: the layout keeps its height
+        late = f"DATA TERLAMBAT · {clock_label(last_sync, zone)}" if last_sync else "BELUM PERNAH SINKRON"
+        fresh = f'<div class="pw-stale">{esc(late)}</div>'
     st.html(
         f'<div class="pw-head"><div class="pw-title">PANTAU</div><div class="pw-scope">{esc(scope_label)}</div>'
-        f'<div class="pw-updated">{esc(updated)}</div><div class="pw-date">{esc(day)}</div>'
-        f'<div class="pw-clock">{esc(clock)}</div></div>{stale}'
+        f'{fresh}<div class="pw-date">{esc(day)}</div><div class="pw-clock">{esc(clock)}</div></div>'
         f'<div id="pantau-render" hidden data-token="{now.timestamp():.3f}" data-offset="{offset}" '
         f'data-zone="{esc(zone_name(zone))}" data-refresh="{int(refresh_seconds)}" '
         f'data-updated="{esc(clock_label(last_sync, zone) if last_sync else "–")}"></div>'

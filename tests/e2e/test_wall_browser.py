@@ -74,6 +74,7 @@ def test_wall_is_one_screen_with_clock_and_urgent_list(app_server, browser, arti
     page.wait_for_timeout(1500)
     for box in (clock.bounding_box(), urgent.bounding_box()):
         assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= height
+    page.screenshot(path=artifacts / f"wall-{width}x{height}.png")
     assert_one_screen(page, height)
     assert page.locator('[data-testid="stTooltipIcon"]').count() == 0  # no "?" help icons on a TV
     expect(clock).not_to_have_text(clock.inner_text(), timeout=5_000)  # the clock ticks in the browser
@@ -169,3 +170,18 @@ def test_every_unit_in_a_chart_has_a_visible_label(app_server, browser, artifact
         expect(chart.locator("g.role-axis-label text").first).to_be_attached(timeout=15_000)
         labels = axis_labels(chart)
         assert sorted(set(labels) & set(names)) == names, labels
+
+
+def test_one_polsek_wall_keeps_its_bar_and_legend(app_server, browser, artifacts, wall_data, registry):
+    _, token = kiosk_token(registry, "POLSEK-CILEDUG")
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    page.goto(f"{app_server}/?kiosk={token}")
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    expect(chart.locator("g.role-axis-label text").first).to_be_attached(timeout=30_000)
+    assert "Ciledug" in axis_labels(chart)
+    assert chart.locator("g.role-legend-label text", has_text="Lewat SLA").count() == 1
+    assert chart.locator("path.mark-rect, g.mark-rect path").count() >= 1  # the bar itself
+    expect(page.get_by_text("begal lagi di jalan raya ciledug", exact=False)).to_be_visible()
+    page.wait_for_timeout(1000)
+    assert_one_screen(page, 1080)
+    page.screenshot(path=artifacts / "wall-one-polsek.png")
