@@ -158,7 +158,7 @@ else:
         "Umur": [("⏰ " if od else "") + minutes_text(a) for a, od in zip(alerts["age_minutes"], alerts["overdue"],
                                                                         strict=True)],
     }), hide_index=True, width="stretch", column_config={"Teks": st.column_config.TextColumn(width="large")})
-    st.page_link("pages/kotak_masuk.py", label="Tangani di Kotak Masuk", icon="📥")
+    st.caption("Tangani di Kotak Masuk, atau di halaman Unit (pilih Polsek-nya).")
 
 table = board.league
 st.subheader(f"Peringkat {LEVEL_TITLES[board.level]}")
