@@ -134,9 +134,8 @@ with left:
     if polsek.empty:
         st.success("Tidak ada sebutan yang belum dijawab di Polsek dalam cakupan ini.")
     else:
-        shown = int(polsek["unanswered"].sum())
-        st.caption(f"Hanya akun Polsek: {number(shown)} dari {number(levels.get('polsek', 0))} "
-                   f"({len(polsek)} Polsek, terburuk di atas).")
+        st.caption(f"Hanya sebutan ke akun Polsek: {number(levels.get('polsek', 0))} dari {number(ov.unanswered)} "
+                   f"belum dijawab; {len(polsek)} Polsek terburuk di atas.")
         st.altair_chart(polsek_chart(polsek), width="stretch")
 with right:
     st.subheader(f"Peta: belum dijawab per {LEVEL_TITLES[board.level]}")

@@ -185,3 +185,35 @@ def test_one_polsek_wall_keeps_its_bar_and_legend(app_server, browser, artifacts
     page.wait_for_timeout(1000)
     assert_one_screen(page, 1080)
     page.screenshot(path=artifacts / "wall-one-polsek.png")
+
+
+def test_kapolres_acts_from_the_unit_drill_down(app_server, browser, artifacts, wall_data, registry):
+    """The drill-down opens in view (a dialog) and a status change there goes through lib.workflow."""
+    make_user(registry, "pimpinan", "POLRES-METRO-TANGERANG-KOTA", "kapolres")
+    with session_scope(registry) as s:
+        polres = s.scalar(select(Unit.id).where(Unit.code == "POLRES-METRO-TANGERANG-KOTA"))
+        begal = s.scalar(select(Mention.id).where(Mention.text.startswith("begal lagi")))
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    browser_sign_in(page, f"{app_server}/unit?unit={polres}", "kapolres")
+    box = page.locator('[data-testid="stSelectbox"]', has_text="Rincian Polsek")
+    expect(box).to_be_visible(timeout=30_000)
+    box.scroll_into_view_if_needed()
+    box.click()
+    page.get_by_role("option", name="Polsek Ciledug").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible(timeout=15_000)
+    frame = dialog.locator('[data-testid="stDataFrame"]')
+    expect(frame).to_be_visible()
+    top = frame.bounding_box()
+    assert top is not None and 0 <= top["y"] and top["y"] + top["height"] <= 768  # in view
+    page.mouse.click(top["x"] + 16, top["y"] + 35 + 17)  # the first row's selection box
+    expect(dialog.get_by_text("begal lagi di jalan raya ciledug, polisi kemana").last).to_be_visible(timeout=15_000)
+    dialog.locator('[data-testid="stSelectbox"]', has_text="Status baru").click()
+    page.get_by_role("option", name="Ditangani").click()
+    dialog.get_by_label("Catatan (opsional)").fill("anggota ke lokasi")
+    dialog.get_by_role("button", name="Simpan status").click()
+    expect(dialog.get_by_text("Status diubah menjadi 'Ditangani'.")).to_be_visible(timeout=15_000)
+    page.screenshot(path=artifacts / "unit-drill-down-1366.png")
+    with session_scope(registry) as s:
+        m = s.get(Mention, begal)
+        assert (m.status, m.updated_by) == ("ditangani", "kapolres")
