@@ -86,7 +86,8 @@ def finish(chart, wall: bool = False, font: int | None = None):
     return (chart.properties(usermeta={"embedOptions": {"renderer": "svg"}})
             .configure(locale=LOCALE, background="transparent")
             .configure_axis(labelFontSize=font, titleFontSize=font, labelColor=ink, titleColor=ink, gridColor=grid,
-                            labelLimit=0, labelOverlap=False)
+                            labelLimit=0)
+            .configure_axisY(labelOverlap=False)  # unit names: one band each, never dropped
             .configure_legend(labelFontSize=font, labelColor=ink, labelLimit=0)
             .configure_view(stroke=None))
 
@@ -123,7 +124,8 @@ def polsek_chart(polsek: pd.DataFrame, wall: bool = False) -> alt.Chart:
 def share_chart(frame: pd.DataFrame) -> alt.Chart:
     """Share of units meeting the verified-account mandate, one band per Polda/Polres."""
     chart = alt.Chart(frame).mark_bar().encode(
-        x=alt.X("share:Q", title="Unit memenuhi mandat", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        x=alt.X("share:Q", title="Unit memenuhi mandat", axis=alt.Axis(format="%", tickCount=5),
+                scale=alt.Scale(domain=[0, 1])),
         y=alt.Y("name:N", sort="x", title=None),
         tooltip=[alt.Tooltip("name:N", title="Unit"), alt.Tooltip("compliant:Q", title="Patuh"),
                  alt.Tooltip("units:Q", title="Jumlah unit"), alt.Tooltip("share:Q", title="Bagian", format=".0%")],

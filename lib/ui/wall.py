@@ -24,6 +24,8 @@ _CSS = """
 <style>
 [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stSidebar"], [data-testid="stDecoration"],
 [data-testid="stSidebarCollapsedControl"], [data-testid="stStatusWidget"], footer { display: none !important; }
+/* Streamlit's own "Connection error" modal (English, for developers) would cover the wall's banner */
+[data-testid="stDialog"], [data-baseweb="modal"] { display: none !important; }
 html, body { overflow: hidden !important; }
 /* 4K at scale 1: twice the type, same layout (charts draw in pixels: zoomed, drawn at half the width) */
 @media (min-width: 2800px) { html { font-size: 200%; }
@@ -54,9 +56,10 @@ h3 { font-size: 1.9rem !important; color: #f5f5f5 !important; padding: 0.1rem 0 
 .pw-updated { font-size: 1.5rem; color: #c9d1d9; }
 .pw-stale { background: #b62324; color: #fff; font-size: 1.5rem; font-weight: 700; padding: 0.1rem 0.7rem;
   border-radius: 6px; white-space: nowrap; }
-#pantau-offline { position: fixed; left: 0; right: 0; top: 0; z-index: 999999; display: none;
+#pantau-offline { position: fixed; left: 0; right: 0; top: 0; z-index: 2147483647; display: none;
   background: #b62324; color: #fff; font-family: "Source Sans Pro", sans-serif; text-align: center;
   padding: 1.2rem 1rem; box-shadow: 0 6px 30px rgba(0,0,0,0.6); }
+body.pantau-stale [data-testid="stMain"] { opacity: 0.35; filter: grayscale(1); }  /* old figures read as old */
 #pantau-offline b { display: block; font-size: 3.2rem; letter-spacing: 0.05em; }
 #pantau-offline span { font-size: 1.8rem; }
 </style>
@@ -91,6 +94,7 @@ _WATCHDOG = """
     b.textContent = title; s.textContent = text;
     banner.appendChild(b); banner.appendChild(s);
     banner.style.display = "block";
+    document.body.classList.add("pantau-stale");
   }
   function check() {
     var m = marker();
@@ -105,6 +109,7 @@ _WATCHDOG = """
         ". Muat ulang halaman atau periksa jaringan.");
     } else {
       banner.style.display = "none";
+      document.body.classList.remove("pantau-stale");
     }
   }
   function health() {
