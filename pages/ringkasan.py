@@ -110,7 +110,7 @@ burning_strip(cached.burning(url, scope, version))
 p = ago.period
 cols = st.columns(4)
 cols[0].metric("Sebutan hari ini", number(ov.mentions_today),
-               **change(ov.mentions_today, ago.mentions_today, None, "jam yg sama mgg lalu"))
+               **change(ov.mentions_today, ago.mentions_today, None, "jam sama minggu lalu"))
 cols[1].metric("Belum dijawab", number(ov.unanswered), **change(ov.unanswered, ago.unanswered))
 cols[2].metric("Lewat SLA", number(ov.overdue), **change(ov.overdue, ago.overdue))
 cols[3].metric(f"Sebutan ({period} hari)", number(ov.period_mentions), **change(ov.period_mentions, p.mentions, None))

@@ -61,7 +61,7 @@ cols[3].metric("Median respons", minutes_text(ov.median_response_minutes),
                **change(ov.median_response_minutes, p.median_minutes))
 cols = st.columns(4)
 cols[0].metric("Sebutan hari ini", number(ov.mentions_today),
-               **change(ov.mentions_today, ago.mentions_today, None, "jam yg sama mgg lalu"))
+               **change(ov.mentions_today, ago.mentions_today, None, "jam sama minggu lalu"))
 cols[1].metric("Dijawab sesuai SLA", pct(ov.within_sla_share), **change(ov.within_sla_share, p.within_sla_share, "down"))
 cols[2].metric("Sebutan negatif", pct(ov.negative_share), **change(ov.negative_share, p.negative_share))
 cols[3].metric("Unit terverifikasi", pct(ov.verified_share))

@@ -108,7 +108,7 @@ def polsek_chart(polsek: pd.DataFrame, wall: bool = False) -> alt.Chart:
         .encode(
             y=alt.Y("short_name:N", sort=order, title=None),
             x=alt.X("jumlah:Q", title="Sebutan belum dijawab", stack="zero",
-                    axis=alt.Axis(format="d", tickMinStep=1)),
+                    axis=alt.Axis(format=",d", tickMinStep=1)),
             color=alt.Color("bagian:N", scale=alt.Scale(domain=["Lewat SLA", "Masih dalam SLA"],
                                                          range=["#d62728", "#f2b134"]),
                             legend=alt.Legend(title=None, orient="top")),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.formatting import DASH, number, signed_change
+from lib.ui.safe import md
 from lib.watch import Burning
 
 
@@ -39,7 +40,9 @@ def burning_strip(b: Burning, wall: bool = False) -> None:
     if g is None:
         cols[3].metric("Isu tumbuh tercepat (24 jam)", "tidak ada", border=True)
     else:
-        cols[3].metric("Isu tumbuh tercepat (24 jam)", f"{number(g.last_day)} sebutan", border=True,
-                       delta=f"{g.title[:60]} · {signed_change(g.last_day, g.day_before)} vs 24 jam sebelumnya",
-                       delta_arrow="up" if g.last_day > g.day_before else "off",
-                       delta_color="red" if g.last_day > g.day_before else "gray")
+        with cols[3].container(border=True):
+            st.metric("Isu tumbuh tercepat (24 jam)", f"{number(g.last_day)} sebutan",
+                      delta=f"{signed_change(g.last_day, g.day_before)} vs 24 jam sebelumnya",
+                      delta_arrow="up" if g.last_day > g.day_before else "off",
+                      delta_color="red" if g.last_day > g.day_before else "gray")
+            st.caption(md(g.title, 90))  # built from mention text: escaped, never markup
