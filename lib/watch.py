@@ -66,9 +66,7 @@ def backlog_at(session: Session, scope: Scope, sla: SlaPolicy | int, at: datetim
     as closed at its last update). At `at = now` this is exactly the live backlog of `lib.metrics`."""
     policy = SlaPolicy.of(sla)
     unit = Unit.__table__.c
-    open_then = or_(Mention.status.in_(OPEN_STATUSES), Mention.updated_at > at)
-    base = and_(Mention.created_at < at, or_(Mention.answered_at.is_(None), Mention.answered_at > at), open_then,
-                _in_scope(scope))
+    base = and_(_in_backlog_at(at), _in_scope(scope))
     sla_col = func.coalesce(unit.sla_minutes, policy.first_response_minutes)
     slas = [int(m) for m in session.scalars(select(sla_col).where(scope.unit_clause()).distinct())]
     overdue = or_(*[and_(sla_col == m, Mention.created_at < at - timedelta(minutes=m)) for m in slas]) if slas \
@@ -78,6 +76,15 @@ def backlog_at(session: Session, scope: Scope, sla: SlaPolicy | int, at: datetim
         .select_from(Mention).join(Unit.__table__, unit.id == Mention.unit_id).where(base)
     ).one()
     return int(row[0]), int(row[1])
+
+
+def _in_backlog_at(at: datetime):
+    """Unanswered and open at `at`. Every change (status, answer) bumps `updated_at`, so a mention
+    that left the backlog after `at` has `updated_at > at`: the candidates are today's backlog (a
+    small partial index) plus what changed since `at` (the `updated_at` index), never the whole table."""
+    return and_(or_(unanswered_clause(), Mention.updated_at > at), Mention.created_at < at,
+                or_(Mention.answered_at.is_(None), Mention.answered_at > at),
+                or_(Mention.status.in_(OPEN_STATUSES), Mention.updated_at > at))
 
 
 def mentions_so_far_today(session: Session, scope: Scope, at: datetime) -> int:
@@ -164,9 +171,7 @@ def _flag_count(session: Session, scope: Scope, flags: tuple[str, ...], since: d
 
 
 def _urgent_unanswered_at(session: Session, scope: Scope, at: datetime) -> int:
-    open_then = or_(Mention.status.in_(OPEN_STATUSES), Mention.updated_at > at)
-    return _count(session, _has_flag("urgent"), Mention.created_at < at,
-                  or_(Mention.answered_at.is_(None), Mention.answered_at > at), open_then, _in_scope(scope))
+    return _count(session, _has_flag("urgent"), _in_backlog_at(at), _in_scope(scope))
 
 
 def fastest_growing_issue(session: Session, scope: Scope, now: datetime) -> GrowingIssue | None:

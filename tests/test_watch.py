@@ -24,10 +24,12 @@ def put(session, code: str, minutes_ago: float, *, flags: str = "", sentiment: s
         issue_id: int | None = None, text: str = "teks") -> Mention:
     unit_id = session.scalar(select(Unit.id).where(Unit.code == code))
     created = NOW - timedelta(minutes=minutes_ago)
-    updated = NOW - timedelta(minutes=updated_minutes_ago) if updated_minutes_ago is not None else created
+    answered = created + timedelta(minutes=answered_after) if answered_after is not None else None
+    # as in production, every change (an answer too) bumps updated_at
+    updated = NOW - timedelta(minutes=updated_minutes_ago) if updated_minutes_ago is not None else (answered or created)
     m = Mention(platform="x", external_id=f"w{next(_ids)}", unit_id=unit_id, text=text, author_handle="warga",
                 created_at=created, fetched_at=created, sentiment=sentiment, flags=flags, status=status,
-                answered_at=created + timedelta(minutes=answered_after) if answered_after is not None else None,
+                answered_at=answered,
                 answered_by="api" if answered_after is not None else None, updated_at=updated, version=1,
                 issue_id=issue_id, sentiment_score=0.0)
     session.add(m)
