@@ -39,6 +39,12 @@ def scope_zone(session: Session, scope: Scope) -> str:
     return session.scalar(select(Unit.timezone).where(Unit.id == scope.root_unit_id)) or "Asia/Jakarta"
 
 
+def scope_level(session: Session, scope: Scope) -> str:
+    if scope.root_unit_id is None:
+        return "mabes"
+    return session.scalar(select(Unit.level).where(Unit.id == scope.root_unit_id)) or "mabes"
+
+
 def calendar_period(session: Session, scope: Scope, days: int, now: datetime | None = None) -> Period:
     """The last `days` local calendar days, today included up to `now`: from the earliest local
     midnight among the scope's zones, `days - 1` days back (exactly the days the daily trend shows)."""

@@ -14,7 +14,16 @@ from lib.formatting import duration_minutes as minutes_text
 from lib.metrics import SlaPolicy
 from lib.models import utcnow
 from lib.ui import cached, wall
-from lib.ui.charts import LEAGUE_ORDERS, LEVEL_TITLES, league_table, pct, period_picker, polsek_chart, trend_chart
+from lib.ui.charts import (
+    LEAGUE_ORDERS,
+    LEVEL_TITLES,
+    league_table,
+    pct,
+    period_picker,
+    polsek_chart,
+    share_chart,
+    trend_chart,
+)
 from lib.ui.context import (
     data_version,
     is_wall,
@@ -40,6 +49,44 @@ def reconcile_note(levels: dict[str, int], total: int) -> str:
              (("polsek", "Polsek"), ("polres", "Polres"), ("polda", "Polda"), ("mabes", "Mabes"))
              if levels.get(k)]
     return f"Belum dijawab {number(total)} = " + " + ".join(parts) if parts else ""
+
+
+ROTATION = ("polsek", "tren", "isu", "akun")
+
+
+def polsek_panel(polsek: pd.DataFrame, version) -> None:
+    st.subheader("Belum dijawab per Polsek")
+    if polsek.empty:
+        st.success("Tidak ada sebutan yang belum dijawab di Polsek dalam cakupan ini.")
+    else:
+        st.altair_chart(polsek_chart(polsek, wall=True), width="stretch")
+    if len(polsek) <= 1:  # a one-Polsek scope leaves room for the week's trend
+        st.subheader(f"Tren harian ({WALL_DAYS} hari, hari ini sebagian)")
+        trend = cached.trend(url, scope, policy, WALL_DAYS, version)
+        st.altair_chart(trend_chart(trend, wall=True, compact=True), width="stretch")
+
+
+def rotating_panel(panel: str, version) -> None:
+    """The wall's turning panels besides the Polsek backlog: the week's trend, the open negative
+    issues, verification per unit one level down."""
+    if panel == "tren":
+        st.subheader(f"Tren harian ({WALL_DAYS} hari, hari ini sebagian)")
+        st.altair_chart(trend_chart(cached.trend(url, scope, policy, WALL_DAYS, version), wall=True), width="stretch")
+    elif panel == "isu":
+        st.subheader("Isu negatif terbuka (7 hari)")
+        top = cached.top_issues(url, scope, version).head(8)
+        if top.empty:
+            st.success("Tidak ada isu negatif terbuka.")
+        for row in top.itertuples():
+            st.text(f"{number(row.mentions)} sebutan · {number(row.units)} unit · {plain(row.title, 80)}")
+    else:
+        level = {"polda": "polres", "polres": "polsek"}.get(cached.scope_level(url, scope), "polda")
+        st.subheader(f"Akun terverifikasi per {LEVEL_TITLES[level]}")
+        shares = cached.verification(url, scope, level)
+        if shares.empty:
+            st.info("Tidak ada unit pada tingkat ini.")
+        else:
+            st.altair_chart(share_chart(shares.head(10), wall=True), width="stretch")
 
 
 if ctx.wall:
@@ -70,17 +117,16 @@ if ctx.wall:
         cols[5].metric(f"Median respons ({WALL_DAYS} hari)", minutes_text(ov.median_response_minutes), border=True,
                        **change(ov.median_response_minutes, ago.period.median_minutes))
         left, right = st.columns([5, 6], gap="large")
+        # `&putar=1` on the wall's address: the left panel turns on every refresh
+        panels = ROTATION if st.query_params.get("putar") == "1" else ROTATION[:1]
+        turn = st.session_state.get("wall_turn", -1) + 1
+        st.session_state["wall_turn"] = turn
+        panel = panels[turn % len(panels)]
         with left:
-            st.subheader("Belum dijawab per Polsek")
-            polsek = board.backlog_by_polsek
-            if polsek.empty:
-                st.success("Tidak ada sebutan yang belum dijawab di Polsek dalam cakupan ini.")
+            if panel == "polsek":
+                polsek_panel(board.backlog_by_polsek, version)
             else:
-                st.altair_chart(polsek_chart(polsek, wall=True), width="stretch")
-            if len(polsek) <= 1:  # a one-Polsek scope leaves room for the week's trend
-                st.subheader(f"Tren harian ({WALL_DAYS} hari, hari ini sebagian)")
-                trend = cached.trend(url, scope, policy, WALL_DAYS, version)
-                st.altair_chart(trend_chart(trend, wall=True, compact=True), width="stretch")
+                rotating_panel(panel, version)
         with right:
             st.subheader("Darurat & negatif belum ditangani")
             wall.alert_list(alerts, now)

@@ -13,7 +13,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from lib import metrics, watch
+from lib import accounts, issues, metrics, watch
 from lib.db import get_engine, session_scope
 from lib.mentions import MentionFilter, list_mentions
 from lib.metrics import Period, SlaPolicy
@@ -111,3 +111,24 @@ def backlog_map(url: str, scope: Scope, sla: SlaPolicy | int, version: Version) 
 def scope_zone(url: str, scope: Scope) -> str:
     with session_scope(get_engine(url)) as s:
         return watch.scope_zone(s, scope)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=200)
+def top_issues(url: str, scope: Scope, version: Version, days: int = 7) -> pd.DataFrame:
+    """Open negative issues of the last `days` days in scope, largest first (the wall's issue panel)."""
+    with session_scope(get_engine(url)) as s:
+        return issues.list_issues(s, scope, utcnow() - timedelta(days=days), status="terbuka")
+
+
+@st.cache_data(ttl=timedelta(minutes=5), show_spinner=False, max_entries=200)
+def verification(url: str, scope: Scope, level: str) -> pd.DataFrame:
+    """Share of units meeting the verified-account mandate per unit at `level` (the wall's panel)."""
+    with session_scope(get_engine(url)) as s:
+        return accounts.compliance_rollup(s, scope, level)
+
+
+@st.cache_data(ttl=timedelta(minutes=10), show_spinner=False, max_entries=200)
+def scope_level(url: str, scope: Scope) -> str:
+    """"mabes", "polda", "polres" or "polsek" of the scope's root ("mabes" nationally)."""
+    with session_scope(get_engine(url)) as s:
+        return watch.scope_level(s, scope)

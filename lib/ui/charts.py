@@ -121,7 +121,7 @@ def polsek_chart(polsek: pd.DataFrame, wall: bool = False) -> alt.Chart:
     return finish(chart, wall)
 
 
-def share_chart(frame: pd.DataFrame) -> alt.Chart:
+def share_chart(frame: pd.DataFrame, wall: bool = False) -> alt.Chart:
     """Share of units meeting the verified-account mandate, one band per Polda/Polres."""
     chart = alt.Chart(frame).mark_bar().encode(
         x=alt.X("share:Q", title="Unit memenuhi mandat", axis=alt.Axis(format="%", tickCount=5),
@@ -129,8 +129,8 @@ def share_chart(frame: pd.DataFrame) -> alt.Chart:
         y=alt.Y("name:N", sort="x", title=None),
         tooltip=[alt.Tooltip("name:N", title="Unit"), alt.Tooltip("compliant:Q", title="Patuh"),
                  alt.Tooltip("units:Q", title="Jumlah unit"), alt.Tooltip("share:Q", title="Bagian", format=".0%")],
-    ).properties(height=alt.Step(row_step(False)))
-    return finish(chart)
+    ).properties(height=alt.Step(row_step(wall)))
+    return finish(chart, wall)
 
 
 def trend_chart(frame: pd.DataFrame, wall: bool = False, compact: bool = False) -> alt.VConcatChart:
