@@ -36,7 +36,7 @@ def backlog_map(points: pd.DataFrame, height: int = 360) -> None:
     lat_span = float(data["lat"].max() - data["lat"].min())
     lon_span = float(data["lon"].max() - data["lon"].min())
     span = max(lat_span, lon_span, 0.02)
-    zoom = max(3.0, min(11.0, 7.4 - math.log2(span)))
+    zoom = max(2.0, min(11.0, 7.1 - math.log2(span)))
     data["radius"] = span * 111_000 / 30 * (0.5 + data["share"])  # metres: the scope's span sets the scale
     view = pdk.ViewState(latitude=float(data["lat"].mean()), longitude=float(data["lon"].mean()), zoom=zoom)
     dots = pdk.Layer("ScatterplotLayer", data, get_position=["lon", "lat"], get_fill_color="colour",
