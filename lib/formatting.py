@@ -50,8 +50,9 @@ def signed_change(now: float | None, before: float | None) -> str:
     if before == 0:
         return "baru" if now else "0%"
     change = (now - before) / before * 100
-    sign = "+" if change > 0 else ("−" if change < 0 else "")
-    return f"{sign}{decimal(abs(change), 0)}%"
+    text = decimal(abs(change), 0)
+    sign = "" if text == "0" else ("+" if change > 0 else "−")  # never "−0%"
+    return f"{sign}{text}%"
 
 
 def duration_minutes(minutes: float | None) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import altair as alt
+import pandas as pd
 import streamlit as st
 
 from lib.accounts import (
@@ -17,11 +17,16 @@ from lib.accounts import (
     mandate_platforms,
 )
 from lib.db import session_scope
+from lib.formatting import local_label, number, percent
 from lib.models import MANDATED_PLATFORMS
+from lib.ui.charts import share_chart
 from lib.ui.context import page_context, scope_picker
+from lib.units import units_in_scope
 
 ICONS = {VERIFIED: "✅ terverifikasi", UNVERIFIED: "❌ belum", UNKNOWN: "❔ tidak diketahui", MISSING: "— tidak ada"}
 LEVELS = {"polda": "Polda", "polres": "Polres", "polsek": "Polsek"}
+CHECK_TYPES = {"government": "Pemerintah (abu-abu)", "business": "Organisasi (emas)", "blue": "Biru (berbayar)",
+               "none": "Tanpa centang"}
 
 ctx = page_context(sync=False)
 st.title("Akun & Verifikasi")
@@ -35,30 +40,25 @@ with session_scope(ctx.engine) as s:
     per_polda = compliance_rollup(s, scope, "polda", comp)
     per_polres = compliance_rollup(s, scope, "polres", comp)
     accounts = accounts_table(s, scope)
+    zones = {u.name: u.timezone for u in units_in_scope(s, scope)}
 
 if comp.empty:
     st.info("Tidak ada unit dalam cakupan ini.")
     st.stop()
 
 c1, c2, c3 = st.columns(3)
-c1.metric("Unit dalam cakupan", len(comp))
-c2.metric("Memenuhi mandat", int(comp["compliant"].sum()))
-c3.metric("Kepatuhan", f"{comp['compliant'].mean() * 100:.0f}%")
+c1.metric("Unit dalam cakupan", number(len(comp)))
+c2.metric("Memenuhi mandat", number(int(comp["compliant"].sum())))
+c3.metric("Kepatuhan", percent(float(comp["compliant"].mean())))
 
 tab1, tab2, tab3, tab4 = st.tabs(["Per Polres & Polda", "Unit × platform", "Belum terverifikasi", "Semua akun"])
-with tab1:
+with tab1:  # a Polres scope has no Polda row: only the sections with rows are drawn
     for title, frame in (("Per Polda", per_polda), ("Per Polres", per_polres)):
-        st.subheader(title)
         if frame.empty:
-            st.caption("—")
             continue
-        chart = alt.Chart(frame).mark_bar().encode(
-            x=alt.X("share:Q", title="Unit memenuhi mandat", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
-            y=alt.Y("name:N", sort="x", title=None),
-            tooltip=[alt.Tooltip("name:N", title="Unit"), alt.Tooltip("compliant:Q", title="Patuh"),
-                     alt.Tooltip("units:Q", title="Jumlah unit"), alt.Tooltip("share:Q", format=".0%")],
-        ).properties(height=max(80, 30 * len(frame)))
-        st.altair_chart(chart, width="stretch")
+        st.subheader(title)
+        st.altair_chart(share_chart(frame), width="stretch")
+    st.caption("Setiap baris: bagian unit (dirinya dan unit di bawahnya) yang terverifikasi di semua platform wajib.")
 with tab2:
     matrix = comp[["name", "level", *MANDATED_PLATFORMS, "compliant"]].copy()
     matrix["level"] = matrix["level"].map(LEVELS)
@@ -73,10 +73,17 @@ with tab3:
     st.dataframe(missing, hide_index=True, width="stretch",
                  column_config={"name": "Unit", "level": "Tingkat", "missing": "Belum terverifikasi / belum ada"})
 with tab4:
+    checked = [local_label(t.to_pydatetime() if hasattr(t, "to_pydatetime") else t, zones.get(u, "Asia/Jakarta"))
+               if t is not None and not pd.isna(t) else "belum pernah"
+               for t, u in zip(accounts["last_checked_at"], accounts["unit"], strict=True)]
     view = accounts.assign(platform=accounts["platform"].map(PLATFORM_LABELS), state=accounts["state"].map(ICONS),
-                           level=accounts["level"].map(LEVELS))
+                           level=accounts["level"].map(LEVELS), last_checked_at=checked,
+                           verified_type=accounts["verified_type"].map(CHECK_TYPES).fillna("–"),
+                           problem=accounts["problem"].fillna(""), handle=accounts["handle"].fillna(""),
+                           followers=[number(f) if f is not None and not pd.isna(f) else "–"
+                                      for f in accounts["followers"]])
     st.dataframe(view.drop(columns=["account_id"]), hide_index=True, width="stretch", column_config={
         "unit": "Unit", "level": "Tingkat", "platform": "Platform", "handle": "Akun", "state": "Verifikasi",
-        "verified_type": "Jenis centang", "followers": st.column_config.NumberColumn("Pengikut", format="localized"),
-        "last_checked_at": st.column_config.DatetimeColumn("Terakhir dicek (UTC)", format="DD MMM YYYY HH:mm"),
+        "verified_type": "Jenis centang", "followers": st.column_config.TextColumn("Pengikut"),
+        "last_checked_at": st.column_config.TextColumn("Terakhir dicek (waktu unit)"),
         "problem": "Masalah"})

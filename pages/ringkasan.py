@@ -1,17 +1,29 @@
-"""Ringkasan: the command-room overview; `?mode=wall` is the unattended wall display."""
+"""Ringkasan: the command-room overview for the Kapolres and admins; `?mode=wall` and kiosk URLs
+show the unattended wall display instead (lib/ui/wall.py)."""
 
 from __future__ import annotations
 
-import altair as alt
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
 import pandas as pd
 import streamlit as st
 
-from lib.formatting import ago, number
+from lib.formatting import clock_label, day_label, number
 from lib.formatting import duration_minutes as minutes_text
 from lib.metrics import SlaPolicy
 from lib.models import utcnow
-from lib.ui import cached
-from lib.ui.charts import LEAGUE_ORDERS, LEVEL_TITLES, league_table, pct, period_picker, trend_chart
+from lib.ui import cached, wall
+from lib.ui.charts import (
+    LEAGUE_ORDERS,
+    LEVEL_TITLES,
+    league_table,
+    pct,
+    period_picker,
+    polsek_chart,
+    share_chart,
+    trend_chart,
+)
 from lib.ui.context import (
     data_version,
     is_wall,
@@ -21,121 +33,188 @@ from lib.ui.context import (
     scope_from_query,
     scope_picker,
 )
+from lib.ui.figures import burning_strip, change
+from lib.ui.maps import backlog_map
 from lib.ui.report_buttons import report_buttons
-from lib.ui.safe import md, plain
-from lib.ui.wall import wall_style
+from lib.ui.safe import plain
 
 ctx = page_context(sync=not is_wall(), page="ringkasan")
-wall = ctx.wall
-if wall:
-    wall_style()
-else:
-    st.title("Ringkasan")
-if wall:
-    scope, period = scope_from_query(ctx), 7
-else:
-    left_top, right_top = st.columns([3, 2])
-    with left_top:
-        scope = scope_picker(ctx)
-    with right_top:
-        period = period_picker("overview_period")
 policy = SlaPolicy(ctx.settings.sla_minutes, ctx.settings.hard_limit_minutes)
-report_buttons(ctx, scope, key="overview_report")
+url = ctx.settings.database_url
+WALL_DAYS = 7
 
 
-def polsek_chart(polsek: pd.DataFrame) -> alt.Chart:
-    long = polsek.melt(id_vars=["short_name", "unanswered"], value_vars=["overdue", "within_sla"],
-                       var_name="bagian", value_name="jumlah")
-    long["bagian"] = long["bagian"].map({"overdue": "Lewat SLA", "within_sla": "Masih dalam SLA"})
-    order = polsek["short_name"].tolist()
-    ink, grid = ("#e6edf3", "#30363d") if wall else ("#31333f", "#e6e6e6")
-    return (
-        alt.Chart(long)
-        .mark_bar()
-        .encode(
-            y=alt.Y("short_name:N", sort=order, title=None),
-            x=alt.X("jumlah:Q", title="Sebutan belum dijawab", stack="zero",
-                    axis=alt.Axis(format="d", tickMinStep=1)),
-            color=alt.Color("bagian:N", scale=alt.Scale(domain=["Lewat SLA", "Masih dalam SLA"],
-                                                         range=["#d62728", "#f2b134"]),
-                            legend=alt.Legend(title=None, orient="bottom")),
-            order=alt.Order("bagian:N", sort="ascending"),
-            tooltip=[alt.Tooltip("short_name:N", title="Polsek"), alt.Tooltip("bagian:N", title="Bagian"),
-                     alt.Tooltip("jumlah:Q", title="Jumlah")],
-        )
-        .properties(height=max(160, (46 if wall else 28) * len(order)), background="transparent")
-        .configure_axis(labelFontSize=24 if wall else 12, titleFontSize=20 if wall else 12,
-                        labelLimit=320, labelColor=ink, titleColor=ink, gridColor=grid)
-        .configure_legend(labelFontSize=22 if wall else 12, labelColor=ink)
-        .configure_view(stroke=None)
-    )
+def reconcile_note(levels: dict[str, int], total: int) -> str:
+    """Where the unanswered total sits, so it adds up with the Polsek chart and the league table."""
+    parts = [f"{number(levels[k])} di akun {label}" for k, label in
+             (("polsek", "Polsek"), ("polres", "Polres"), ("polda", "Polda"), ("mabes", "Mabes"))
+             if levels.get(k)]
+    return f"Belum dijawab {number(total)} = " + " + ".join(parts) if parts else ""
 
 
-@st.fragment(run_every=ctx.settings.wall_refresh_seconds if wall else None)
-def board() -> None:
-    recheck(ctx)  # a revoked kiosk token or a deactivated user stops here at the next refresh
-    if wall:
-        run_sync(ctx.engine, ctx.settings, ctx.scope)
-    version = data_version(ctx.engine)
-    url = ctx.settings.database_url
-    board_data = cached.dashboard(url, scope, policy, period, version, 15 if wall else 25)
-    ov = board_data.overview
-    now = utcnow()
-    st.caption(f"{md(scope.label)} · {period} hari terakhir · diperbarui {ago(ov.last_sync, now)}")
-    cols = st.columns(4)
-    cols[0].metric("Sebutan hari ini", number(ov.mentions_today), help="Hari ini menurut zona waktu tiap unit")
-    cols[1].metric("Belum dijawab", number(ov.unanswered))
-    cols[2].metric("Lewat SLA", number(ov.overdue),
-                   help=f"Belum dijawab lebih dari SLA unit (bawaan {policy.first_response_minutes} menit)")
-    cols[3].metric("Lewat 24 jam", number(ov.over_hard_limit),
-                   help=f"Belum dijawab lebih dari batas keras {policy.hard_limit_minutes // 60} jam")
-    cols = st.columns(4)
-    cols[0].metric(f"Median respons ({period} hari)", minutes_text(ov.median_response_minutes),
-                   help=f"Persentil ke-90: {minutes_text(ov.p90_response_minutes)}")
-    cols[1].metric("Dijawab sesuai SLA", pct(ov.within_sla_share))
-    cols[2].metric(f"Sebutan negatif ({period} hari)", pct(ov.negative_share))
-    cols[3].metric("Unit terverifikasi", pct(ov.verified_share),
-                   help="Unit yang akunnya terverifikasi di semua platform wajib")
-
-    left, right = st.columns([3, 2]) if not wall else st.columns([1, 1])
-    with left:
-        st.subheader("Belum dijawab per Polsek")
-        polsek = board_data.backlog_by_polsek
-        if polsek.empty:
-            st.success("Tidak ada sebutan yang belum dijawab di Polsek dalam cakupan ini.")
-        else:
-            st.altair_chart(polsek_chart(polsek), width="stretch")
-    with right:
-        st.subheader(f"Tren harian ({period} hari)")
-        st.altair_chart(trend_chart(cached.trend(url, scope, policy, period, version), wall), width="stretch")
-        st.subheader("Sebutan negatif terbaru")
-        neg = cached.newest_negative(url, scope, policy, version, 8 if wall else 15)
-        if neg.empty:
-            st.info("Belum ada sebutan negatif dalam 7 hari terakhir.")
-        else:
-            view = pd.DataFrame({"Waktu": neg["local_time"], "Unit": neg["unit"],
-                                 "Teks": [plain(t, 2000) for t in neg["text"]],
-                                 "Status": neg["status"]})
-            if wall:  # plain text (never markdown/HTML) that takes the wall's dark style and large type
-                for row in view.head(5).itertuples():
-                    with st.container(border=True):
-                        st.text(f"{row.Waktu} · {row.Unit}\n{row.Teks[:140]}")
-            else:
-                st.dataframe(view, hide_index=True, width="stretch",
-                             column_config={"Teks": st.column_config.TextColumn(width="large")})
+ROTATION = ("polsek", "tren", "isu", "akun")
 
 
-board()
-
-if not wall:
-    data = cached.dashboard(ctx.settings.database_url, scope, policy, period, data_version(ctx.engine), 25)
-    table = data.league
-    st.subheader(f"Peringkat {LEVEL_TITLES[data.level]}")
-    order = st.segmented_control("Urutkan", list(LEAGUE_ORDERS), default="overdue", key="league_order",
-                                 format_func=lambda k: LEAGUE_ORDERS[k][0]) or "overdue"
-    if table.empty:
-        st.info("Tidak ada unit pada tingkat ini dalam cakupan.")
+def polsek_panel(polsek: pd.DataFrame, version) -> None:
+    st.subheader("Belum dijawab per Polsek")
+    if polsek.empty:
+        st.success("Tidak ada sebutan yang belum dijawab di Polsek dalam cakupan ini.")
     else:
-        league_table(table, order, key="league")
-        st.caption("Median dan P90: waktu sampai jawaban pertama. Kepatuhan SLA: dijawab dalam SLA unit dibanding "
-                   "semua sebutan yang SLA-nya sudah lewat atau sudah dijawab. Halaman Unit merinci satu Polres.")
+        st.altair_chart(polsek_chart(polsek, wall=True), width="stretch")
+    if len(polsek) <= 1:  # a one-Polsek scope leaves room for the week's trend
+        st.subheader(f"Tren harian ({WALL_DAYS} hari, hari ini sebagian)")
+        trend = cached.trend(url, scope, policy, WALL_DAYS, version)
+        st.altair_chart(trend_chart(trend, wall=True, compact=True), width="stretch")
+
+
+def rotating_panel(panel: str, version) -> None:
+    """The wall's turning panels besides the Polsek backlog: the week's trend, the open negative
+    issues, verification per unit one level down."""
+    if panel == "tren":
+        st.subheader(f"Tren harian ({WALL_DAYS} hari, hari ini sebagian)")
+        st.altair_chart(trend_chart(cached.trend(url, scope, policy, WALL_DAYS, version), wall=True), width="stretch")
+    elif panel == "isu":
+        st.subheader("Isu negatif terbuka (7 hari)")
+        top = cached.top_issues(url, scope, version).head(8)
+        if top.empty:
+            st.success("Tidak ada isu negatif terbuka.")
+        for row in top.itertuples():
+            st.text(f"{number(row.mentions)} sebutan · {number(row.units)} unit · {plain(row.title, 80)}")
+    else:
+        level = {"polda": "polres", "polres": "polsek"}.get(cached.scope_level(url, scope), "polda")
+        st.subheader(f"Akun terverifikasi per {LEVEL_TITLES[level]}")
+        shares = cached.verification(url, scope, level)
+        if shares.empty:
+            st.info("Tidak ada unit pada tingkat ini.")
+        else:
+            st.altair_chart(share_chart(shares.head(10), wall=True), width="stretch")
+
+
+if ctx.wall:
+    wall.wall_style()
+    scope = scope_from_query(ctx)
+    refresh = ctx.settings.wall_refresh_seconds
+
+    @st.fragment(run_every=refresh)
+    def wall_board() -> None:
+        recheck(ctx)  # a revoked kiosk token or a deactivated user stops here at the next refresh
+        run_sync(ctx.engine, ctx.settings, ctx.scope)
+        version = data_version(ctx.engine)
+        board, ago, _ = cached.watch_board(url, scope, policy, WALL_DAYS, version, 10)
+        hot = cached.burning(url, scope, version)
+        alerts = cached.alerts(url, scope, policy, version, 12)
+        ov, now = board.overview, utcnow()
+        stale_after = max(timedelta(seconds=5 * ctx.settings.sync_interval_seconds), timedelta(minutes=15))
+        wall.header(scope.label, cached.scope_zone(url, scope), ov.last_sync, now, refresh, stale_after)
+        cols = st.columns(6)
+        cols[0].metric("Sebutan hari ini", number(ov.mentions_today), border=True,
+                       **change(ov.mentions_today, ago.mentions_today, None))
+        cols[1].metric("Belum dijawab", number(ov.unanswered), border=True, **change(ov.unanswered, ago.unanswered))
+        cols[2].metric("Lewat SLA", number(ov.overdue), border=True, **change(ov.overdue, ago.overdue))
+        cols[3].metric("Darurat belum dijawab", number(hot.urgent_unanswered), border=True,
+                       **change(hot.urgent_unanswered, hot.urgent_unanswered_week_ago))
+        cols[4].metric("Hoaks / SARA (24 jam)", number(hot.hoax_hate_24h), border=True,
+                       **change(hot.hoax_hate_24h, hot.hoax_hate_24h_week_ago))
+        cols[5].metric(f"Median respons ({WALL_DAYS} hari)", minutes_text(ov.median_response_minutes), border=True,
+                       **change(ov.median_response_minutes, ago.period.median_minutes))
+        left, right = st.columns([5, 6], gap="large")
+        # `&putar=1` on the wall's address: the left panel turns on every refresh
+        panels = ROTATION if st.query_params.get("putar") == "1" else ROTATION[:1]
+        turn = st.session_state.get("wall_turn", -1) + 1
+        st.session_state["wall_turn"] = turn
+        panel = panels[turn % len(panels)]
+        with left:
+            if panel == "polsek":
+                polsek_panel(board.backlog_by_polsek, version)
+            else:
+                rotating_panel(panel, version)
+        with right:
+            st.subheader("Darurat & negatif belum ditangani")
+            wall.alert_list(alerts, now)
+
+    wall_board()
+    st.stop()
+
+# --- the Kapolres' / admin's overview -------------------------------------------------------------
+head, pick_scope, pick_period = st.columns([2, 3, 2], vertical_alignment="bottom")
+head.title("Ringkasan")
+with pick_scope:
+    scope = scope_picker(ctx)
+with pick_period:
+    period = period_picker("overview_period")
+version = data_version(ctx.engine)
+board, ago, levels = cached.watch_board(url, scope, policy, period, version, 25)
+ov, now = board.overview, utcnow()
+zone = cached.scope_zone(url, scope)
+today = now.astimezone(ZoneInfo(zone)).date()
+st.caption(f"{plain(scope.label, 120)} · {period} hari kalender: {day_label(today - timedelta(days=period - 1))} – "
+           f"{day_label(today)} (hari ini sebagian, s.d. {clock_label(now, zone)}) · "
+           f"diperbarui {clock_label(ov.last_sync, zone) if ov.last_sync else 'belum pernah'} · "
+           "perubahan dibanding periode yang sama minggu lalu")
+
+report_buttons(ctx, scope, key="overview_report")
+burning_strip(cached.burning(url, scope, version))
+
+p = ago.period
+cols = st.columns(4)
+cols[0].metric("Sebutan hari ini", number(ov.mentions_today),
+               **change(ov.mentions_today, ago.mentions_today, None, "jam sama minggu lalu"))
+cols[1].metric("Belum dijawab", number(ov.unanswered), **change(ov.unanswered, ago.unanswered))
+cols[2].metric("Lewat SLA", number(ov.overdue), **change(ov.overdue, ago.overdue))
+cols[3].metric(f"Sebutan ({period} hari)", number(ov.period_mentions), **change(ov.period_mentions, p.mentions, None))
+cols = st.columns(4)
+cols[0].metric(f"Median respons ({period} hari)", minutes_text(ov.median_response_minutes),
+               **change(ov.median_response_minutes, p.median_minutes))
+cols[1].metric("Dijawab sesuai SLA", pct(ov.within_sla_share),
+               **change(ov.within_sla_share, p.within_sla_share, "down"))
+cols[2].metric(f"Sebutan negatif ({period} hari)", pct(ov.negative_share),
+               **change(ov.negative_share, p.negative_share))
+cols[3].metric("Unit terverifikasi", pct(ov.verified_share))
+note = reconcile_note(levels, ov.unanswered)
+if note:
+    st.caption(f"{note}. Lewat 24 jam: {number(ov.over_hard_limit)}. Belum dijawab dan Lewat SLA dihitung "
+               "sampai sekarang (semua waktu); yang lain atas periode.")
+
+left, right = st.columns([3, 2])
+with left:
+    polsek = board.backlog_by_polsek
+    st.subheader("Belum dijawab per Polsek")
+    if polsek.empty:
+        st.success("Tidak ada sebutan yang belum dijawab di Polsek dalam cakupan ini.")
+    else:
+        st.caption(f"Hanya sebutan ke akun Polsek: {number(levels.get('polsek', 0))} dari {number(ov.unanswered)} "
+                   f"belum dijawab; {len(polsek)} Polsek terburuk di atas.")
+        st.altair_chart(polsek_chart(polsek), width="stretch")
+with right:
+    st.subheader(f"Peta: belum dijawab per {LEVEL_TITLES[board.level]}")
+    backlog_map(cached.backlog_map(url, scope, policy, version))
+
+st.subheader(f"Tren harian ({period} hari kalender)")
+st.altair_chart(trend_chart(cached.trend(url, scope, policy, period, version)), width="stretch")
+st.caption("Batang paling kanan (pucat) adalah hari ini, belum genap sehari.")
+
+st.subheader("Darurat & negatif belum ditangani")
+alerts = cached.alerts(url, scope, policy, version, 15)
+if alerts.empty:
+    st.info("Tidak ada sebutan darurat atau negatif yang belum ditangani dalam 7 hari terakhir.")
+else:
+    st.dataframe(pd.DataFrame({
+        "Waktu": alerts["local_time"], "Unit": alerts["unit"],
+        "Jenis": ["🚨 Darurat" if u else "Negatif" for u in alerts["urgent"]],
+        "Teks": [plain(t, 2000) for t in alerts["text"]],
+        "Umur": [("⏰ " if od else "") + minutes_text(a) for a, od in zip(alerts["age_minutes"], alerts["overdue"],
+                                                                        strict=True)],
+    }), hide_index=True, width="stretch", column_config={"Teks": st.column_config.TextColumn(width="large")})
+    st.caption("Tangani di Kotak Masuk, atau di halaman Unit (pilih Polsek-nya).")
+
+table = board.league
+st.subheader(f"Peringkat {LEVEL_TITLES[board.level]}")
+order = st.segmented_control("Urutkan", list(LEAGUE_ORDERS), default="overdue", key="league_order",
+                             format_func=lambda k: LEAGUE_ORDERS[k][0]) or "overdue"
+if table.empty:
+    st.info("Tidak ada unit pada tingkat ini dalam cakupan.")
+else:
+    league_table(table, order, key="league")
+    st.caption("Median dan P90: waktu sampai jawaban pertama. Kepatuhan SLA: dijawab dalam SLA unit dibanding "
+               "semua sebutan yang SLA-nya sudah lewat atau sudah dijawab. Angka tiap baris mencakup unit di "
+               "bawahnya; akun Mabes tidak masuk baris mana pun. Halaman Unit merinci satu Polres.")

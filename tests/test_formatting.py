@@ -24,6 +24,7 @@ def test_change_against_a_baseline():
     assert f.signed_change(95, 100) == "−5%"
     assert f.signed_change(3, 0) == "baru"
     assert f.signed_change(None, 4) == "–"
+    assert f.signed_change(459, 460) == "0%"  # a change that rounds to nothing has no sign
 
 
 def test_times_carry_the_zone():

@@ -111,12 +111,13 @@ class Dashboard:
 
 
 def dashboard(session: Session, scope: Scope, sla: SlaPolicy | int, period_days: int, level: str | None = None,
-              now: datetime | None = None, polsek_limit: int = 25) -> Dashboard:
+              now: datetime | None = None, polsek_limit: int = 25, period: Period | None = None) -> Dashboard:
     """Overview, league table and Polsek backlog sharing one unit scan, one backlog scan, one
     compliance query and one read of the period's response times (percentiles for the total and
-    every league row are taken from it)."""
+    every league row are taken from it). `period` (e.g. `lib.watch.calendar_period`) overrides the
+    rolling `period_days`."""
     now = now or utcnow()
-    period = Period.last_days(period_days, now)
+    period = period or Period.last_days(period_days, now)
     level = level or league_level(session, scope)
     units = units_frame(session, scope)
     counts = unit_counts(session, scope, sla, period, now, units)

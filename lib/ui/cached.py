@@ -13,7 +13,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from lib import metrics
+from lib import accounts, issues, metrics, watch
 from lib.db import get_engine, session_scope
 from lib.mentions import MentionFilter, list_mentions
 from lib.metrics import Period, SlaPolicy
@@ -73,3 +73,62 @@ def open_items(url: str, scope: Scope, sla: SlaPolicy | int, version: Version, l
     sla_minutes = SlaPolicy.of(sla).first_response_minutes
     with session_scope(get_engine(url)) as s:
         return list_mentions(s, scope, flt, sla_minutes, limit=limit)
+
+
+# The command room's watch figures (lib/watch.py): one meaning of "N hari" (local calendar days,
+# today included) for the figures, the trend and last week's comparison.
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=200)
+def watch_board(url: str, scope: Scope, sla: SlaPolicy | int, days: int, version: Version,
+                polsek_limit: int = 25) -> tuple[metrics.Dashboard, watch.WeekAgo, dict[str, int]]:
+    """The dashboard over the calendar period, last week's side of each figure, and the backlog by
+    the level of the account addressed."""
+    with session_scope(get_engine(url)) as s:
+        period = watch.calendar_period(s, scope, days)
+        board = metrics.dashboard(s, scope, sla, days, polsek_limit=polsek_limit, period=period, now=period.until)
+        return board, watch.week_ago(s, scope, sla, period), watch.unanswered_by_account_level(s, scope)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=200)
+def burning(url: str, scope: Scope, version: Version) -> watch.Burning:
+    with session_scope(get_engine(url)) as s:
+        return watch.burning(s, scope)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=200)
+def alerts(url: str, scope: Scope, sla: SlaPolicy | int, version: Version, limit: int) -> pd.DataFrame:
+    with session_scope(get_engine(url)) as s:
+        return watch.unhandled_alerts(s, scope, sla, limit)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=200)
+def backlog_map(url: str, scope: Scope, sla: SlaPolicy | int, version: Version) -> pd.DataFrame:
+    with session_scope(get_engine(url)) as s:
+        return watch.backlog_map(s, scope, sla)
+
+
+@st.cache_data(ttl=timedelta(minutes=10), show_spinner=False, max_entries=200)
+def scope_zone(url: str, scope: Scope) -> str:
+    with session_scope(get_engine(url)) as s:
+        return watch.scope_zone(s, scope)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=200)
+def top_issues(url: str, scope: Scope, version: Version, days: int = 7) -> pd.DataFrame:
+    """Open negative issues of the last `days` days in scope, largest first (the wall's issue panel)."""
+    with session_scope(get_engine(url)) as s:
+        return issues.list_issues(s, scope, utcnow() - timedelta(days=days), status="terbuka")
+
+
+@st.cache_data(ttl=timedelta(minutes=5), show_spinner=False, max_entries=200)
+def verification(url: str, scope: Scope, level: str) -> pd.DataFrame:
+    """Share of units meeting the verified-account mandate per unit at `level` (the wall's panel)."""
+    with session_scope(get_engine(url)) as s:
+        return accounts.compliance_rollup(s, scope, level)
+
+
+@st.cache_data(ttl=timedelta(minutes=10), show_spinner=False, max_entries=200)
+def scope_level(url: str, scope: Scope) -> str:
+    """"mabes", "polda", "polres" or "polsek" of the scope's root ("mabes" nationally)."""
+    with session_scope(get_engine(url)) as s:
+        return watch.scope_level(s, scope)

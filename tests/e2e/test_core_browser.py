@@ -28,7 +28,9 @@ def data(registry):
 
 
 def metric(page, label: str):
-    return page.locator('[data-testid="stMetric"]', has_text=label).locator('[data-testid="stMetricValue"]')
+    """The value of the metric labelled exactly `label` ("Belum dijawab", not "Darurat belum dijawab")."""
+    name = page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(f"^{re.escape(label)}$"))
+    return page.locator('[data-testid="stMetric"]', has=name).locator('[data-testid="stMetricValue"]')
 
 
 def test_overview_then_mark_handled_and_reload(app_server, browser, artifacts, data, registry):

@@ -85,7 +85,7 @@ def test_wrong_password_is_refused(site, page):
 
 def test_kiosk_wall_shows_its_scope_only(site, page):
     page.goto(f"{site['base']}/?kiosk={site['token']}")
-    page.get_by_text("Polres Metro Tangerang Kota ·").first.wait_for(timeout=30_000)
+    page.locator(".pw-scope", has_text="Polres Metro Tangerang Kota").wait_for(timeout=30_000)  # the header
     page.get_by_text("Sebutan hari ini").wait_for()
     # the wall lists the newest negatives as plain text: its own units' are there, no other unit's
     page.get_by_text("BENDA-TERLIHAT", exact=False).first.wait_for(timeout=30_000)

@@ -115,7 +115,7 @@ def test_wall_shows_its_own_scope(two_units):
     at.query_params["kiosk"] = raw
     at.run()
     assert not at.exception
-    assert any("Polres Metro Tangerang Kota" in c.value for c in at.caption)
+    assert any("Polres Metro Tangerang Kota" in h.proto.body for h in at.get("html"))  # the wall's header
     shown = everything_shown(at)
     assert "CILEDUG-TEXT" in shown and "BALIKPAPAN-TEXT" not in shown
     assert len(at.text_input) == 0  # no free-text search on a wall

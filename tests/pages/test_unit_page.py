@@ -40,7 +40,8 @@ def test_unit_page_shows_polres_and_each_polsek(traffic: dict[str, int]) -> None
     at.run()
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Sebutan"] == "3" and metrics["Belum dijawab"] == "2" and metrics["Lewat SLA"] == "1"
+    assert metrics["Sebutan (7 hari)"] == "3" and metrics["Belum dijawab"] == "2" and metrics["Lewat SLA"] == "1"
+    assert metrics["Darurat belum dijawab"] == "0"  # the burning strip sits above the figures
     assert metrics["Median respons"] == "20 mnt"
     league = at.dataframe[0].value
     assert sorted(league["Unit"]) == ["Polsek Benda", "Polsek Ciledug"]
@@ -54,9 +55,10 @@ def test_unit_page_drills_down_to_a_polsek(traffic: dict[str, int]) -> None:
     at.run()
     at.selectbox(key="unit_drill").set_value(traffic["POLSEK-BENDA"]).run()
     assert not at.exception
-    items = at.dataframe[-1].value
+    items = at.dataframe[-1].value  # in the dialog
     assert items["Teks"].tolist() == ["Jalan macet parah di Benda", "Ada begal?"]  # oldest first
     assert items["Umur"].iloc[0].startswith("⏰")
+    assert items["Status"].tolist() == ["Baru", "Baru"]  # labels, not raw codes
 
 
 def test_unit_page_switches_polres(traffic: dict[str, int]) -> None:
