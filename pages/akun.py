@@ -16,10 +16,10 @@ from lib.accounts import (
     compliance_rollup,
     mandate_platforms,
 )
+from lib.charts import share_chart
 from lib.db import session_scope
 from lib.formatting import local_label, number, percent
 from lib.models import MANDATED_PLATFORMS
-from lib.ui.charts import share_chart
 from lib.ui.context import page_context, scope_picker
 from lib.units import units_in_scope
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
+from lib.charts import polsek_chart, share_chart, trend_chart
 from lib.formatting import clock_label, day_label, number
 from lib.formatting import duration_minutes as minutes_text
 from lib.metrics import SlaPolicy
@@ -20,9 +21,6 @@ from lib.ui.charts import (
     league_table,
     pct,
     period_picker,
-    polsek_chart,
-    share_chart,
-    trend_chart,
 )
 from lib.ui.context import (
     data_version,

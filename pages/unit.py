@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lib.charts import trend_chart
 from lib.db import session_scope
 from lib.formatting import clock_label, number
 from lib.formatting import duration_minutes as minutes_text
@@ -12,7 +13,7 @@ from lib.metrics import SlaPolicy, polres_choices
 from lib.models import FUNCTIONS, utcnow
 from lib.scope import OutOfScope
 from lib.ui import cached
-from lib.ui.charts import LEAGUE_ORDERS, league_table, open_items_table, pct, period_picker, trend_chart
+from lib.ui.charts import LEAGUE_ORDERS, league_table, open_items_table, pct, period_picker
 from lib.ui.context import data_version, page_context
 from lib.ui.figures import burning_strip, change
 from lib.ui.report_buttons import report_buttons

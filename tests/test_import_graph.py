@@ -109,3 +109,19 @@ def test_the_loops_this_work_removed_stay_removed():
     assert "lib.ingest" not in graph["lib.sources.base"]
     assert "lib.auth" not in graph["lib.audit"]
     assert not any(m.startswith("lib.sync") or m == "lib.ingest" for m in graph["lib.sources.x"])
+
+
+def test_streamlit_is_imported_only_by_the_ui_layer():
+    """Cron jobs, the sync worker and the alert worker import lib/ without a UI: only lib/ui/ may
+    import streamlit (or another lib/ui module)."""
+    offenders = []
+    for path in sorted(LIB.rglob("*.py")):
+        name = module_name(path)
+        if name.startswith("lib.ui"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            offenders += [f"{name} imports {n}" for n in names if n.split(".")[0] == "streamlit"
+                          or n == "lib.ui" or n.startswith("lib.ui.")]
+    assert offenders == []
