@@ -17,7 +17,7 @@ import pandas as pd
 from sqlalchemy import and_, case, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from lib import metrics
+from lib import metrics, targets
 from lib.mentions import MentionFilter, list_mentions, unanswered_clause
 from lib.metrics import Period, SlaPolicy
 from lib.models import OPEN_STATUSES, Issue, Mention, Unit, utcnow
@@ -54,7 +54,8 @@ def calendar_period(session: Session, scope: Scope, days: int, now: datetime | N
 
 
 def _in_scope(scope: Scope):
-    return Mention.unit_id.in_(select(Unit.id).where(scope.unit_clause()).scalar_subquery())
+    """A mention belongs to a scope through any of its targets (lib/targets.py)."""
+    return targets.in_scope(scope)
 
 
 def _count(session: Session, *conditions) -> int:

@@ -173,3 +173,18 @@ def test_backlog_map_points_one_level_down(s):
     national = watch.backlog_map(s, NATIONAL, SLA, NOW).set_index("name")
     assert national.loc["Polda Metro Jaya", "unanswered"] == 3 and set(national["level"]) == {"polda"}
     assert watch.scope_zone(s, NATIONAL) == "Asia/Jakarta"
+
+
+def test_a_mention_counts_in_the_scope_of_each_unit_it_tags(s):
+    """The burning strip reads through targets: a post stored under Benda that also tags Ciledug is
+    Ciledug's urgent item too (lib/targets.py)."""
+    from lib.models import MentionTarget
+
+    m = put(s, "POLSEK-BENDA", 20, flags="urgent", sentiment="negative")
+    ciledug = s.scalar(select(Unit.id).where(Unit.code == "POLSEK-CILEDUG"))
+    s.add(MentionTarget(mention_id=m.id, unit_id=ciledug, created_at=m.created_at))
+    s.commit()
+    for code in ("POLSEK-BENDA", "POLSEK-CILEDUG"):
+        assert watch.burning(s, scope_for_unit(s, s.scalar(select(Unit.id).where(Unit.code == code))),
+                             now=NOW).urgent_unanswered == 1, code
+    assert watch.burning(s, NATIONAL, now=NOW).urgent_unanswered == 1
