@@ -63,6 +63,9 @@ class Settings:
     x_bearer_token: str | None
     x_monthly_read_budget: int
     x_sync_on_page_load: bool  # off: X is read by the worker (`python -m lib.sync --source x --loop`)
+    # "Perlu ditinjau": a mention whose calibrated sentiment confidence is below this goes to the
+    # review queue (docs/analysis.md shows how many that is and how often those are wrong).
+    review_threshold: float = 0.6
 
 
 def load_settings() -> Settings:
@@ -77,4 +80,19 @@ def load_settings() -> Settings:
         x_bearer_token=setting("x_bearer_token"),
         x_monthly_read_budget=_int("x_monthly_read_budget", 10_000),
         x_sync_on_page_load=(setting("x_sync_on_page_load", "0") or "0") in ("1", "true", "yes"),
+        review_threshold=_share("review_threshold", 0.6),
     )
+
+
+def _share(name: str, default: float) -> float:
+    """A number between 0 and 1 (a comma is accepted as the decimal sign)."""
+    raw = setting(name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError as exc:
+        raise RuntimeError(f"Pengaturan PANTAU_{name.upper()} harus angka antara 0 dan 1, bukan {raw!r}") from exc
+    if not 0.0 <= value <= 1.0:
+        raise RuntimeError(f"Pengaturan PANTAU_{name.upper()} harus antara 0 dan 1, bukan {raw!r}")
+    return value

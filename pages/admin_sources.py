@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib import xbudget
+from lib import formatting, xbudget
 from lib.analysis import model_status
+from lib.analysis.reanalyze import reanalyze_mentions
 from lib.analysis.retrain import retrain
 from lib.db import session_scope
 from lib.ui.context import page_context, scope_picker
@@ -28,6 +29,17 @@ with st.expander("Model analisis", expanded=False):
         with st.spinner("Melatih ulang…"), session_scope(ctx.engine) as s:
             report = retrain(s)
         st.success(f"Model dilatih ulang: {report.corrections} koreksi dipakai.")
+    st.caption("Setelah model berubah, analisis ulang sebutan yang tersimpan; koreksi petugas tetap dipakai.")
+    if st.button("Analisis ulang semua sebutan"):
+        bar = st.progress(0.0, text="Menyiapkan…")
+
+        def _show(done: int, total: int) -> None:
+            bar.progress(done / total if total else 1.0,
+                         text=f"{formatting.number(done)} dari {formatting.number(total)} sebutan dianalisis")
+
+        with session_scope(ctx.engine) as s:
+            changed = reanalyze_mentions(s, progress=_show)
+        st.success(f"Analisis ulang selesai: {formatting.number(changed)} sebutan berubah.")
 
 
 if not xbudget.x_enabled(settings):

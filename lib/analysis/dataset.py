@@ -80,7 +80,8 @@ def key_from_tokens(toks: list[str]) -> str:
 # --- public sets ----------------------------------------------------------------------------------
 
 _PLACEHOLDERS = [
-    (re.compile(r"\[USERNAME\]|\bUSER\b"), "@user"),
+    (re.compile(r"\\x[0-9a-f]{0,2}"), ""),  # idhsab keeps emoji as escaped UTF-8 bytes: drop them
+    (re.compile(r"\[USERNAME\]|USER"), " @user "),
     (re.compile(r"\[URL\]|\bURL\b"), "http://url"),
     (re.compile(r"\[SENSITIVE-NO\]"), "nomor"),
     (re.compile(r"^RT\s+@user\s*:?\s*"), ""),

@@ -17,7 +17,8 @@ _FILLER_AFTER_NEGATOR = frozenset({"ada", "pernah", "juga", "kunjung", "bisa", "
 def _all_phrases() -> frozenset[str]:
     groups = [lx.POSITIVE, lx.NEGATIVE, lx.SERVICE, lx.NEGATORS, lx.ABUSIVE, lx.ABUSIVE_LITERAL,
               lx.SARA_GROUPS, lx.HOSTILE, lx.SLURS, lx.HOAX_CUES, lx.HOAX_WEAK, lx.HOAX_DENIED,
-              lx.URGENT_STRONG, lx.URGENT_SEVERE, lx.URGENT_EVENTS, lx.URGENT_NOW, lx.PAST_MARKERS, lx.HABITUAL, lx.RESOLVED, lx.OTHER_AGENCY]
+              lx.URGENT_STRONG, lx.URGENT_SEVERE, lx.URGENT_EVENTS, lx.URGENT_NOW, lx.PAST_MARKERS, lx.HABITUAL, lx.RESOLVED, lx.OTHER_AGENCY,
+              lx.KELUHAN]
     groups += [set(cues) for cues in lx.ROUTES.values()]
     groups += [set(cues) for cues, _label in lx.TOPICS.values()]
     return frozenset(p for g in groups for p in g)
@@ -84,7 +85,7 @@ class Cues:
 def analyse_tokens(toks: list[str]) -> Cues:
     found = INDEX.find(toks)
     phrases = frozenset(p for _i, p in found)
-    pos = neg = negated_pos = negated_neg = 0
+    pos = neg = negated_pos = negated_neg = negated_service = 0
     negated_at: set[int] = set()
     for i, p in found:
         if p in lx.NEGATORS:
@@ -97,6 +98,7 @@ def analyse_tokens(toks: list[str]) -> Cues:
         if p in lx.POSITIVE or (negated and p in lx.SERVICE):
             if negated:
                 negated_pos += 1
+                negated_service += p in lx.SERVICE
             elif p in lx.POSITIVE:
                 pos += 1
         elif p in lx.NEGATIVE:
@@ -107,12 +109,13 @@ def analyse_tokens(toks: list[str]) -> Cues:
     function, strength = route(phrases)
     return Cues(
         phrases=phrases, pos=pos, neg=neg + negated_pos, negated_pos=negated_pos, negated_neg=negated_neg,
-        flags=flags_for(phrases), function=function, route_strength=strength,
+        flags=flags_for(phrases, complaint=negated_service > 0), function=function, route_strength=strength,
         topic_event=topic_event(phrases),
     )
 
 
-def flags_for(phrases: frozenset[str]) -> frozenset[str]:
+def flags_for(phrases: frozenset[str], *, complaint: bool = False) -> frozenset[str]:
+    """Lexicon flags; `complaint`: a negated service word was seen ("laporan tidak ditanggapi")."""
     flags: list[str] = []
     abusive = phrases & lx.ABUSIVE
     if abusive and not (phrases & lx.ABUSIVE_LITERAL and len(abusive) == 1):
@@ -123,6 +126,8 @@ def flags_for(phrases: frozenset[str]) -> frozenset[str]:
         flags.append("hoax")
     if is_urgent(phrases):
         flags.append("urgent")
+    if complaint or phrases & lx.KELUHAN:
+        flags.append("keluhan")
     return frozenset(flags)
 
 
