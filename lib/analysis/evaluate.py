@@ -6,7 +6,7 @@ fold our model and a plain TF-IDF + LogisticRegression baseline are trained on t
 folds of every training source and score the held fold. EmoT is scored only (never trained on).
 Then both are trained on everything and scored on the police held-out split
 (`data/training/police_heldout.csv`). The out-of-fold flag probabilities on police mentions give
-the thresholds with precision >= 0.90 (`FLAG_THRESHOLDS` in train.py).
+the thresholds: police precision >= 0.90, best mean F1 over the sources (`FLAG_THRESHOLDS` in train.py).
 """
 
 from __future__ import annotations
@@ -141,7 +141,7 @@ def cross_validate(items: list[ds.LabelledText], systems: dict[str, Callable[[li
                    folds: int, eval_only: list[ds.LabelledText] = (), log: Callable[[str], None] = print
                    ) -> tuple[dict[str, dict[str, dict]], dict[str, list[float]], list[ds.LabelledText]]:
     """Out-of-fold predictions of every system, scored per source; also the out-of-fold flag
-    probabilities of our model on police mentions (for thresholds) and those police items."""
+    probabilities of our model on every item labelled for flags (for thresholds), and those items."""
     everything = [*items, *eval_only]
     fold = [fold_of(it, folds) for it in everything]
     preds: dict[str, list] = {name: [None] * len(everything) for name in systems}
@@ -160,7 +160,7 @@ def cross_validate(items: list[ds.LabelledText], systems: dict[str, Callable[[li
                 f"({time.perf_counter() - started:.0f}s)")
     results: dict[str, dict[str, dict]] = {}
     sources = sorted({it.source for it in everything})
-    police_idx = [i for i, it in enumerate(everything) if it.source == "police"]
+    scored_idx = [i for i, it in enumerate(everything) if it.flags is not None]
     for name in systems:
         results[name] = {}
         for src in sources:
@@ -168,9 +168,9 @@ def cross_validate(items: list[ds.LabelledText], systems: dict[str, Callable[[li
             results[name][src] = score_source([everything[i] for i in idx], _gather(preds[name], idx))
         if name == "ours":
             for f in ds.FLAG_NAMES:
-                if all(f in preds[name][i][3] for i in police_idx):
-                    probas[f] = [preds[name][i][3][f] for i in police_idx]
-    return results, probas, [everything[i] for i in police_idx]
+                if all(f in preds[name][i][3] for i in scored_idx):
+                    probas[f] = [preds[name][i][3][f] for i in scored_idx]
+    return results, probas, [everything[i] for i in scored_idx]
 
 
 def _gather(rows: list, idx: list[int]) -> Predicted:
@@ -179,21 +179,34 @@ def _gather(rows: list, idx: list[int]) -> Predicted:
 
 def choose_thresholds(items: list[ds.LabelledText], probas: dict[str, list[float]],
                       floor: float = PRECISION_FLOOR) -> dict[str, tuple[float, float, float, float]]:
-    """flag -> (threshold, precision, recall, F1): the lowest threshold whose out-of-fold precision
-    on police mentions is >= floor (the highest-F1 one if none reaches it)."""
+    """flag -> (threshold, police precision, police recall, police F1).
+
+    Among the thresholds whose out-of-fold precision on police mentions is >= floor, the one with
+    the best mean F1 over every source that labels the flag (police, and idhsab for abusive/hate);
+    the best police F1 if no threshold reaches the floor. `items` and `probas` cover all sources."""
     out = {}
     for flag, p in probas.items():
-        gold = np.array([flag in (it.flags or ()) for it in items])
         p = np.asarray(p)
+        known = np.array([it.knows_flag(flag) for it in items])
+        gold = np.array([it.knows_flag(flag) and flag in it.flags for it in items])  # type: ignore[operator]
+        sources = sorted({it.source for it, k in zip(items, known, strict=True) if k})
+        masks = {src: known & np.array([it.source == src for it in items]) for src in sources}
         best, fallback = None, None
-        for t in np.round(np.arange(0.20, 0.96, 0.025), 3):
+        for t in np.round(np.arange(0.10, 0.96, 0.025), 3):
             pred = p >= t
-            prec, rec, f1, _ = precision_recall_fscore_support(gold, pred, average="binary", zero_division=0)
-            if fallback is None or f1 > fallback[3]:
-                fallback = (float(t), float(prec), float(rec), float(f1))
-            if best is None and prec >= floor and pred.any():
-                best = (float(t), float(prec), float(rec), float(f1))
-        out[flag] = best or fallback
+            scores = {}
+            for src, m in masks.items():
+                prec, rec, f1, _ = precision_recall_fscore_support(gold[m], pred[m], average="binary",
+                                                                   zero_division=0)
+                scores[src] = (float(prec), float(rec), float(f1))
+            police = scores.get("police", (0.0, 0.0, 0.0))
+            mean_f1 = float(np.mean([v[2] for v in scores.values()]))
+            row = (float(t), *police)
+            if fallback is None or police[2] > fallback[1][3]:
+                fallback = (mean_f1, row)
+            if police[0] >= floor and (best is None or mean_f1 > best[0]):
+                best = (mean_f1, row)
+        out[flag] = (best or fallback)[1]  # type: ignore[index]
     return out
 
 
@@ -273,11 +286,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"training sources: {', '.join(public)}, police; scored only: "
           f"{', '.join(sorted({it.source for it in eval_only})) or '-'}; {dropped} held-out copies dropped; "
           f"{args.folds}-fold grouped cross-validation")
-    results, probas, police = cross_validate(items, systems, args.folds, eval_only)
+    results, probas, flagged = cross_validate(items, systems, args.folds, eval_only)
     print("\n== cross-validation (out-of-fold)")
     print("\n".join(summary_rows(results)))
-    print("\n== flag thresholds on police mentions (out-of-fold, precision >= 0.90)")
-    for flag, (t, p, r, f) in choose_thresholds(police, probas).items():
+    print("\n== flag thresholds (out-of-fold; police precision >= 0.90, best mean F1 over sources)")
+    for flag, (t, p, r, f) in choose_thresholds(flagged, probas).items():
         print(f"   {flag:<8} threshold {t:.3f}: P {p:.3f} R {r:.3f} F1 {f:.3f}  (in use: {tr.FLAG_THRESHOLDS[flag]})")
     heldout = ds.load_heldout()
     texts = [it.text for it in heldout]

@@ -68,5 +68,12 @@ class CachedCharTfidf:
         x.sum_duplicates()
         np.log(x.data, out=x.data)
         x.data += 1.0
-        x = x @ sp.diags(self.vectorizer.idf_.astype(np.float64))
+        x.data *= self._idf[x.indices]
         return l2_normalize(x, norm="l2", copy=False).tocsr()
+
+    @property
+    def _idf(self) -> np.ndarray:
+        idf = getattr(self, "_idf_array", None)
+        if idf is None:
+            idf = self._idf_array = self.vectorizer.idf_.astype(np.float64)
+        return idf

@@ -60,12 +60,24 @@ class TrainedModel:
     flag_thresholds: dict[str, float] = field(default_factory=dict)  # flag -> probability threshold
     memory: dict[str, dict[str, Any]] = field(default_factory=dict)  # near-dup key -> corrected fields
     meta: dict[str, Any] = field(default_factory=dict)
+    heads: Any | None = None  # LinearHeads: the classifiers above as one matrix (fast path), if built
+
+    def compile(self) -> None:
+        """Build the fast path after fitting; kept None (scikit-learn path) if the shapes are unusual."""
+        from lib.analysis.heads import LinearHeads
+
+        try:
+            self.heads = LinearHeads(self.sentiment_clf, self.flag_clfs, self.function_clf)
+        except (ValueError, AttributeError, IndexError):
+            self.heads = None
 
     def features(self, norms: list[str], augmented: list[str]) -> sp.csr_matrix:
         return sp.hstack([self.word_vec.transform(augmented), self.char_vec.transform(norms)], format="csr")
 
     def predict(self, norms: list[str], augmented: list[str]) -> Prediction:
         x = self.features(norms, augmented)
+        if self.heads is not None:
+            return self._predict_fast(x)
         proba = self.sentiment_clf.predict_proba(x)
         best = proba.argmax(axis=1)
         labels = [self.sentiment_clf.classes_[i] for i in best]
@@ -79,6 +91,21 @@ class TrainedModel:
         fbest = fproba.argmax(axis=1)
         return Prediction(labels, conf, flag_proba, [self.function_clf.classes_[i] for i in fbest],
                           fproba[np.arange(len(fbest)), fbest])
+
+
+    def _predict_fast(self, x: sp.csr_matrix) -> Prediction:
+        h = self.heads
+        z = h.scores(x)
+        proba = h.sentiment_proba(z)
+        best = proba.argmax(axis=1)
+        rows = np.arange(len(best))
+        labels = [h.sentiment_classes[i] for i in best]
+        fproba = h.function_proba(z)
+        if fproba is None:
+            return Prediction(labels, proba[rows, best], h.flag_proba(z), None, None)
+        fbest = fproba.argmax(axis=1)
+        return Prediction(labels, proba[rows, best], h.flag_proba(z), [h.function_classes[i] for i in fbest],
+                          fproba[rows, fbest])
 
 
 @dataclass(frozen=True)

@@ -125,6 +125,7 @@ def fit(items: list[ds.LabelledText], memory_items: list[ds.LabelledText] | None
     if len(fn_idx) >= MIN_FUNCTION_EXAMPLES and len({items[i].function for i in fn_idx}) >= 2:
         model.function_clf = LogisticRegression(C=FUNCTION_C, class_weight="balanced", max_iter=2000)
         model.function_clf.fit(x[fn_idx], [items[i].function for i in fn_idx], sample_weight=weights[fn_idx])
+    model.compile()
     for it in memory_items or []:
         model.memory[ds.near_duplicate_key(it.text)] = {
             "sentiment": it.sentiment,

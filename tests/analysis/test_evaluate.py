@@ -19,7 +19,8 @@ def test_copies_and_template_siblings_share_a_fold() -> None:
 
 
 def test_thresholds_reach_the_precision_floor() -> None:
-    items = [ds.LabelledText(str(i), "negative", frozenset({"urgent"} if i < 10 else set()), "") for i in range(40)]
+    items = [ds.LabelledText(str(i), "negative", frozenset({"urgent"} if i < 10 else set()), "", "police")
+             for i in range(40)]
     proba = [0.9] * 8 + [0.3] * 2 + [0.35] * 2 + [0.1] * 28  # two negatives score above the last positives
     [(t, p, r, _f)] = ev.choose_thresholds(items, {"urgent": proba}).values()
     assert p >= 0.9 and t > 0.35 and r == 0.8
@@ -35,7 +36,7 @@ def test_cross_validation_scores_both_systems_per_source(small_model: TrainedMod
     assert pol["n"] == 300 and 0.0 <= pol["routing_accuracy"] <= 1.0
     assert pol["sentiment"]["confusion"].sum() == 300 and np.all(pol["sentiment"]["f1"] <= 1.0)
     assert "urgent" in pol and "keluhan" in pol
-    assert len(probas["urgent"]) == len(scored_police) == 300
+    assert len(probas["urgent"]) == len(scored_police) == 300  # nusax has no flag labels
     table = "\n".join(ev.summary_rows(results))
     assert "| police | sentiment macro-F1 |" in table and "| nusax | negative F1 |" in table
     text = "\n".join(ev.format_source("ours", "police", pol))
