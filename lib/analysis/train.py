@@ -27,7 +27,7 @@ from sklearn.svm import LinearSVC
 
 from lib.analysis import dataset as ds
 from lib.analysis import rules
-from lib.analysis.features import CachedCharTfidf
+from lib.analysis.features import CachedCharTfidf, FastWordTfidf
 from lib.analysis.model import MODEL_VERSION, TrainedModel, artefact_path, model_dir, save_model
 from lib.analysis.normalize import tokens
 from lib.config import setting
@@ -103,10 +103,10 @@ def fit(items: list[ds.LabelledText], memory_items: list[ds.LabelledText] | None
         raise ValueError("need at least two sentiment classes to train")
     norms, augmented = model_inputs([it.text for it in items])
     word_vec = TfidfVectorizer(token_pattern=r"(?u)\b\w+\b", ngram_range=(1, 2), sublinear_tf=True, min_df=2,
-                               max_features=80_000, dtype=np.float32)
+                               max_features=80_000)
     char_tfidf = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=3,
                                  max_features=80_000)
-    word_vec.fit(augmented)
+    word_vec = FastWordTfidf(word_vec.fit(augmented))
     char_vec = CachedCharTfidf(char_tfidf.fit(norms))
     model = TrainedModel(word_vec, char_vec, None, None, meta=dict(meta or {}))
     x = model.features(norms, augmented)
