@@ -141,6 +141,8 @@ def load_model(path: Path | None = None) -> TrainedModel | None:
             model = joblib.load(path)
             if not isinstance(model, TrainedModel) or model.meta.get("model_version") != MODEL_VERSION:
                 model = None
+            else:
+                model.compile()  # the fast path is rebuilt, not stored: it would double the file
         except (OSError, EOFError, ValueError, TypeError, AttributeError, ImportError, KeyError,
                 pickle.UnpicklingError):  # a corrupt or incompatible artefact must not take the app down
             model = None
@@ -156,7 +158,11 @@ def save_model(model: TrainedModel, directory: Path | None = None) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     path = artefact_path(directory)
     tmp = path.with_suffix(".joblib.tmp")
-    joblib.dump(model, tmp, compress=3)
+    heads, model.heads = model.heads, None
+    try:
+        joblib.dump(model, tmp, compress=3)
+    finally:
+        model.heads = heads
     tmp.replace(path)
     meta_tmp = metadata_path(directory).with_suffix(".json.tmp")
     meta_tmp.write_text(json.dumps(model.meta, indent=2, sort_keys=True, default=str), encoding="utf-8")

@@ -41,8 +41,9 @@ MIN_FUNCTION_EXAMPLES = 20
 SENTIMENT_C = 0.3  # LinearSVC, then sigmoid calibration (3-fold)
 FLAG_C = 4.0
 FUNCTION_C = 4.0
-# Probability thresholds per flag, chosen by `make eval` on out-of-fold police predictions as the
-# lowest threshold whose precision on police mentions is >= 0.90 (docs/analysis.md shows the run).
+# Probability thresholds per flag. `make eval` prints, from out-of-fold predictions, the threshold
+# with the best mean F1 over the sources that label the flag among those whose precision on police
+# mentions is >= 0.90; docs/analysis.md shows the run and how these values relate to it.
 FLAG_THRESHOLDS = {"abusive": 0.5, "hate": 0.5, "hoax": 0.2, "urgent": 0.2, "keluhan": 0.5}
 
 
