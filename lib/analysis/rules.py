@@ -54,7 +54,11 @@ class PhraseIndex:
 
 
 INDEX = PhraseIndex(_all_phrases())
-_ROUTE_ITEMS = [(fn, lx.ROUTES[fn]) for fn in lx.ROUTE_ORDER]
+_ROUTE_WEIGHTS: dict[str, list[tuple[int, float]]] = {}  # phrase -> [(function index, weight)]
+for _i, _fn in enumerate(lx.ROUTE_ORDER):
+    for _phrase, _w in lx.ROUTES[_fn].items():
+        if _w:
+            _ROUTE_WEIGHTS.setdefault(_phrase, []).append((_i, _w))
 _TOPIC_ITEMS = [(key, frozenset(cues)) for key, (cues, _label) in lx.TOPICS.items()]
 
 
@@ -156,15 +160,14 @@ def is_urgent(phrases: frozenset[str]) -> bool:
 
 def route(phrases: frozenset[str]) -> tuple[str | None, float]:
     """The function whose cues weigh most; None when no police cue (or another agency's matter)."""
+    scores = [0.0] * len(lx.ROUTE_ORDER)
+    for p in phrases:
+        for i, w in _ROUTE_WEIGHTS.get(p, ()):
+            scores[i] += w
     best, best_score = None, 0.0
-    for fn, cues in _ROUTE_ITEMS:
-        score = 0.0
-        for p in phrases:
-            w = cues.get(p)
-            if w:
-                score += w
+    for i, score in enumerate(scores):  # ties go to the earlier function in ROUTE_ORDER
         if score > best_score:
-            best, best_score = fn, score
+            best, best_score = lx.ROUTE_ORDER[i], score
     if best is not None and phrases & lx.OTHER_AGENCY and best_score < 3:
         return None, 0.0
     return best, best_score
