@@ -77,7 +77,8 @@ class Settings:
     # Assumed pay-per-use prices (docs.x.com/x-api/getting-started/pricing, Nov 2026): check the console.
     x_price_per_post_read: float = 0.005
     x_price_per_user_read: float = 0.010
-    # Below this analyser confidence (`Mention.sentiment_score`) a mention is "perlu ditinjau" in the inbox.
+    # "Perlu ditinjau": a mention whose calibrated sentiment confidence is below this goes to the
+    # review queue (docs/analysis.md shows how many that is and how often those are wrong).
     review_threshold: float = 0.6
 
 
@@ -100,5 +101,19 @@ def load_settings() -> Settings:
         x_sync_on_page_load=(setting("x_sync_on_page_load", "0") or "0") in ("1", "true", "yes"),
         x_price_per_post_read=_float("x_price_per_post_read", 0.005),
         x_price_per_user_read=_float("x_price_per_user_read", 0.010),
-        review_threshold=_float("review_threshold", 0.6),
+        review_threshold=_share("review_threshold", 0.6),
     )
+
+
+def _share(name: str, default: float) -> float:
+    """A number between 0 and 1 (a comma is accepted as the decimal sign)."""
+    raw = setting(name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError as exc:
+        raise RuntimeError(f"Pengaturan PANTAU_{name.upper()} harus angka antara 0 dan 1, bukan {raw!r}") from exc
+    if not 0.0 <= value <= 1.0:
+        raise RuntimeError(f"Pengaturan PANTAU_{name.upper()} harus antara 0 dan 1, bukan {raw!r}")
+    return value

@@ -27,7 +27,7 @@ FUNCTIONS = ("Reskrim", "Lantas", "Narkoba", "Samapta", "Propam", "Binmas", "Int
 STATUSES = ("baru", "diteruskan", "ditangani", "selesai", "diabaikan")
 OPEN_STATUSES = ("baru", "diteruskan", "ditangani")
 SENTIMENTS = ("negative", "neutral", "positive")
-FLAGS = ("abusive", "hate", "hoax", "urgent")
+FLAGS = ("abusive", "hate", "hoax", "urgent", "keluhan")  # keluhan: complaint about police service/conduct
 # The partial index's condition; `lib.mentions.unanswered_clause()` renders exactly this.
 UNANSWERED_SQL = "answered_at IS NULL AND status IN ('baru', 'diteruskan', 'ditangani')"
 

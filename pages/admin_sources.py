@@ -12,6 +12,7 @@ import streamlit as st
 
 from lib import sync, xbudget
 from lib.analysis import model_status
+from lib.analysis.reanalyze import reanalyze_mentions
 from lib.analysis.retrain import retrain
 from lib.db import session_scope
 from lib.formatting import money, number, percent
@@ -39,6 +40,17 @@ with st.expander("Model analisis", expanded=False):
                 report = retrain(s)
             progress.update(label="Model selesai dilatih ulang.", state="complete")
         st.success(f"Model dilatih ulang: {number(report.corrections)} koreksi dipakai.")
+    st.caption("Setelah model berubah, analisis ulang sebutan yang tersimpan; koreksi petugas tetap dipakai.")
+    if st.button("Analisis ulang semua sebutan"):
+        bar = st.progress(0.0, text="Menyiapkan…")
+
+        def _show(done: int, total: int) -> None:
+            bar.progress(done / total if total else 1.0,
+                         text=f"{number(done)} dari {number(total)} sebutan dianalisis")
+
+        with session_scope(ctx.engine) as s:
+            changed = reanalyze_mentions(s, progress=_show)
+        st.success(f"Analisis ulang selesai: {number(changed)} sebutan berubah.")
 
 alert_delivery_panel(ctx)
 

@@ -32,3 +32,11 @@ def test_bad_values_and_scope_are_refused(registry, session):
     kaltim = scope_for_unit(session, unit(session, "POLDA-KALTIM").id)
     with pytest.raises(OutOfScope):
         correct_analysis(session, kaltim, m.id, "mallory", sentiment="negative")
+
+
+def test_keluhan_is_a_flag_admins_can_set(registry, session):
+    m = add_mentions(session, "polsekciledug", [("k", "laporan saya 3 bulan ga ditanggapi", NOW)])[0]
+    assert correct_analysis(session, NATIONAL, m.id, "ani", flags={"keluhan", "urgent"}).ok
+    session.commit()
+    m = session.get(Mention, m.id, populate_existing=True)
+    assert set(m.flags.split(",")) == {"keluhan", "urgent"}

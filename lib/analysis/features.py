@@ -4,9 +4,12 @@ Character n-grams dominate the cost of a TF-IDF transform. With `analyzer="char_
 n-grams do not depend on its neighbours, so `CachedCharTfidf` memoises, per distinct word, the
 vocabulary ids of its n-grams and builds the sparse matrix in one step. The output equals
 `TfidfVectorizer.transform` of the fitted vectoriser (sublinear tf, idf, l2 norm); a test checks it.
+`FastWordTfidf` does the same for the word 1-2-grams without scikit-learn's per-call overhead.
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import scipy.sparse as sp
@@ -68,5 +71,65 @@ class CachedCharTfidf:
         x.sum_duplicates()
         np.log(x.data, out=x.data)
         x.data += 1.0
-        x = x @ sp.diags(self.vectorizer.idf_.astype(np.float64))
+        x.data *= self._idf[x.indices]
+        return l2_normalize(x, norm="l2", copy=False).tocsr()
+
+    @property
+    def _idf(self) -> np.ndarray:
+        idf = getattr(self, "_idf_array", None)
+        if idf is None:
+            idf = self._idf_array = self.vectorizer.idf_.astype(np.float64)
+        return idf
+
+
+class FastWordTfidf:
+    """Wraps a fitted word 1-2-gram TfidfVectorizer; `transform` is equivalent but skips
+    scikit-learn's per-call input validation and builds the matrix in one step (a test checks it)."""
+
+    def __init__(self, fitted: TfidfVectorizer) -> None:
+        ok = (fitted.analyzer == "word" and fitted.ngram_range == (1, 2) and fitted.lowercase
+              and fitted.sublinear_tf and fitted.norm == "l2" and fitted.use_idf and fitted.stop_words is None
+              and fitted.preprocessor is None and fitted.tokenizer is None and fitted.strip_accents is None)
+        if not ok or re.compile(fitted.token_pattern).groups:
+            raise ValueError("FastWordTfidf expects a fitted word (1, 2)-gram vectoriser with sublinear_tf and l2")
+        self.vectorizer = fitted
+
+    def __getstate__(self) -> dict:
+        return {"vectorizer": self.vectorizer}
+
+    def __setstate__(self, state: dict) -> None:
+        self.vectorizer = state["vectorizer"]
+
+    @property
+    def _pattern(self) -> re.Pattern[str]:
+        pattern = getattr(self, "_pattern_re", None)
+        if pattern is None:
+            pattern = self._pattern_re = re.compile(self.vectorizer.token_pattern)
+            self._idf_array = self.vectorizer.idf_.astype(np.float64)
+        return pattern
+
+    def transform(self, docs: list[str]) -> sp.csr_matrix:
+        find = self._pattern.findall
+        vocab = self.vectorizer.vocabulary_
+        get = vocab.get
+        indices: list[int] = []
+        indptr = [0]
+        for doc in docs:
+            toks = find(doc.lower())
+            for t in toks:
+                j = get(t)
+                if j is not None:
+                    indices.append(j)
+            for a, b in zip(toks, toks[1:], strict=False):
+                j = get(f"{a} {b}")
+                if j is not None:
+                    indices.append(j)
+            indptr.append(len(indices))
+        idx = np.asarray(indices, dtype=np.int32)
+        x = sp.csr_matrix((np.ones(idx.size, dtype=np.float64), idx, np.asarray(indptr, dtype=np.int64)),
+                          shape=(len(docs), len(vocab)))
+        x.sum_duplicates()
+        np.log(x.data, out=x.data)
+        x.data += 1.0
+        x.data *= self._idf_array[x.indices]
         return l2_normalize(x, norm="l2", copy=False).tocsr()

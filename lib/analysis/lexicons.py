@@ -139,13 +139,16 @@ kelar selesai tuntas beres ditangkap tertangkap
 ABUSIVE: frozenset[str] = words("""
 anjing bangsat goblok tolol bodoh kampret brengsek bajingan tahi keparat sialan asu jancok kontol
 memek ngentot bangkai idiot dungu kunyuk monyet setan iblis laknat biadab pecundang sinting
-kampungan busuk lonte pelacur jablay banci bencong babi
+kampungan busuk lonte pelacur jablay banci bencong babi bacot bacod kacrut budek mampus jongos
+congor cebong kadrun togog onta kampang bedebah tahi sompret cocot matamu ndasmu
 """)
 
 # Literal uses that are not insults ("anjing tetangga", "daging babi").
 ABUSIVE_LITERAL: frozenset[str] = frozenset({
     "anjing tetangga", "anjing liar", "anjing peliharaan", "digigit anjing", "anjing galak",
     "daging babi", "ternak babi", "babi hutan", "monyet liar", "rumah sakit jiwa", "orang gila",
+    "monyet turun", "kawanan monyet", "monyet masuk", "anjing gigit", "anjing mati",
+    "ekor monyet", "ekor anjing", "anjing pelacak", "setan merah", "ular masuk", "tahi lalat",
 })
 
 # Hate speech: group words (SARA) that become hateful next to hostile words, and standing slurs.
@@ -155,14 +158,15 @@ konghucu batak jawa papua madura ambon bugis sunda minang dayak arab pribumi non
 ahmadiyah pendatang ras suku agama etnis keturunan gereja masjid vihara pura klenteng umat tionghoa
 """)
 HOSTILE: frozenset[str] = words("""
-usir bantai ganyang basmi bunuh musnahkan binasakan benci najis sampah penjajah antek biang
+usir pulangin pulangkan bantai ganyang basmi bunuh musnahkan binasakan benci najis sampah penjajah antek biang
 perusak hama virus parasit tumpas serbu bakar habisi enyahkan hancurkan pulangkan laknat dijarah
 jarah sesat kotor
 """) | {"tidak pantas hidup", "tidak layak", "tahu rasa", "tidak pantas tinggal", "tidak usah dibantu",
        "tidak usah dijaga"}
 SLURS: frozenset[str] = frozenset({
     "antek aseng", "aseng", "asing aseng", "kafir laknat", "dasar kafir", "cina babi", "cina kafir",
-    "kadrun", "cebong", "togog", "sipit", "onta", "babi cina", "anjing kafir", "monyet papua",
+    "sipit", "babi cina", "anjing kafir", "monyet papua", "kafir tidak boleh ibadah",
+    "pulangkan ke hutan", "pulang ke hutan", "balik ke hutan", "usir cina", "usir mereka",
 })
 
 HOAX_CUES: frozenset[str] = frozenset({
@@ -182,7 +186,7 @@ HOAX_WEAK: frozenset[str] = frozenset({
 HOAX_DENIED: frozenset[str] = frozenset({"bukan hoaks", "tidak hoaks"})
 
 URGENT_STRONG: frozenset[str] = frozenset({
-    "darurat", "sos", "emourgent", "sedang terjadi", "lagi terjadi", "masih terjadi", "segera kesini",
+    "darurat", "sos", "sedang terjadi", "lagi terjadi", "masih terjadi", "segera kesini",
     "cepat kesini", "segera datang", "cepat datang", "kebakaran",
     "terbakar", "tolong tolong", "tolong cepat", "tolong segera", "segera ke lokasi", "kirim petugas",
     "kirim anggota", "kirim patroli", "kirim bantuan", "bunuh diri", "masih di dalam",
@@ -192,19 +196,23 @@ begal dibegal kecelakaan laka tabrakan ditabrak menabrak tawuran perampokan dira
 penodongan ditodong menodong jambret dijambret penjambretan pingsan tenggelam terjebak dikejar
 penusukan ditusuk dibacok bacok pembacokan mengamuk sajam celurit clurit penculikan diculik
 pengeroyokan dikeroyok keroyok kerusuhan ricuh bentrok luka berdarah meninggal tergeletak
-longsor maling penyanderaan disandera klitih perkelahian keributan loncat lompat mayat roboh
+longsor maling penyanderaan disandera kacilakan kacilakaan tabrakan kecelakan dipukulin
+dipukuli mukulin kdrt diseret nyulik diculik kesurupan klitih perkelahian keributan loncat lompat mayat roboh
 tumbang terbalik terguling evakuasi dikuntit diikuti menjarah penjarahan didobrak
 """) | {"banjir bandang", "hilang sejak", "belum pulang", "orang hilang", "tidak sadar", "pukuli massa",
-       "dipukuli massa", "main hakim sendiri"}
+       "dipukuli massa", "main hakim sendiri", "anak hilang", "tidak pulang",
+       "minta tolong", "teriak teriak"}
 URGENT_NOW: frozenset[str] = frozenset({
     "sekarang", "barusan", "saat ini", "sedang", "lagi ada", "baru saja", "detik ini", "segera", "tolong",
     "darurat", "buruan", "langsung", "terjadi", "kerumun", "berkerumun", "masih di", "cepat ke",
-    "dari tadi", "tandaseru", "minta bantuan", "butuh bantuan",
+    "dari tadi", "tandaseru", "minta bantuan", "butuh bantuan", "menit lalu", "menit yang lalu",
+    "tadi banget", "enggal", "tulungan", "masih di lokasi", "sejak",
 })
 # A casualty needs help whatever the verb tense, unless the text says it is over or long ago.
 URGENT_SEVERE: frozenset[str] = frozenset({
     "tidak sadar", "tidak sadarkan diri", "pingsan", "tergeletak", "berdarah", "terjebak", "tenggelam",
-    "tidak bergerak", "tidak gerak", "sekarat", "kejang",
+    "tidak bergerak", "tidak gerak", "sekarat", "kejang", "anak saya hilang", "anak hilang", "anak kami hilang",
+    "adik saya hilang", "hilang sejak", "tidak obah", "berdarah darah",
 })
 # Habits and trends ("sering ada begal") describe a problem, not an emergency in progress.
 HABITUAL: frozenset[str] = frozenset({"sering", "tiap malam", "setiap malam", "setiap", "tiap", "selalu",
@@ -218,6 +226,19 @@ PAST_MARKERS: frozenset[str] = frozenset({
 RESOLVED: frozenset[str] = frozenset({
     "terima kasih", "salut", "keren", "mantap", "diamankan", "tertangkap", "ditangkap", "berhasil",
     "dibubarkan", "apresiasi", "semoga", "bangga", "hebat", "ketangkep",
+})
+
+# Complaints about police service or conduct (`keluhan`): slow or no response, pungli, arrogance, a
+# report not followed up. Negated service words ("tidak ditanggapi") count too (see rules.py).
+KELUHAN: frozenset[str] = frozenset({
+    "pungli", "dipungli", "uang damai", "damai di tempat", "salam tempel", "minta uang", "dimintai uang",
+    "diperas", "pemerasan", "oknum", "arogan", "dibentak", "membentak", "judes", "cuek", "dicuekin",
+    "diabaikan", "dipingpong", "dilempar sana", "berbelit", "dipersulit", "mandek",
+    "lambat", "telat", "ngaret", "percuma", "polisinya ke mana", "polisi ke mana", "aparat ke mana",
+    "tidak ada kabar", "tidak ada kejelasan", "tidak ada tindak lanjut", "belum ada kabar",
+    "belum ada tindak lanjut", "belum ada perkembangan", "tidak ada respon", "tidak ada patroli",
+    "tidak ada petugas", "tidur pas jaga", "main hp", "disuruh damai", "salah tangkap", "tanpa surat",
+    "sp2hp", "suap", "sogok", "86", "tidak diangkat", "tidak dibalas", "tidak direspon", "lapor propam",
 })
 
 # --- routing --------------------------------------------------------------------------------------

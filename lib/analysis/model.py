@@ -20,7 +20,7 @@ import scipy.sparse as sp
 
 from lib.config import ROOT, setting
 
-MODEL_VERSION = 1
+MODEL_VERSION = 2
 ARTEFACT_STEM = f"analysis-v{MODEL_VERSION}"
 
 
@@ -37,32 +37,75 @@ def metadata_path(directory: Path | None = None) -> Path:
 
 
 @dataclass
+class Prediction:
+    """Model outputs for a batch: sentiment label + calibrated confidence, per-flag probabilities,
+    function label + confidence (None without a function model)."""
+
+    sentiment: list[str]
+    confidence: np.ndarray
+    flag_proba: dict[str, np.ndarray]
+    function: list[str] | None
+    function_confidence: np.ndarray | None
+
+
+@dataclass
 class TrainedModel:
     """Vectorisers and classifiers plus the admins' exact-match corrections."""
 
     word_vec: Any  # TfidfVectorizer over normalised tokens + cue tokens
-    char_vec: Any  # TfidfVectorizer over character n-grams of the normalised text
-    sentiment_clf: Any  # LogisticRegression: negative / neutral / positive
+    char_vec: Any  # CachedCharTfidf over character n-grams of the normalised text
+    sentiment_clf: Any  # calibrated classifier: negative / neutral / positive
     function_clf: Any | None  # LogisticRegression over functions + "" (none); None if too few labels
+    flag_clfs: dict[str, Any] = field(default_factory=dict)  # flag -> binary classifier (predict_proba)
+    flag_thresholds: dict[str, float] = field(default_factory=dict)  # flag -> probability threshold
     memory: dict[str, dict[str, Any]] = field(default_factory=dict)  # near-dup key -> corrected fields
     meta: dict[str, Any] = field(default_factory=dict)
+    heads: Any | None = None  # LinearHeads: the classifiers above as one matrix (fast path), if built
+
+    def compile(self) -> None:
+        """Build the fast path after fitting; kept None (scikit-learn path) if the shapes are unusual."""
+        from lib.analysis.heads import LinearHeads
+
+        try:
+            self.heads = LinearHeads(self.sentiment_clf, self.flag_clfs, self.function_clf)
+        except (ValueError, AttributeError, IndexError):
+            self.heads = None
 
     def features(self, norms: list[str], augmented: list[str]) -> sp.csr_matrix:
         return sp.hstack([self.word_vec.transform(augmented), self.char_vec.transform(norms)], format="csr")
 
-    def predict(self, norms: list[str], augmented: list[str]) -> tuple[list[str], np.ndarray, list[str] | None,
-                                                                        np.ndarray | None]:
-        """Sentiment labels and confidences; function labels and confidences (or None)."""
+    def predict(self, norms: list[str], augmented: list[str]) -> Prediction:
         x = self.features(norms, augmented)
+        if self.heads is not None:
+            return self._predict_fast(x)
         proba = self.sentiment_clf.predict_proba(x)
         best = proba.argmax(axis=1)
         labels = [self.sentiment_clf.classes_[i] for i in best]
         conf = proba[np.arange(len(best)), best]
+        flag_proba = {}
+        for flag, clf in self.flag_clfs.items():
+            flag_proba[flag] = clf.predict_proba(x)[:, list(clf.classes_).index(True)]
         if self.function_clf is None:
-            return labels, conf, None, None
+            return Prediction(labels, conf, flag_proba, None, None)
         fproba = self.function_clf.predict_proba(x)
         fbest = fproba.argmax(axis=1)
-        return labels, conf, [self.function_clf.classes_[i] for i in fbest], fproba[np.arange(len(fbest)), fbest]
+        return Prediction(labels, conf, flag_proba, [self.function_clf.classes_[i] for i in fbest],
+                          fproba[np.arange(len(fbest)), fbest])
+
+
+    def _predict_fast(self, x: sp.csr_matrix) -> Prediction:
+        h = self.heads
+        z = h.scores(x)
+        proba = h.sentiment_proba(z)
+        best = proba.argmax(axis=1)
+        rows = np.arange(len(best))
+        labels = [h.sentiment_classes[i] for i in best]
+        fproba = h.function_proba(z)
+        if fproba is None:
+            return Prediction(labels, proba[rows, best], h.flag_proba(z), None, None)
+        fbest = fproba.argmax(axis=1)
+        return Prediction(labels, proba[rows, best], h.flag_proba(z), [h.function_classes[i] for i in fbest],
+                          fproba[rows, fbest])
 
 
 @dataclass(frozen=True)
@@ -98,6 +141,8 @@ def load_model(path: Path | None = None) -> TrainedModel | None:
             model = joblib.load(path)
             if not isinstance(model, TrainedModel) or model.meta.get("model_version") != MODEL_VERSION:
                 model = None
+            else:
+                model.compile()  # the fast path is rebuilt, not stored: it would double the file
         except (OSError, EOFError, ValueError, TypeError, AttributeError, ImportError, KeyError,
                 pickle.UnpicklingError):  # a corrupt or incompatible artefact must not take the app down
             model = None
@@ -113,7 +158,11 @@ def save_model(model: TrainedModel, directory: Path | None = None) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     path = artefact_path(directory)
     tmp = path.with_suffix(".joblib.tmp")
-    joblib.dump(model, tmp, compress=3)
+    heads, model.heads = model.heads, None
+    try:
+        joblib.dump(model, tmp, compress=3)
+    finally:
+        model.heads = heads
     tmp.replace(path)
     meta_tmp = metadata_path(directory).with_suffix(".json.tmp")
     meta_tmp.write_text(json.dumps(model.meta, indent=2, sort_keys=True, default=str), encoding="utf-8")

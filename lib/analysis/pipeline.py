@@ -64,26 +64,50 @@ def analyze(texts: list[str], model: TrainedModel | None = None, *, use_model: b
     elif model is None:
         model = load_model()
     norms = [" ".join(t) for t in toks]
+    pred = None
     if model is not None:
         augmented = [n + " " + " ".join(c.feature_tokens()) for n, c in zip(norms, cues, strict=True)]
-        labels, conf, fn_labels, fn_conf = model.predict(norms, augmented)
+        pred = model.predict(norms, augmented)
     out: list[Analysis] = []
     for i, (text, tk, cue) in enumerate(zip(texts, toks, cues, strict=True)):
-        if model is None:
+        function = cue.function
+        if pred is None:
             sentiment, score = lexicon_sentiment(cue)
-            function = cue.function
+            flags = cue.flags
         else:
-            sentiment, score = labels[i], float(conf[i])
-            function = cue.function
-            if fn_labels is not None and cue.route_strength < ROUTE_STRONG and fn_conf[i] >= FUNCTION_MODEL_MIN_CONF:
-                function = fn_labels[i] or None
-        result = Analysis(sentiment, round(score, 4), cue.flags, function, "", key_from_tokens(tk))
+            sentiment, score = pred.sentiment[i], float(pred.confidence[i])
+            flags = model_flags(cue.flags, {f: float(p[i]) for f, p in pred.flag_proba.items()},
+                                model.flag_thresholds)  # type: ignore[union-attr]
+            if (pred.function is not None and cue.route_strength < ROUTE_STRONG
+                    and pred.function_confidence[i] >= FUNCTION_MODEL_MIN_CONF):  # type: ignore[index]
+                function = pred.function[i] or None
+        function = routed(function, sentiment, flags)
+        result = Analysis(sentiment, round(score, 4), flags, function, "", key_from_tokens(tk))
         if model is not None and model.memory and result.near_duplicate_key in model.memory:
             result = _corrected(result, model.memory[result.near_duplicate_key])
         place = extract_place(text) if cue.topic_event or result.sentiment == "negative" else None
         out.append(replace(result, topic=topic_key(cue.topic_event, tk, place),
                            place=place.display if place else None))
     return out
+
+
+def model_flags(rule_flags: frozenset[str], proba: dict[str, float], thresholds: dict[str, float]) -> frozenset[str]:
+    """A flag the model has a classifier for is set when its probability reaches the threshold (the
+    lexicon cues are among its features); other flags come from the lexicon rules."""
+    out = {f for f in rule_flags if f not in proba}
+    out |= {f for f, p in proba.items() if p >= thresholds.get(f, 0.5)}
+    return frozenset(out)
+
+
+def routed(function: str | None, sentiment: str, flags: frozenset[str]) -> str | None:
+    """The routing rules on top of the cues (docs/analysis.md): SARA provocation and hoaxes go to
+    Intelkam (early detection); praise and thanks need no function, unless they also complain or
+    report an emergency."""
+    if flags & {"hate", "hoax"}:
+        return "Intelkam"
+    if sentiment == "positive" and not flags & {"urgent", "keluhan"}:
+        return None
+    return function
 
 
 def _corrected(result: Analysis, fix: dict) -> Analysis:

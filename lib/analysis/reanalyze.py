@@ -1,32 +1,42 @@
-"""Re-analyse stored mentions after a retrain: `python -m lib.analysis.reanalyze [--all]`.
+"""Re-analyse stored mentions after a model change: `python -m lib.analysis.reanalyze [--all]`.
 
 Only the analysis columns change (sentiment, sentiment_score, flags, function, topic); a field an
 admin corrected keeps the admin's value. A row whose values change gets `version` bumped, so a
 quick-form save based on the old values is refused as a conflict rather than silently undone.
 Issue membership (`issue_id`) is left to the store code, which regroups with `grouping.py`.
+Progress is reported per batch (`progress(done, total)`): the admin page draws a bar from it, the
+command line prints it.
 """
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lib.analysis.feedback import corrected_fields
 from lib.analysis.pipeline import analyze
-from lib.analysis.retrain import corrected_fields
 from lib.models import Mention, utcnow
 
+Progress = Callable[[int, int], None]
 
-def reanalyze_mentions(session: Session, *, batch_size: int = 2000, only_unanalysed: bool = False) -> int:
-    """Analyse mentions in id order, in batches; returns how many rows changed. Caller commits."""
+
+def reanalyze_mentions(session: Session, *, batch_size: int = 2000, only_unanalysed: bool = False,
+                       progress: Progress | None = None) -> int:
+    """Analyse mentions in id order, in batches; returns how many rows changed. Caller commits.
+
+    `progress(done, total)` is called after every batch (and once at the start with done=0)."""
     corrections = corrected_fields(session)
-    changed = 0
+    where = [Mention.topic.is_(None)] if only_unanalysed else []
+    total = session.scalar(select(func.count()).select_from(Mention).where(*where)) or 0
+    if progress:
+        progress(0, total)
+    changed = done = 0
     last_id = 0
     while True:
-        query = select(Mention).where(Mention.id > last_id).order_by(Mention.id).limit(batch_size)
-        if only_unanalysed:
-            query = query.where(Mention.topic.is_(None))
+        query = select(Mention).where(Mention.id > last_id, *where).order_by(Mention.id).limit(batch_size)
         rows = list(session.scalars(query))
         if not rows:
             return changed
@@ -46,7 +56,10 @@ def reanalyze_mentions(session: Session, *, batch_size: int = 2000, only_unanaly
                 mention.updated_at = utcnow()  # lib/daily.py recomputes the mention's day
                 changed += 1
         last_id = rows[-1].id
+        done += len(rows)
         session.flush()
+        if progress:
+            progress(min(done, total), total)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,10 +71,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--all", action="store_true", help="every mention, not only those never analysed")
     args = parser.parse_args(argv)
     engine = create_engine(load_settings().database_url)
+
+    def show(done: int, total: int) -> None:
+        print(f"\r{done}/{total} mentions analysed", end="", flush=True)
+
     with Session(engine) as session:
-        changed = reanalyze_mentions(session, only_unanalysed=not args.all)
+        changed = reanalyze_mentions(session, only_unanalysed=not args.all, progress=show)
         session.commit()
-    print(f"{changed} mentions updated")
+    print(f"\n{changed} mentions updated")
     return 0
 
 

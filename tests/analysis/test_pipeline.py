@@ -15,7 +15,7 @@ EDGE_INPUTS = ["", "   ", "😂😂😂", "🙏", "x" * 200_000, "kata " * 50_00
 def check_contract(result: Analysis) -> None:
     assert result.sentiment in {"negative", "neutral", "positive"}
     assert 0.0 <= result.score <= 1.0
-    assert isinstance(result.flags, frozenset) and result.flags <= {"abusive", "hate", "hoax", "urgent"}
+    assert isinstance(result.flags, frozenset) and result.flags <= {"abusive", "hate", "hoax", "urgent", "keluhan"}
     assert result.function in FUNCTIONS
     assert isinstance(result.topic, str) and result.topic
     assert isinstance(result.near_duplicate_key, str) and len(result.near_duplicate_key) == 16
@@ -100,4 +100,31 @@ def test_corrupt_artefact_falls_back(tmp_path: Path, monkeypatch: pytest.MonkeyP
 def test_default_model_is_loaded_lazily(use_model_dir: Path) -> None:
     status = model_status()
     assert status.ok and status.meta["model_version"] >= 1
-    assert status.meta["counts"]["own"] > 300
+    assert status.meta["counts"]["police"] > 1_000 and status.meta["public_sources"] == []
+
+
+def test_routing_rules() -> None:
+    from lib.analysis.pipeline import routed
+
+    assert routed("Reskrim", "positive", frozenset()) is None  # praise needs no function
+    assert routed("Reskrim", "positive", frozenset({"keluhan"})) == "Reskrim"  # sarcasm with a complaint
+    assert routed("Reskrim", "neutral", frozenset({"hoax"})) == "Intelkam"  # rumours: early detection
+    assert routed(None, "negative", frozenset({"hate"})) == "Intelkam"  # SARA provocation
+    assert routed("Lantas", "negative", frozenset({"urgent"})) == "Lantas"
+
+
+def test_model_flags_use_thresholds_and_fall_back_to_rules() -> None:
+    from lib.analysis.pipeline import model_flags
+
+    got = model_flags(frozenset({"urgent", "hoax"}), {"urgent": 0.1, "abusive": 0.3}, {"urgent": 0.2, "abusive": 0.25})
+    assert got == frozenset({"hoax", "abusive"})  # no hoax classifier: the rule stands
+
+
+def test_score_is_a_probability_of_the_chosen_label(small_model: TrainedModel) -> None:
+    from lib.analysis.train import model_inputs
+
+    texts = ["terima kasih pak", "motor saya dicuri", "syarat skck apa ya"]
+    results = analyze(texts, model=small_model)
+    proba = small_model.sentiment_clf.predict_proba(small_model.features(*model_inputs(texts)))
+    for r, row in zip(results, proba, strict=True):
+        assert abs(r.score - row.max()) < 1e-3 and abs(row.sum() - 1) < 1e-6

