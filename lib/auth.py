@@ -261,20 +261,32 @@ def new_kiosk_secret() -> tuple[str, str]:
 def principal_for_kiosk(session: Session, raw: str | None, now: datetime | None = None) -> Principal | None:
     """The wall principal of a live token, or None (unknown, revoked, or its unit inactive).
     Called on every refresh, so a revocation takes effect at the next one."""
-    if not raw or len(raw) > 200:
+    if not raw:
         return None
+    if len(raw) > 200:
+        return _kiosk_refused(session, None, "token tidak dikenal")
     now = now or utcnow()
     digest = token_digest(raw)
     token = session.scalar(select(KioskToken).where(KioskToken.token_hash == digest))
-    if token is None or not hmac.compare_digest(token.token_hash, digest) or token.revoked_at is not None:
-        return None
+    if token is None or not hmac.compare_digest(token.token_hash, digest):
+        return _kiosk_refused(session, None, "token tidak dikenal")
+    if token.revoked_at is not None:
+        return _kiosk_refused(session, token.id, "token sudah dicabut")
     unit = session.get(Unit, token.unit_id)
     if unit is None or not unit.active:
-        return None
+        return _kiosk_refused(session, token.id, "unit token tidak aktif")
     if token.last_used_at is None or now - token.last_used_at > KIOSK_TOUCH_EVERY:
         token.last_used_at = now
     return Principal("kiosk", token.id, f"kiosk#{token.id}", token.label, WALL, unit.id,
                      Scope(unit.path, unit.name, unit.id))
+
+
+def _kiosk_refused(session: Session, token_id: int | None, why: str) -> None:
+    """Audit a refused wall token (never the token itself) and commit, like every refusal."""
+    audit.record(session, actor="anonim", entity="kiosk", entity_id=token_id, action="open", note=why,
+                 outcome="denied")
+    session.commit()
+    return None
 
 
 def kiosk_still_valid(session: Session, principal: Principal) -> bool:

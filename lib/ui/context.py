@@ -3,7 +3,7 @@ the scope.
 
 `page_context()` is the one gate: nothing is read before it has a principal. A `?kiosk=<token>` in
 the address gives a wall principal (re-validated on every run, so a revoked token stops at the
-next refresh); otherwise the signed-in user from the session (reloaded from the database on every
+next refresh; lib/ui/kiosk.py then moves the token out of the address); otherwise the signed-in user from the session (reloaded from the database on every
 run), otherwise the sign-in screen is drawn and the page stops.
 """
 
@@ -29,6 +29,7 @@ from lib.db import DatabaseUnavailable, check_database, get_engine, session_scop
 from lib.models import AuditEntry, SyncRun
 from lib.scope import NATIONAL, Scope
 from lib.sync import last_failure, maybe_sync
+from lib.ui import kiosk as kiosk_token
 from lib.ui import login
 from lib.units import unit_choices
 
@@ -52,7 +53,8 @@ def _engine(url: str) -> Engine:
 
 
 def is_wall() -> bool:
-    return st.query_params.get("mode") == "wall" or bool(st.query_params.get("kiosk"))
+    return st.query_params.get("mode") == "wall" or bool(st.query_params.get("kiosk")) \
+        or bool(st.session_state.get("kiosk_token"))
 
 
 def open_database() -> tuple[Engine, Settings]:
@@ -71,13 +73,15 @@ def current_principal(engine: Engine, before_sign_in: Callable[[], object] | Non
     """Who is asking, or draw the sign-in screen (or the refusal) and stop the page.
     `before_sign_in` runs just before the sign-in screen is drawn (app.py registers its pages there
     so the address the user asked for survives signing in)."""
-    kiosk = st.query_params.get("kiosk")
+    kiosk = kiosk_token.presented_token()
     if kiosk:
         with session_scope(engine) as s:
             principal = principal_for_kiosk(s, kiosk)
         if principal is None:
+            kiosk_token.drop()
             st.error("Token layar dinding ini tidak berlaku atau sudah dicabut. Minta token baru kepada admin.")
             st.stop()
+        kiosk_token.settle(kiosk)
         return principal
     remembered = st.session_state.get(login.SESSION_KEY)
     if remembered:
