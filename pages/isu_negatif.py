@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.db import session_scope
-from lib.issues import issue_mentions, list_issues, mark_issue_handled
+from lib.issues import handling_plan, issue_mentions, list_issues, mark_issue_handled
 from lib.models import utcnow
 from lib.ui.context import page_context, scope_picker
 from lib.ui.safe import plain
@@ -23,13 +23,9 @@ days = c2.selectbox("Periode", [1, 3, 7, 14], index=2, format_func=lambda d: f"{
 status = c3.selectbox("Status isu", [None, "terbuka", "ditangani"],
                       format_func=lambda v: {None: "Semua", "terbuka": "Terbuka", "ditangani": "Ditangani"}[v])
 
+since = utcnow() - timedelta(days=days)
 with session_scope(ctx.engine) as s:
-    issues = list_issues(s, scope, utcnow() - timedelta(days=days), status)
-# Act on the version the user was looking at (the previous run), so a change by someone else since
-# then is reported as a conflict rather than silently repeated over.
-seen_versions = st.session_state.get("issue_seen", {})
-st.session_state["issue_seen"] = {int(i): (int(v), str(st_)) for i, v, st_ in
-                                  zip(issues["id"], issues["version"], issues["status"], strict=True)}
+    issues = list_issues(s, scope, since, status)
 
 if flash := st.session_state.pop("issue_flash", None):
     st.success(flash)
@@ -42,7 +38,7 @@ table = pd.DataFrame({
     "isu": [f"{plain(t, 200)} ({n} sebutan, {u} unit)" for t, n, u in zip(issues["title"], issues["mentions"], issues["units"],
                                                                  strict=True)],
     "sebutan": issues["mentions"],
-    "terbuka": issues["open_mentions"],
+    "belum ditangani": issues["unhandled"],
     "unit": issues["units"],
     "pertama": issues["first_seen"],
     "terakhir": issues["last_seen"],
@@ -56,23 +52,30 @@ st.dataframe(table, hide_index=True, width="stretch", column_config={
 
 chosen = st.selectbox("Lihat isu", issues["id"].tolist(),
                       format_func=lambda i: str(table.loc[table["id"] == i, "isu"].iloc[0]))
-row = issues[issues["id"] == chosen].iloc[0]
 with session_scope(ctx.engine) as s:
-    items = issue_mentions(s, scope, int(chosen))
+    items = issue_mentions(s, scope, int(chosen), since)
+    plan = handling_plan(s, scope, int(chosen), since)
     detail = pd.DataFrame([(m.id, m.unit.short_name, plain(m.author_handle, 100), plain(m.text, 2000),
                             STATUS_LABELS[m.status]) for m in items],
                           columns=["ID", "Unit", "Penulis", "Teks", "Status"])
 st.dataframe(detail, hide_index=True, width="stretch",
              column_config={"Teks": st.column_config.TextColumn(width="large")})
+# Act on exactly what the user was shown (the plan of the previous run, with the versions seen then),
+# so a change by someone else since then is reported as a conflict rather than silently repeated over.
+shown = st.session_state.get("issue_plan")
+shown_plan = shown[1] if shown and shown[0] == int(chosen) else plan
+st.session_state["issue_plan"] = (int(chosen), plan)
+st.text(f"Tombol di bawah mengubah {len(plan)} sebutan berstatus Baru/Diteruskan dari isu ini — hanya yang "
+        f"tampil di atas ({plain(scope.label, 80)}, {days} hari terakhir) — menjadi 'Ditangani'. Sebutan unit "
+        "lain dan yang lebih lama tidak diubah.")
 with st.form("close_issue"):
     note = st.text_input("Catatan penanganan", max_chars=500)
-    submit = st.form_submit_button("Tandai seluruh isu ditangani", type="primary",
-                                   disabled=seen_versions.get(int(chosen), (0, row["status"]))[1] == "ditangani")
+    submit = st.form_submit_button(f"Tandai {len(plan)} sebutan ditangani", type="primary", key="close_issue_submit",
+                                   disabled=not plan and not shown_plan)  # a click on what was shown still counts
 if submit:
     try:
         with session_scope(ctx.engine) as s:
-            seen = seen_versions.get(int(chosen), (int(row["version"]), ""))[0]
-            ok, message = mark_issue_handled(s, scope, int(chosen), seen, ctx.actor, note)
+            ok, message = mark_issue_handled(s, scope, int(chosen), shown_plan, ctx.actor, note)
     except PermissionError as exc:  # refused and audited by lib
         ok, message = False, f"Ditolak: {exc}"
     if ok:

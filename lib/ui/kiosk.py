@@ -31,7 +31,8 @@ def presented_token() -> str | None:
     if st.session_state.get(_SESSION):
         return st.session_state[_SESSION]
     if st.query_params.get("mode") == "wall":
-        return st.context.cookies.get(COOKIE) or None
+        value = st.context.cookies.get(COOKIE)
+        return value if isinstance(value, str) and value else None
     return None
 
 
@@ -49,7 +50,7 @@ def drop() -> None:
     st.session_state.pop(_SESSION, None)
     if "kiosk" in st.query_params:
         del st.query_params["kiosk"]
-    if st.context.cookies.get(COOKIE):
+    if isinstance(st.context.cookies.get(COOKIE), str):
         _cookie_script("", 0)
 
 

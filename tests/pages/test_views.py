@@ -146,9 +146,12 @@ def test_issues_page_lists_and_closes_an_issue(data):
     at = page("isu_negatif").run()
     assert not at.exception
     assert len(at.dataframe) >= 2
-    [close] = [b for b in at.button if b.label == "Tandai seluruh isu ditangani"]
+    [close] = [b for b in at.button if b.label.startswith("Tandai ") and b.label.endswith(" sebutan ditangani")]
+    promised = int(close.label.split()[1])
+    assert any(f"mengubah {promised} sebutan" in t.value for t in at.text)  # told before the click
     close.click().run()
-    assert any("Isu ditandai ditangani" in s.value for s in at.success)
+    assert any(f"{promised} sebutan diubah menjadi 'Ditangani'" in s.value for s in at.success), \
+        [s.value for s in at.success]
 
 
 def test_accounts_page_shows_compliance(data):

@@ -35,7 +35,7 @@ def test_pimpinan_marks_issue_handled_through_the_page(issue):
     p = login_as(at, "pimpinan", "POLRES-METRO-TANGERANG-KOTA")
     at.run()
     assert not at.exception, at.exception
-    click(at, "Tandai seluruh isu ditangani")
+    click(at, "Tandai 1 sebutan ditangani")
     assert not at.exception and not at.error, [e.value for e in at.error]
     with session_scope(engine) as s:
         assert s.get(Issue, issue_id).status == "ditangani"
@@ -51,9 +51,9 @@ def test_second_session_on_the_same_issue_is_refused_and_audited(issue):
     login_as(second, "pimpinan", "POLRES-METRO-TANGERANG-KOTA", username="kapolres")
     first.run()
     second.run()
-    click(second, "Tandai seluruh isu ditangani")
+    click(second, "Tandai 1 sebutan ditangani")
     assert not second.error
-    click(first, "Tandai seluruh isu ditangani")  # ani's page still holds version 1
+    click(first, "Tandai 1 sebutan ditangani")  # ani's page still holds version 1
     assert any("sudah diubah oleh kapolres" in e.value for e in first.error), [e.value for e in first.error]
     with session_scope(engine) as s:
         rows = s.execute(select(AuditEntry.actor, AuditEntry.outcome).where(AuditEntry.entity == "issue")).all()
