@@ -72,7 +72,18 @@ def import_csv(session: Session, scope: Scope, data: bytes, actor: Principal | s
     units = {u.code: u for u in session.scalars(select(Unit))}
     errors: list[str] = []
     grouped: dict[tuple[str, str], list[MentionRecord]] = {}
-    for line, row in enumerate(reader, start=2):
+    rows = enumerate(reader, start=2)
+    line = 1
+    while True:
+        try:
+            line, row = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # e.g. a field over the csv module's 131,072-character limit
+            errors.append(f"Baris {line + 1}: format CSV rusak atau kolom terlalu panjang "
+                          f"(maksimum {MAX_TEXT} karakter per teks)." if "field larger" in str(exc) else
+                          f"Baris {line + 1}: format CSV rusak.")
+            break
         if line - 1 > MAX_ROWS:
             errors.append(f"Terlalu banyak baris (maksimum {MAX_ROWS}). Pecah berkas menjadi beberapa bagian.")
             break
