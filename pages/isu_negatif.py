@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.db import session_scope
+from lib.export import csv_bytes
 from lib.issues import handling_plan, issue_mentions, list_issues, mark_issue_handled
 from lib.models import utcnow
 from lib.ui.context import page_context, scope_picker
@@ -60,6 +61,8 @@ with session_scope(ctx.engine) as s:
                           columns=["ID", "Unit", "Penulis", "Teks", "Status"])
 st.dataframe(detail, hide_index=True, width="stretch",
              column_config={"Teks": st.column_config.TextColumn(width="large")})
+st.download_button("Unduh CSV sebutan isu ini", csv_bytes(detail), file_name=f"isu-{int(chosen)}.csv",
+                   mime="text/csv")  # formulas neutralised (lib/export.py); the table's own download is off
 # Act on exactly what the user was shown (the plan of the previous run, with the versions seen then),
 # so a change by someone else since then is reported as a conflict rather than silently repeated over.
 shown = st.session_state.get("issue_plan")

@@ -14,7 +14,7 @@ from lib.db import session_scope
 from lib.units import load_registry
 from tests.conftest import TEST_DATA, empty_tables
 from tests.e2e.conftest import ARTIFACTS, running_app
-from tests.helpers import add_mention, kiosk_token
+from tests.helpers import add_mention, browser_sign_in, kiosk_token, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -84,4 +84,24 @@ def test_a_bad_token_is_dropped_from_the_address(wall_site, browser):
     page.get_by_text("tidak berlaku atau sudah dicabut").wait_for(timeout=30_000)
     page.wait_for_function("() => !location.href.includes('kiosk=')", timeout=15_000)
     assert "pantau_kiosk" not in {c["name"] for c in context.cookies()}
+    context.close()
+
+
+def test_tables_offer_no_raw_csv_download(wall_site, _engine, browser):
+    """Issue 11, item 3: Streamlit's own "Download as CSV" (formulas exported raw) is not offered."""
+    make_user(_engine, "admin")
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    browser_sign_in(page, wall_site["base"])
+    page.get_by_text("Sebutan hari ini").wait_for(timeout=30_000)
+    page.get_by_role("link", name="Kotak Masuk").click()
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.wait_for(timeout=30_000)
+    grid.hover()
+    page.wait_for_timeout(1_000)
+    toolbar = page.locator('[data-testid="stElementToolbar"]').first
+    toolbar.wait_for(state="attached", timeout=10_000)  # the table's toolbar is there (search, fullscreen)
+    assert page.get_by_role("button", name="Download as CSV").count() == 0
+    assert page.locator('[data-testid="stElementToolbarButton"]', has_text="Download").count() == 0
+    page.screenshot(path=str(ARTIFACTS / "table-toolbar-no-download.png"))
     context.close()
