@@ -9,6 +9,7 @@ run), otherwise the sign-in screen is drawn and the page stops.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -32,6 +33,11 @@ from lib.sync import last_failure, maybe_sync
 from lib.ui import kiosk as kiosk_token
 from lib.ui import login
 from lib.units import unit_choices
+
+log = logging.getLogger("pantau.ui")
+# Shown in warnings (never the raw source name from an error string: that text is not ours).
+SOURCE_LABELS = {"demo": "demo", "x": "X", "instagram": "Instagram", "facebook": "Facebook", "meta": "Meta",
+                 "semua sumber": "semua sumber"}
 
 
 @dataclass(frozen=True)
@@ -57,13 +63,16 @@ def is_wall() -> bool:
         or bool(st.session_state.get("kiosk_token"))
 
 
-def open_database() -> tuple[Engine, Settings]:
-    """The engine, or stop the page with a clear message."""
+def open_database(before_stop: Callable[[], object] | None = None) -> tuple[Engine, Settings]:
+    """The engine, or stop the page with a clear message. `before_stop` runs first (app.py registers
+    its pages there, hidden: else Streamlit would list the raw file names of pages/ in the sidebar)."""
     try:
         settings = load_settings()
         engine = _engine(settings.database_url)
         check_database(engine)
     except (DatabaseUnavailable, RuntimeError) as exc:
+        if before_stop is not None:
+            before_stop()
         st.error(f"Pantau tidak dapat memuat data. {exc}")
         st.stop()
     return engine, settings
@@ -134,17 +143,21 @@ def recheck(ctx: PageContext) -> None:
 
 
 def run_sync(engine: Engine, settings: Settings, scope: Scope, force: bool = False) -> None:
-    """Load on refresh; a failure keeps the old data and shows the error as a warning."""
+    """Load on refresh; a failure keeps the old data and shows a short warning. What went wrong
+    (exception text, SQL, parameters) goes to the server log and the admin's Sumber Data page only:
+    it can carry mention text and internals, and st.warning would read it as Markdown."""
     try:
         result = maybe_sync(engine, settings, scope, force=force)
-        errors = result.errors
-    except Exception as exc:  # never lose the page over a sync
-        errors = [f"{type(exc).__name__}: {exc}"[:300]]
-    if not errors and (failed := last_failure(engine)) is not None:
-        errors = [failed.error or "galat tidak diketahui"]
-    for err in errors:
-        st.warning(f"Sinkronisasi gagal: {err}. Data yang tampil adalah data terakhir yang berhasil dimuat.",
-                   icon="⚠️")
+        failed_sources = sorted({err.split(":", 1)[0] for err in result.errors})
+    except Exception:  # never lose the page over a sync
+        log.exception("sync on page load failed")
+        failed_sources = ["semua sumber"]
+    if not failed_sources and (failed := last_failure(engine)) is not None:
+        failed_sources = [failed.source]
+    if failed_sources:
+        names = ", ".join(SOURCE_LABELS.get(name, "sumber lain") for name in failed_sources)
+        st.warning(f"Sinkronisasi gagal ({names}). Data yang tampil adalah data terakhir yang berhasil dimuat. "
+                   "Rincian tercatat di log server dan di halaman Sumber Data.", icon="⚠️")
 
 
 def data_version(engine: Engine) -> tuple[int, int]:

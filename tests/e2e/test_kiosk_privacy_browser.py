@@ -105,3 +105,19 @@ def test_tables_offer_no_raw_csv_download(wall_site, _engine, browser):
     assert page.locator('[data-testid="stElementToolbarButton"]', has_text="Download").count() == 0
     page.screenshot(path=str(ARTIFACTS / "table-toolbar-no-download.png"))
     context.close()
+
+
+def test_an_unreadable_database_shows_a_message_and_no_page_files(browser, tmp_path):
+    """Issue 11: with a database that fails to open, no raw page file names (admin_users, …) appear."""
+    bad = tmp_path / "rusak.db"
+    bad.write_bytes(b"bukan basis data " * 400)
+    with running_app(f"sqlite:///{bad}", "streamlit-broken-db.log") as base:
+        context = browser.new_context(viewport={"width": 1366, "height": 768})
+        page = context.new_page()
+        page.goto(base)
+        page.get_by_text("tidak dapat dibuka").wait_for(timeout=30_000)
+        body = page.inner_text("body")
+        assert "admin_users" not in body and "kotak_masuk" not in body and "isu_negatif" not in body
+        assert "Traceback" not in body and str(bad) not in body
+        page.screenshot(path=str(ARTIFACTS / "broken-db.png"))
+        context.close()
