@@ -19,6 +19,7 @@ from sqlalchemy import Engine, func, select
 from lib.auth import (
     LoginRefused,
     Principal,
+    deny,
     kiosk_still_valid,
     oidc_provider,
     principal_for_email,
@@ -187,5 +188,6 @@ def scope_from_query(ctx: PageContext) -> Scope:
         try:
             return ctx.scope.narrow(s, int(raw)) if raw and raw.isdigit() else ctx.scope
         except PermissionError:
-            st.error("Unit pada alamat ini di luar cakupan Anda.")
-            st.stop()
+            deny(s, ctx.actor, "unit", int(raw), "open", "Unit pada alamat di luar cakupan")  # audited
+    st.error("Unit pada alamat ini di luar cakupan Anda.")
+    st.stop()
