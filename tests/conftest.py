@@ -14,6 +14,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
+from lib import throttle
 from lib.config import ROOT
 from lib.db import make_engine
 from lib.models import Base
@@ -82,6 +83,7 @@ def _engine(database_url: str) -> Iterator[Engine]:
 def engine(_engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Engine:
     """The test database, emptied; PANTAU_DATABASE_URL points at it for code that reads settings."""
     empty_tables(_engine)
+    throttle.reset()  # sign-in failures counted by an earlier test must not limit this one
     monkeypatch.setenv("PANTAU_DATABASE_URL", database_url)
     monkeypatch.setenv("PANTAU_DEMO_SOURCE", "0")
     monkeypatch.delenv("PANTAU_X_BEARER_TOKEN", raising=False)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from lib.auth import LOGIN_FAILED
 from lib.db import session_scope
 from lib.models import AuditEntry
 from tests.helpers import PASSWORD, kiosk_token, login_as, make_user, page_app, unit_id
@@ -195,7 +196,7 @@ def test_sign_in_form_and_wrong_password(two_units):
     at.text_input[0].input("budi")
     at.text_input[1].input("bukan-sandinya")
     at.button[0].click().run()
-    assert [e.value for e in at.error] == ["Nama pengguna atau kata sandi salah."]
+    assert [e.value for e in at.error] == [LOGIN_FAILED]
     assert len(at.metric) == 0
     at.text_input[0].input("budi")
     at.text_input[1].input(PASSWORD)
