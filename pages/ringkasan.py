@@ -10,6 +10,7 @@ from lib.formatting import ago, number
 from lib.formatting import duration_minutes as minutes_text
 from lib.metrics import SlaPolicy
 from lib.models import utcnow
+from lib.sync import freshness
 from lib.ui import cached
 from lib.ui.charts import LEAGUE_ORDERS, LEVEL_TITLES, league_table, pct, period_picker, trend_chart
 from lib.ui.context import (
@@ -79,7 +80,8 @@ def board() -> None:
     board_data = cached.dashboard(url, scope, policy, period, version, 15 if wall else 25)
     ov = board_data.overview
     now = utcnow()
-    st.caption(f"{md(scope.label)} · {period} hari terakhir · diperbarui {ago(ov.last_sync, now)}")
+    fresh = freshness(ctx.engine, ctx.settings, scope)  # the stalest account in this scope, not any run
+    st.caption(f"{md(scope.label)} · {period} hari terakhir · diperbarui {ago(fresh, now)}")
     cols = st.columns(4)
     cols[0].metric("Sebutan hari ini", number(ov.mentions_today), help="Hari ini menurut zona waktu tiap unit")
     cols[1].metric("Belum dijawab", number(ov.unanswered))

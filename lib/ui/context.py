@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 import streamlit as st
 from sqlalchemy import Engine, func, select
@@ -28,9 +29,10 @@ from lib.auth import (
 )
 from lib.config import Settings, load_settings, secrets_section
 from lib.db import DatabaseUnavailable, check_database, get_engine, session_scope
-from lib.models import AuditEntry, SyncRun
+from lib.formatting import ago, duration_minutes
+from lib.models import AuditEntry, SyncRun, utcnow
 from lib.scope import NATIONAL, Scope
-from lib.sync import last_failure, maybe_sync
+from lib.sync import current_lease, last_failure, maybe_sync
 from lib.ui import kiosk as kiosk_token
 from lib.ui import login
 from lib.units import unit_choices
@@ -150,6 +152,8 @@ def run_sync(engine: Engine, settings: Settings, scope: Scope, force: bool = Fal
     try:
         result = maybe_sync(engine, settings, scope, force=force)
         failed_sources = sorted({err.split(":", 1)[0] for err in result.errors})
+        if result.status == "busy":
+            warn_if_lease_held_long(engine)
     except Exception:  # never lose the page over a sync
         log.exception("sync on page load failed")
         failed_sources = ["semua sumber"]
@@ -159,6 +163,21 @@ def run_sync(engine: Engine, settings: Settings, scope: Scope, force: bool = Fal
         names = ", ".join(SOURCE_LABELS.get(name, "sumber lain") for name in failed_sources)
         st.warning(f"Sinkronisasi gagal ({names}). Data yang tampil adalah data terakhir yang berhasil dimuat. "
                    "Rincian tercatat di log server dan di halaman Sumber Data.", icon="⚠️")
+
+
+LEASE_WARN_AFTER = timedelta(minutes=2)  # a normal run holds the lease for seconds
+
+
+def warn_if_lease_held_long(engine: Engine) -> None:
+    """Another process holds the sync lease: say so once it has held it unusually long (a crashed
+    worker leaves it until it expires; until then nothing syncs and the data ages)."""
+    lease, now = current_lease(engine), utcnow()
+    if lease is None or now - lease.acquired_at < LEASE_WARN_AFTER:
+        return
+    left = max(0.0, (lease.expires_at - now).total_seconds() / 60)
+    st.warning(f"Sinkronisasi tertahan: proses lain memegang kunci sinkronisasi sejak {ago(lease.acquired_at, now)}. "
+               f"Bila proses itu mati, kunci lepas sendiri dalam {duration_minutes(left)}; sampai itu data tidak "
+               "diperbarui.", icon="⏳")
 
 
 def data_version(engine: Engine) -> tuple[int, int]:
