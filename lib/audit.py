@@ -76,4 +76,6 @@ def search_log(session: Session, viewer, *, entity: str | None = None, outcome: 
     if until:
         q = q.where(AuditEntry.at < until)
     cols = ["at", "actor", "entity", "entity_id", "action", "from_value", "to_value", "note", "outcome"]
-    return pd.DataFrame([{c: getattr(e, c) for c in cols} for e in session.scalars(q)], columns=cols)
+    frame = pd.DataFrame([{c: getattr(e, c) for c in cols} for e in session.scalars(q)], columns=cols)
+    frame["entity_id"] = frame["entity_id"].astype("Int64")  # an id, not a float: no "3.0" and no "nan"
+    return frame
