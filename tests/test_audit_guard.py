@@ -58,3 +58,28 @@ def test_the_audit_log_refuses_being_rewritten(logged, name):
     with pytest.raises(DatabaseError), logged.begin() as conn:
         conn.execute(text(statement))
     assert _entries(logged) == 3
+
+
+def test_the_documented_app_role_cannot_touch_the_log_or_its_triggers(logged):
+    """README "PostgreSQL roles": a non-owner app role may append and read, nothing else."""
+    if logged.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL roles only; SQLite is covered by the authorizer tests above")
+    with logged.begin() as conn:
+        conn.execute(text("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'pantau_app_uji') "
+                          "THEN CREATE ROLE pantau_app_uji; END IF; END $$"))
+        conn.execute(text("GRANT USAGE ON SCHEMA public TO pantau_app_uji"))
+        conn.execute(text("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO pantau_app_uji"))
+        conn.execute(text("REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM pantau_app_uji"))
+        conn.execute(text("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO pantau_app_uji"))
+    with logged.begin() as conn:
+        conn.execute(text("SET LOCAL ROLE pantau_app_uji"))
+        conn.execute(text("INSERT INTO audit_log (at, actor, entity, action, outcome) "
+                          "VALUES (now(), 'app', 'uji', 'append', 'ok')"))
+    for statement in ("DELETE FROM audit_log", "TRUNCATE audit_log",
+                      "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_delete",
+                      "DROP TRIGGER audit_log_no_delete ON audit_log",
+                      "UPDATE audit_log SET note = 'x'"):
+        with pytest.raises(DatabaseError), logged.begin() as conn:
+            conn.execute(text("SET LOCAL ROLE pantau_app_uji"))
+            conn.execute(text(statement))
+    assert _entries(logged) == 4
