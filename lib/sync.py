@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from lib import daily, ingest
 from lib.config import Settings, load_settings
@@ -126,8 +126,8 @@ def _run_source(engine: Engine, source: Source, scope: Scope, handle: str | None
             result.reports.append(report)
             new += report.new_mentions
         except Exception as exc:  # one account's failure must not stop the others
-            message = source.describe_error(exc)
-            log.warning("sync %s account %s failed: %s", source.name, account_id, message)
+            message = _describe(source, exc)
+            log.warning("sync %s account %s failed: %s", source.name, account_id, message, exc_info=True)
             errors.append(message)
             with session_scope(engine) as s:
                 state = ingest.sync_state(s, source.name, account_id)
@@ -140,6 +140,14 @@ def _run_source(engine: Engine, source: Source, scope: Scope, handle: str | None
                       new_mentions=new, error="; ".join(sorted(set(errors)))[:2000] or None))
     result.new_mentions += new
     result.errors.extend(f"{source.name}: {e}" for e in sorted(set(errors)))
+
+
+def _describe(source: Source, exc: Exception) -> str:
+    """What is stored and shown for a failed account. A database error's text carries SQL and
+    parameters (mention text): only its kind is kept; the whole of it is in the server log."""
+    if isinstance(exc, SQLAlchemyError):
+        return f"galat basis data ({type(getattr(exc, 'orig', None) or exc).__name__}); rincian di log server"
+    return source.describe_error(exc)
 
 
 def refresh_daily_counts(engine: Engine) -> None:

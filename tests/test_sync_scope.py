@@ -68,3 +68,21 @@ def test_a_lease_held_long_is_shown_with_its_age(registry, monkeypatch):
     warning = " ".join(w.value for w in at.warning)
     assert "Sinkronisasi tertahan" in warning and "4 menit lalu" in warning and "6 mnt" in warning
     assert "belum pernah" in " ".join(c.value for c in at.caption)  # nothing was read: not "baru saja"
+
+
+def test_a_database_error_is_stored_without_its_sql(registry, caplog):
+    from sqlalchemy.exc import DataError
+
+    from tests.test_sync import FakeSource
+
+    class Poisoned(FakeSource):
+        def fetch(self, session, account, cursor):
+            raise DataError("INSERT INTO mentions (text) VALUES (%(text)s)", {"text": "RAHASIA-WARGA"},
+                            Exception("value too long"))
+
+    result = sync.run(registry, [Poisoned()])
+    assert result.errors and all("RAHASIA" not in e and "INSERT" not in e for e in result.errors)
+    with session_scope(registry) as s:
+        stored = " ".join(x or "" for x in s.scalars(select(SyncState.last_error)))
+    assert "galat basis data (Exception)" in stored and "RAHASIA" not in stored
+    assert "RAHASIA-WARGA" in caplog.text  # the details are in the server log
