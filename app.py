@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import replace
 
 import streamlit as st
@@ -11,10 +10,10 @@ from lib.auth import ROLE_LABELS
 from lib.db import session_scope
 from lib.ui import login
 from lib.ui.context import current_principal, is_wall, open_database
+from lib.ui.errors import show_failure
 from lib.ui.safe import plain
 from lib.users import UserError, change_own_password
 
-log = logging.getLogger("pantau.app")
 wall = is_wall()
 st.set_page_config(page_title="Pantau", page_icon="🛡️", layout="wide",
                    initial_sidebar_state="collapsed" if wall else "auto")
@@ -57,9 +56,7 @@ def run_page(page) -> None:
     try:
         page.run()
     except Exception:
-        log.exception("page %s failed", getattr(page, "url_path", "?"))
-        st.error("Terjadi galat di server; halaman ini tidak dapat ditampilkan. Coba muat ulang sebentar lagi. "
-                 "Jika berulang, hubungi admin (rinciannya tercatat di log server).")
+        show_failure(f"page {getattr(page, 'url_path', '?')}")
 
 
 if wall or principal.is_wall:

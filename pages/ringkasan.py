@@ -22,6 +22,7 @@ from lib.ui.context import (
     scope_from_query,
     scope_picker,
 )
+from lib.ui.errors import guarded
 from lib.ui.safe import md, plain
 from lib.ui.wall import wall_style
 
@@ -71,6 +72,7 @@ def polsek_chart(polsek: pd.DataFrame) -> alt.Chart:
 
 
 @st.fragment(run_every=ctx.settings.wall_refresh_seconds if wall else None)
+@guarded  # a failure inside the fragment: a short Indonesian message, not Streamlit's own
 def board() -> None:
     recheck(ctx)  # a revoked kiosk token or a deactivated user stops here at the next refresh
     if wall:

@@ -18,10 +18,27 @@ def test_a_database_failure_mid_page_is_a_short_message(two_units, monkeypatch, 
 
     monkeypatch.setattr(context, "unit_choices", disk_full)  # the overview's scope picker reads units
     at = signed_in(page_app())
-    with caplog.at_level(logging.ERROR, logger="pantau.app"):
+    with caplog.at_level(logging.ERROR, logger="pantau.ui"):
         at.run()
     assert not at.exception, at.exception
     shown = " ".join(e.value for e in at.error)
     assert shown.startswith("Terjadi galat di server")
     assert "disk is full" not in shown and "/srv" not in shown and "INSERT" not in shown
     assert "disk is full" in caplog.text  # the details are in the server log
+
+
+def test_a_failure_inside_the_overview_fragment_is_a_short_message(two_units, monkeypatch, caplog):
+    """Streamlit handles fragment exceptions itself (English text, or the traceback); the board is guarded."""
+    from lib import metrics
+
+    def corrupt(*args, **kwargs):
+        raise OperationalError("SELECT * FROM daily_counts", {}, Exception("database disk image is malformed"))
+
+    monkeypatch.setattr(metrics, "daily_trend", corrupt)  # read inside the fragment only
+    at = signed_in(page_app("ringkasan"))
+    with caplog.at_level(logging.ERROR, logger="pantau.ui"):
+        at.run()
+    assert not at.exception, at.exception
+    shown = " ".join(e.value for e in at.error)
+    assert shown.startswith("Terjadi galat di server") and "malformed" not in shown
+    assert "malformed" in caplog.text
