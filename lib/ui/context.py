@@ -125,6 +125,7 @@ def current_principal(engine: Engine, before_sign_in: Callable[[], object] | Non
 def page_context(sync: bool = True, page: str = "lainnya") -> PageContext:
     """Open the database, establish the principal (or stop at the sign-in screen), refuse pages the
     role may not open, and sync stale sources. `page`: "ringkasan", "admin" or any other page."""
+    _leave_pages_directory_mode()
     engine, settings = open_database()
     principal = current_principal(engine)
     if not principal.may_open(page):
@@ -133,6 +134,18 @@ def page_context(sync: bool = True, page: str = "lainnya") -> PageContext:
     if sync:
         run_sync(engine, settings, NATIONAL)
     return PageContext(engine, settings, principal.scope, principal, is_wall() or principal.is_wall)
+
+
+def _leave_pages_directory_mode() -> None:
+    """The first address a fresh server is asked for, if it names a page (/isu_negatif), is run by
+    Streamlit's old pages/ mode: the page script alone, without app.py's layout, wall mode and
+    navigation, with raw file names in the sidebar. Streamlit leaves that mode once st.navigation
+    runs; switch it off and rerun, so app.py serves the same address."""
+    from streamlit.runtime.pages_manager import PagesManager  # no public switch for this
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def recheck(ctx: PageContext) -> None:

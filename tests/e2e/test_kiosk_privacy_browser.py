@@ -121,3 +121,18 @@ def test_an_unreadable_database_shows_a_message_and_no_page_files(browser, tmp_p
         assert "Traceback" not in body and str(bad) not in body
         page.screenshot(path=str(ARTIFACTS / "broken-db.png"))
         context.close()
+
+
+def test_a_page_address_asked_first_is_served_by_the_app(database_url, _engine, browser):
+    """Issue 11: the first address a fresh server gets, if it names a page, used to run that page
+    alone in Streamlit's old pages/ mode (raw file names in the sidebar, no app layout)."""
+    make_user(_engine, "admin")
+    with running_app(database_url, "streamlit-first-address.log") as base:
+        context = browser.new_context(viewport={"width": 1366, "height": 768})
+        page = context.new_page()
+        browser_sign_in(page, f"{base}/kotak_masuk")
+        page.get_by_role("heading", name="Kotak Masuk").wait_for(timeout=30_000)
+        page.get_by_role("link", name="Isu Negatif").wait_for(timeout=30_000)  # app.py's navigation
+        sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
+        assert "admin users" not in sidebar and "kotak masuk" not in sidebar and "Masuk sebagai" in sidebar
+        context.close()
