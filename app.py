@@ -9,11 +9,12 @@ import streamlit as st
 from lib.auth import ROLE_LABELS
 from lib.db import session_scope
 from lib.ui import login
-from lib.ui.context import current_principal, is_wall, open_database
+from lib.ui.context import APP_RAN, current_principal, is_wall, open_database
 from lib.ui.errors import show_failure
 from lib.ui.safe import plain
 from lib.users import UserError, change_own_password
 
+st.session_state[APP_RAN] = True
 wall = is_wall()
 st.set_page_config(page_title="Pantau", page_icon="🛡️", layout="wide",
                    initial_sidebar_state="collapsed" if wall else "auto")

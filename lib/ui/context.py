@@ -136,6 +136,9 @@ def page_context(sync: bool = True, page: str = "lainnya") -> PageContext:
     return PageContext(engine, settings, principal.scope, principal, is_wall() or principal.is_wall)
 
 
+APP_RAN = "_app_ran"  # set by app.py on each run
+
+
 def _leave_pages_directory_mode() -> None:
     """The first address a fresh server is asked for, if it names a page (/isu_negatif), is run by
     Streamlit's old pages/ mode: the page script alone, without app.py's layout, wall mode and
@@ -145,7 +148,8 @@ def _leave_pages_directory_mode() -> None:
 
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
-        st.rerun()
+        if not st.session_state.get(APP_RAN):  # only before app.py ever ran here: nothing to lose
+            st.rerun()
 
 
 def recheck(ctx: PageContext) -> None:
