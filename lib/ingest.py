@@ -122,7 +122,11 @@ def store_mentions(session: Session, account: Target, records: Sequence[MentionR
     return new, len(records) - new
 
 
-_MENTION_LENGTHS = column_lengths(Mention.__table__)
+# The columns whose values come from outside (the platform, a file, a form) or from their text;
+# the rest are Pantau's own vocabulary and are not scanned on this hot path.
+_MENTION_LENGTHS = {name: length for name, length in column_lengths(Mention.__table__).items()
+                    if name in ("external_id", "author_id", "author_handle", "author_name", "text", "url", "lang",
+                                "in_reply_to_id", "conversation_id", "topic")}
 
 
 def _store_one_by_one(session: Session, statement, rows: list[dict]) -> int:
