@@ -9,15 +9,16 @@ import streamlit as st
 from lib.auth import ROLE_LABELS
 from lib.db import session_scope
 from lib.ui import login
-from lib.ui.context import current_principal, is_wall, open_database
+from lib.ui.context import APP_RAN, current_principal, is_wall, open_database
+from lib.ui.errors import show_failure
 from lib.ui.safe import plain
 from lib.users import UserError, change_own_password
 
+st.session_state[APP_RAN] = True
 wall = is_wall()
 st.set_page_config(page_title="Pantau", page_icon="🛡️", layout="wide",
                    initial_sidebar_state="collapsed" if wall else "auto")
 
-engine, _settings = open_database()
 overview = st.Page("pages/ringkasan.py", title="Ringkasan", icon="📊", default=True)
 admin_pages = [
     st.Page("pages/admin_sources.py", title="Sumber Data", icon="🔌"),
@@ -36,16 +37,31 @@ pages = {
     ],
 }
 
+
+def register_hidden() -> None:
+    st.navigation([p for group in pages.values() for p in group] + admin_pages, position="hidden")
+
+
+engine, _settings = open_database(before_stop=register_hidden)
 # Draws the sign-in screen and stops when nobody is signed in; the pages are registered (hidden, never
 # run) first so the address asked for (e.g. /kotak_masuk) is the page shown after signing in.
-principal = current_principal(
-    engine, before_sign_in=lambda: st.navigation([p for group in pages.values() for p in group] + admin_pages,
-                                                 position="hidden"))
+principal = current_principal(engine, before_sign_in=register_hidden)
 if principal.is_admin:  # the pages also refuse non-admins themselves (page_context(page="admin"))
     pages["Admin"] = admin_pages
 
+
+def run_page(page) -> None:
+    """Run the chosen page; an unexpected failure (full disk, a database damaged mid-file, a bug) is a
+    short Indonesian message, its traceback goes to the server log only. st.stop/st.rerun are not
+    Exceptions and pass through."""
+    try:
+        page.run()
+    except Exception:
+        show_failure(f"page {getattr(page, 'url_path', '?')}")
+
+
 if wall or principal.is_wall:
-    st.navigation([overview], position="hidden").run()
+    run_page(st.navigation([overview], position="hidden"))
 else:
     with st.sidebar:
         st.text(f"Masuk sebagai {plain(principal.display_name, 60)} ({principal.name})")
@@ -72,4 +88,4 @@ else:
             if method == "oidc" or st.user.is_logged_in:
                 st.logout()
             st.rerun()
-    st.navigation(pages).run()
+    run_page(st.navigation(pages))

@@ -11,6 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lib.models import AuditEntry, utcnow
+from lib.sanitize import clean_row, column_lengths
+
+_LENGTHS = column_lengths(AuditEntry.__table__)
 
 
 def record(
@@ -25,10 +28,11 @@ def record(
     note: str | None = None,
     outcome: str = "ok",
 ) -> AuditEntry:
-    entry = AuditEntry(  # str(): a Principal passed as actor is recorded by its name
-        at=utcnow(), actor=str(actor), entity=entity, entity_id=entity_id, action=action,
-        from_value=from_value, to_value=to_value, note=note, outcome=outcome,
-    )
+    row = clean_row(dict(  # str(): a Principal passed as actor is recorded by its name
+        actor=str(actor), entity=entity, action=action, from_value=from_value, to_value=to_value, note=note,
+        outcome=outcome,
+    ), _LENGTHS)  # notes carry user and outsider text: an entry must never fail to be written
+    entry = AuditEntry(at=utcnow(), entity_id=entity_id, **row)
     session.add(entry)
     return entry
 

@@ -26,7 +26,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from lib import audit
+from lib import audit, throttle
 from lib.models import KioskToken, Unit, User, utcnow
 from lib.scope import NATIONAL, OutOfScope, Scope
 
@@ -152,10 +152,12 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(stored_hash: str | None, password: str) -> bool:
-    try:
-        return _hasher.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
+    """Constant-cost check (a dummy hash when there is none), at most a few at once (lib/throttle.py)."""
+    with throttle.verification_slot():
+        try:
+            return _hasher.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
 
 
 def scope_of(session: Session, role: str, unit_id: int | None) -> Scope:
@@ -171,13 +173,40 @@ def principal_for_user(session: Session, user: User) -> Principal:
                      scope_of(session, user.role, user.unit_id), user.session_epoch)
 
 
-def authenticate(session: Session, username: str, password: str, now: datetime | None = None) -> Principal:
+LOGIN_FAILED = ("Nama pengguna atau kata sandi salah, atau akun dikunci sementara setelah terlalu banyak "
+                "percobaan. Coba lagi nanti atau hubungi admin.")
+LOGIN_THROTTLED = "Terlalu banyak percobaan masuk. Tunggu beberapa menit lalu coba lagi."
+LOGIN_BUSY = "Server sedang sibuk memeriksa kata sandi lain. Coba lagi sebentar lagi."
+
+
+def authenticate(session: Session, username: str, password: str, now: datetime | None = None,
+                 client: str | None = None) -> Principal:
     """Check a local password with lockout after repeated failures; every attempt is audited.
 
+    Unknown, inactive and locked accounts get the same message and cost the same time, so the
+    answer does not tell which usernames exist. Failures are also limited per username and per
+    client address (`client`), and only a few checks run at once (lib/throttle.py).
     The attempted username is not logged when it is unknown: people type passwords into it.
     """
     now = now or utcnow()
-    user = session.scalar(select(User).where(User.username == username.strip().lower()))
+    key = username.strip().lower()
+    client_key = client or "?"
+    if throttle.by_username.blocked(key) or throttle.by_client.blocked(client_key):
+        raise _login_failed(session, None, "dibatasi: terlalu banyak percobaan", LOGIN_THROTTLED)
+    try:
+        principal = _check_password(session, key, password, now)
+        throttle.by_username.forget(key)  # the owner got in: earlier typos no longer count against him
+        return principal
+    except throttle.Busy:
+        raise _login_failed(session, None, "server sibuk", LOGIN_BUSY) from None
+    except LoginRefused:
+        throttle.by_username.fail(key)
+        throttle.by_client.fail(client_key)
+        raise
+
+
+def _check_password(session: Session, username: str, password: str, now: datetime) -> Principal:
+    user = session.scalar(select(User).where(User.username == username))
     if user is None:
         verify_password(None, password)
         raise _login_failed(session, None, "nama pengguna tidak dikenal")
@@ -185,9 +214,8 @@ def authenticate(session: Session, username: str, password: str, now: datetime |
         verify_password(None, password)
         raise _login_failed(session, user, "akun nonaktif")
     if user.locked_until is not None and user.locked_until > now:
-        raise _login_failed(session, user, "akun terkunci",
-                            "Terlalu banyak percobaan gagal; akun dikunci sementara. Coba lagi nanti "
-                            "atau minta admin membuka kunci.")
+        verify_password(None, password)
+        raise _login_failed(session, user, "akun terkunci")
     if not verify_password(user.password_hash, password):
         session.execute(update(User).where(User.id == user.id)
                         .values(failed_attempts=User.failed_attempts + 1))
@@ -206,8 +234,7 @@ def authenticate(session: Session, username: str, password: str, now: datetime |
     return principal_for_user(session, user)
 
 
-def _login_failed(session: Session, user: User | None, why: str,
-                  message: str = "Nama pengguna atau kata sandi salah.") -> LoginRefused:
+def _login_failed(session: Session, user: User | None, why: str, message: str = LOGIN_FAILED) -> LoginRefused:
     audit.record(session, actor=user.username if user else "anonim", entity="user",
                  entity_id=user.id if user else None, action="login", note=why, outcome="denied")
     session.commit()
@@ -261,20 +288,32 @@ def new_kiosk_secret() -> tuple[str, str]:
 def principal_for_kiosk(session: Session, raw: str | None, now: datetime | None = None) -> Principal | None:
     """The wall principal of a live token, or None (unknown, revoked, or its unit inactive).
     Called on every refresh, so a revocation takes effect at the next one."""
-    if not raw or len(raw) > 200:
+    if not raw:
         return None
+    if len(raw) > 200:
+        return _kiosk_refused(session, None, "token tidak dikenal")
     now = now or utcnow()
     digest = token_digest(raw)
     token = session.scalar(select(KioskToken).where(KioskToken.token_hash == digest))
-    if token is None or not hmac.compare_digest(token.token_hash, digest) or token.revoked_at is not None:
-        return None
+    if token is None or not hmac.compare_digest(token.token_hash, digest):
+        return _kiosk_refused(session, None, "token tidak dikenal")
+    if token.revoked_at is not None:
+        return _kiosk_refused(session, token.id, "token sudah dicabut")
     unit = session.get(Unit, token.unit_id)
     if unit is None or not unit.active:
-        return None
+        return _kiosk_refused(session, token.id, "unit token tidak aktif")
     if token.last_used_at is None or now - token.last_used_at > KIOSK_TOUCH_EVERY:
         token.last_used_at = now
     return Principal("kiosk", token.id, f"kiosk#{token.id}", token.label, WALL, unit.id,
                      Scope(unit.path, unit.name, unit.id))
+
+
+def _kiosk_refused(session: Session, token_id: int | None, why: str) -> None:
+    """Audit a refused wall token (never the token itself) and commit, like every refusal."""
+    audit.record(session, actor="anonim", entity="kiosk", entity_id=token_id, action="open", note=why,
+                 outcome="denied")
+    session.commit()
+    return None
 
 
 def kiosk_still_valid(session: Session, principal: Principal) -> bool:

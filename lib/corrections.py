@@ -3,6 +3,7 @@ audited. A field left as None is "not corrected"; function "-" means "no police 
 
 from __future__ import annotations
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from lib import audit, targets
@@ -16,8 +17,11 @@ NO_FUNCTION = "-"
 
 def correct_analysis(session: Session, scope: Scope, mention_id: int, actor: Principal | str, *,
                      sentiment: str | None = None, flags: set[str] | None = None,
-                     function: str | None = None) -> ChangeResult:
-    """Refused (audited "denied", then raised) like a status change for a read-only role or another unit."""
+                     function: str | None = None, expected_version: int | None = None) -> ChangeResult:
+    """Refused (audited "denied", then raised) like a status change for a read-only role or another unit.
+
+    Optimistic like a status change: the write names the version the user saw (`expected_version`,
+    else the one read here) and a mention changed meanwhile is a conflict, audited, not overwritten."""
     require_write(session, actor, scope, "mention", mention_id, "koreksi analisis")
     mention = session.get(Mention, mention_id, populate_existing=True)
     if mention is None:
@@ -32,18 +36,31 @@ def correct_analysis(session: Session, scope: Scope, mention_id: int, actor: Pri
         return ChangeResult(mention_id, False, "Penanda tidak dikenal.")
     if function is not None and function not in (*FUNCTIONS, NO_FUNCTION):
         return ChangeResult(mention_id, False, "Fungsi tidak dikenal.")
+    expected = mention.version if expected_version is None else expected_version
     before = f"{mention.sentiment} | {mention.flags or '-'} | {mention.function or '-'}"
     flag_text = ",".join(sorted(flags)) if flags is not None else None
-    session.add(Correction(mention_id=mention_id, actor=actor, at=utcnow(), sentiment=sentiment, flags=flag_text,
-                           function=function))
+    values: dict = {}
     if sentiment is not None:
-        mention.sentiment, mention.sentiment_score = sentiment, 1.0
+        values.update(sentiment=sentiment, sentiment_score=1.0)
     if flag_text is not None:
-        mention.flags = flag_text
+        values["flags"] = flag_text
     if function is not None:
-        mention.function = None if function == NO_FUNCTION else function
-    mention.version += 1
-    mention.updated_at, mention.updated_by = utcnow(), actor
+        values["function"] = None if function == NO_FUNCTION else function
+    now = utcnow()
+    written = mention.version == expected and session.execute(
+        update(Mention).where(Mention.id == mention_id, Mention.version == expected)
+        .values(**values, version=expected + 1, updated_at=now, updated_by=actor)
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
+    if not written:
+        session.refresh(mention)
+        audit.record(session, actor=actor, entity="mention", entity_id=mention_id, action="koreksi analisis",
+                     from_value=before, note=f"versi {expected}, sekarang {mention.version}", outcome="conflict")
+        return ChangeResult(mention_id, False, f"Ditolak: sebutan ini sudah diubah oleh {mention.updated_by or 'sistem'} "
+                            "sejak Anda membukanya. Muat ulang lalu coba lagi.", mention.version)
+    session.add(Correction(mention_id=mention_id, actor=actor, at=now, sentiment=sentiment, flags=flag_text,
+                           function=function))
+    session.refresh(mention)
     after = f"{mention.sentiment} | {mention.flags or '-'} | {mention.function or '-'}"
     audit.record(session, actor=actor, entity="mention", entity_id=mention_id, action="koreksi analisis",
                  from_value=before, to_value=after)

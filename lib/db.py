@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -26,13 +27,39 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine; SQLite gets WAL mode and a busy timeout so readers never block writers."""
+# The audit log is append-only. SQLite has no roles, so every app connection gets an authorizer
+# that refuses, at prepare time, the statements that could remove or rewrite entries or the triggers
+# guarding them (migrations connect without it: they own the schema).
+_AUDIT_TABLE = "audit_log"
+
+
+def _audit_guard(action: int, arg1: str | None, arg2: str | None, _db: str | None, _source: str | None) -> int:
+    if action == sqlite3.SQLITE_DELETE and arg1 == _AUDIT_TABLE:
+        return sqlite3.SQLITE_DENY
+    if action in (sqlite3.SQLITE_DROP_TRIGGER, sqlite3.SQLITE_DROP_TEMP_TRIGGER, sqlite3.SQLITE_CREATE_TRIGGER,
+                  sqlite3.SQLITE_CREATE_TEMP_TRIGGER) and arg2 == _AUDIT_TABLE:
+        return sqlite3.SQLITE_DENY
+    if action in (sqlite3.SQLITE_DROP_TABLE, sqlite3.SQLITE_ALTER_TABLE) and _AUDIT_TABLE in (arg1, arg2):
+        return sqlite3.SQLITE_DENY
+    if action == sqlite3.SQLITE_PRAGMA and (arg1 or "").lower() == "writable_schema":
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
+
+
+def _sqlite_audit_guard(dbapi_conn, _record) -> None:
+    dbapi_conn.set_authorizer(_audit_guard)
+
+
+def make_engine(url: str, guard_audit: bool = True) -> Engine:
+    """Create an engine; SQLite gets WAL mode and a busy timeout so readers never block writers, and
+    (unless `guard_audit` is off, for migrations) the audit-log guard above."""
     if url.startswith("sqlite"):
         if url.startswith("sqlite:///data/") or url == load_settings().database_url:
             DATA_DIR.mkdir(exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 10, "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
+        if guard_audit:
+            event.listen(engine, "connect", _sqlite_audit_guard)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
 

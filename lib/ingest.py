@@ -6,6 +6,7 @@ external id) and never loses what was stored before.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,15 +14,18 @@ from typing import Protocol
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from lib import issues
 from lib.analysis import analyze
 from lib.models import Account, ApiRequest, Mention, SyncState, utcnow
+from lib.sanitize import clean_row, column_lengths
 from lib.sources.base import Batch, MentionRecord, ReplyRecord, RequestCost, SyncReport
 from lib.targets import add_targets, of_account
 
 _CHUNK = 500
+log = logging.getLogger("pantau.ingest")
 
 
 def sync_state(session: Session, source: str, account_id: int | None, kind: str = "mentions") -> SyncState:
@@ -107,16 +111,42 @@ def store_mentions(session: Session, account: Target, records: Sequence[MentionR
         return 0, len(records)
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = insert(Mention.__table__).on_conflict_do_nothing(index_elements=["platform", "external_id"])
+    rows = [clean_row(row, _MENTION_LENGTHS) for row in mention_rows(account, list(unique.values()), utcnow())]
     # One executemany; `preserve_rowcount` keeps the driver's count of rows really inserted (SQLAlchemy
     # reports -1 for an executemany otherwise). RETURNING would say the same, at half the speed on
-    # PostgreSQL (it turns the batch into one large VALUES statement).
-    result = session.connection().execute(statement, mention_rows(account, list(unique.values()), utcnow()),
-                                          execution_options={"preserve_rowcount": True})
-    new = result.rowcount
+    # PostgreSQL (it turns the batch into one large VALUES statement). The savepoint lets a row the
+    # database still refuses fail alone (below) instead of taking the batch and the cursor with it.
+    try:
+        with session.begin_nested():
+            new = session.connection().execute(statement, rows, execution_options={"preserve_rowcount": True}).rowcount
+    except DBAPIError:
+        new = _store_one_by_one(session, statement, rows)
     if new < len(unique):  # some were stored before, perhaps under another unit's account: target it too
         for chunk in _chunks(list(unique)):
             add_targets(session, account.platform, account.unit_id, account.id, chunk)
     return new, len(records) - new
+
+
+# The columns whose values come from outside (the platform, a file, a form) or from their text;
+# the rest are Pantau's own vocabulary and are not scanned on this hot path.
+_MENTION_LENGTHS = {name: length for name, length in column_lengths(Mention.__table__).items()
+                    if name in ("external_id", "author_id", "author_handle", "author_name", "text", "url", "lang",
+                                "in_reply_to_id", "conversation_id", "topic")}
+
+
+def _store_one_by_one(session: Session, statement, rows: list[dict]) -> int:
+    """The slow path after a refused batch: each row in its own savepoint; a refused row is logged
+    by its platform id (never its text) and skipped, the others are stored."""
+    new = 0
+    for row in rows:
+        try:
+            with session.begin_nested():
+                new += max(session.connection().execute(statement, row,
+                                                      execution_options={"preserve_rowcount": True}).rowcount, 0)
+        except DBAPIError as exc:
+            log.error("mention %s/%s not stored: %s", row.get("platform"), row.get("external_id"),
+                      type(getattr(exc, "orig", None) or exc).__name__)
+    return new
 
 
 def apply_replies(session: Session, account: Account, replies: Sequence[ReplyRecord]) -> int:

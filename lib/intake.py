@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lib import audit, issues
-from lib.auth import Principal, require_write
+from lib.auth import Principal, deny, require_write
 from lib.ingest import ChannelTarget, store_mentions
 from lib.models import PLATFORMS, Account, Unit, utcnow
 from lib.scope import Scope
@@ -71,8 +71,20 @@ def import_csv(session: Session, scope: Scope, data: bytes, actor: Principal | s
                                            f"Kolom yang diharapkan: {', '.join(REQUIRED + OPTIONAL)}."])
     units = {u.code: u for u in session.scalars(select(Unit))}
     errors: list[str] = []
+    outside: list[str] = []  # refused rows are audited once per file, like any refused write
     grouped: dict[tuple[str, str], list[MentionRecord]] = {}
-    for line, row in enumerate(reader, start=2):
+    rows = enumerate(reader, start=2)
+    line = 1
+    while True:
+        try:
+            line, row = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # e.g. a field over the csv module's 131,072-character limit
+            errors.append(f"Baris {line + 1}: format CSV rusak atau kolom terlalu panjang "
+                          f"(maksimum {MAX_TEXT} karakter per teks)." if "field larger" in str(exc) else
+                          f"Baris {line + 1}: format CSV rusak.")
+            break
         if line - 1 > MAX_ROWS:
             errors.append(f"Terlalu banyak baris (maksimum {MAX_ROWS}). Pecah berkas menjadi beberapa bagian.")
             break
@@ -84,6 +96,7 @@ def import_csv(session: Session, scope: Scope, data: bytes, actor: Principal | s
             problems.append(f"kode unit {row.get('unit_code')!r} tidak dikenal")
         elif not scope.contains_path(unit.path):
             problems.append(f"unit {unit.code} di luar cakupan Anda")
+            outside.append(unit.code)
         if platform not in PLATFORMS:
             problems.append(f"platform {row.get('platform')!r} tidak dikenal ({', '.join(PLATFORMS)})")
         if not body:
@@ -104,6 +117,10 @@ def import_csv(session: Session, scope: Scope, data: bytes, actor: Principal | s
         ext = (row.get("external_id") or "").strip() or _external_id(platform, unit.code, author or "", body, created)
         grouped.setdefault((unit.code, platform), []).append(MentionRecord(
             external_id=ext, text=body, created_at=created, author_handle=author, url=(row.get("url") or None)))
+    if outside:
+        deny(session, actor, "import", None, "impor berkas",
+             f"{len(outside)} baris untuk unit di luar cakupan: {', '.join(sorted(set(outside)))[:300]}",
+             to_value=filename[:200])
     if errors:
         return ImportResult(False, errors=errors)
     if not grouped:
@@ -125,6 +142,8 @@ def add_manual(session: Session, scope: Scope, unit_id: int, platform: str, text
     require_write(session, actor, scope, "import", None, "input manual")
     unit = session.get(Unit, unit_id)
     if unit is None or not scope.contains_path(unit.path):
+        deny(session, actor, "import", None, "input manual", "Unit tidak dikenal atau di luar cakupan Anda.",
+             to_value=str(unit_id))
         return ImportResult(False, errors=["Unit tidak dikenal atau di luar cakupan Anda."])
     body = (text or "").strip()
     if not body:

@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from lib import daily, ingest, ledger
 from lib.config import Settings, load_settings
 from lib.db import get_engine, session_scope
-from lib.models import Account, Mention, SyncLock, SyncRun, Unit, utcnow
+from lib.models import Account, Mention, SyncLock, SyncRun, SyncState, Unit, utcnow
 from lib.scope import NATIONAL, Scope
 from lib.sources import registry
 from lib.sources.base import AccountFacts, Batch, MentionRecord, Source, SourceError, SyncReport
@@ -298,8 +298,8 @@ def _run_source(engine: Engine, source: Source, scope: Scope, handle: str | None
             if exc.stops_pass:
                 stopped = exc
         except Exception as exc:  # one account's failure must not stop the others
-            message = source.describe_error(exc)
-            log.warning("sync %s account %s failed: %s", source.name, account_id, message)
+            message = _describe(source, exc)
+            log.warning("sync %s account %s failed: %s", source.name, account_id, message, exc_info=True)
             errors.append(message)
             with session_scope(engine) as s:
                 record_failure(s, source, account_id, exc)
@@ -308,6 +308,14 @@ def _run_source(engine: Engine, source: Source, scope: Scope, handle: str | None
                       new_mentions=new, error="; ".join(sorted(set(errors)))[:2000] or None))
     result.new_mentions += new
     result.errors.extend(f"{source.name}: {e}" for e in sorted(set(errors)))
+
+
+def _describe(source: Source, exc: Exception) -> str:
+    """What is stored and shown for a failed account. A database error's text carries SQL and
+    parameters (mention text): only its kind is kept; the whole of it is in the server log."""
+    if isinstance(exc, SQLAlchemyError):
+        return f"galat basis data ({type(getattr(exc, 'orig', None) or exc).__name__}); rincian di log server"
+    return source.describe_error(exc)
 
 
 def refresh_daily_counts(engine: Engine) -> None:
@@ -329,10 +337,63 @@ def maybe_sync(engine: Engine | None = None, settings: Settings | None = None, s
     sources = enabled_sources(settings, page_load=True)
     if not sources:
         return RunResult("nothing")
-    last = last_run_started(engine)
-    if not force and last and utcnow() - last < timedelta(seconds=settings.sync_interval_seconds):
-        return RunResult("throttled")
+    if not force:
+        cutoff = utcnow() - timedelta(seconds=settings.sync_interval_seconds)
+        sources = [src for src in sources if _has_stale_account(engine, src, scope, cutoff)]
+        if not sources:
+            return RunResult("throttled")
     return run(engine, sources, scope)
+
+
+def _accounts_of(source: Source, scope: Scope):
+    from lib.models import Unit
+
+    return (select(Account.id).join(Unit, Unit.id == Account.unit_id)
+            .where(Account.active, Account.platform.in_(source.platforms), scope.unit_clause()))
+
+
+def _has_stale_account(engine: Engine, source: Source, scope: Scope, cutoff: datetime) -> bool:
+    """Whether any account of `source` in `scope` was last read before `cutoff` (or never). The
+    throttle is per source and account: a Polsek wall's run leaves the rest of the country due."""
+    fresh = select(SyncState.account_id).where(SyncState.source == source.name, SyncState.kind == "mentions",
+                                               SyncState.last_run_at >= cutoff)
+    with session_scope(engine) as s:
+        return s.scalar(_accounts_of(source, scope).where(Account.id.not_in(fresh)).limit(1)) is not None
+
+
+def freshness(engine: Engine, settings: Settings, scope: Scope) -> datetime | None:
+    """When the data of `scope` was last complete: the oldest last successful read over the scope's
+    active accounts of every enabled source (None: some account was never read)."""
+    oldest: datetime | None = None
+    for source in enabled_sources(settings):
+        with session_scope(engine) as s:
+            ids = _accounts_of(source, scope).subquery()
+            total = s.scalar(select(func.count()).select_from(ids)) or 0
+            if not total:
+                continue
+            read, stalest = s.execute(
+                select(func.count(SyncState.id), func.min(SyncState.last_success_at))
+                .where(SyncState.source == source.name, SyncState.kind == "mentions",
+                       SyncState.account_id.in_(select(ids.c.id)), SyncState.last_success_at.is_not(None))
+            ).one()
+        if read < total or stalest is None:
+            return None
+        oldest = stalest if oldest is None else min(oldest, stalest)
+    return oldest
+
+
+@dataclass(frozen=True)
+class Lease:
+    holder: str
+    acquired_at: datetime
+    expires_at: datetime
+
+
+def current_lease(engine: Engine, name: str = LOCK_NAME) -> Lease | None:
+    """The sync lease as it stands (for a warning when a run holds it long or a crash left it)."""
+    with session_scope(engine) as s:
+        row = s.get(SyncLock, name)
+        return Lease(row.holder, row.acquired_at, row.expires_at) if row is not None else None
 
 
 def last_failure(engine: Engine) -> SyncRun | None:

@@ -26,7 +26,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lib import audit
+from lib import audit, throttle
 from lib.auth import ADMIN, ROLE_LABELS, Principal, actor_name, hash_password, new_kiosk_secret, require_admin
 from lib.models import ROLES, AuditEntry, KioskToken, Unit, User, utcnow
 
@@ -154,7 +154,11 @@ def change_own_password(session: Session, actor: Principal, current: str, new: s
     if actor.kind != "user":
         raise UserError("Hanya pengguna yang dapat mengganti kata sandi.")
     user = _get_user(session, actor.id)
-    if not verify_password(user.password_hash, current):
+    try:
+        matches = verify_password(user.password_hash, current)
+    except RuntimeError:  # throttle.Busy: every password-check slot is taken
+        raise UserError("Server sedang sibuk; coba lagi sebentar lagi.") from None
+    if not matches:
         audit.record(session, actor=actor.name, entity="user", entity_id=user.id, action="change_password",
                      note="kata sandi lama salah", outcome="denied")
         session.commit()
@@ -170,6 +174,7 @@ def unlock(session: Session, actor: Principal | str, user_id: int) -> None:
     require_admin(session, actor, "user", "unlock", user_id)
     user = _get_user(session, user_id)
     user.failed_attempts, user.locked_until = 0, None
+    throttle.by_username.forget(user.username)  # this process's sign-in limit for the name too
     audit.record(session, actor=actor_name(actor), entity="user", entity_id=user.id, action="unlock")
 
 
@@ -342,7 +347,9 @@ def search_log(session: Session, viewer, *, entity: str | None = None, outcome: 
     if until:
         q = q.where(AuditEntry.at < until)
     cols = ["at", "actor", "entity", "entity_id", "action", "from_value", "to_value", "note", "outcome"]
-    return pd.DataFrame([{c: getattr(e, c) for c in cols} for e in session.scalars(q)], columns=cols)
+    frame = pd.DataFrame([{c: getattr(e, c) for c in cols} for e in session.scalars(q)], columns=cols)
+    frame["entity_id"] = frame["entity_id"].astype("Int64")  # an id, not a float: no "3.0" and no "nan"
+    return frame
 
 
 if __name__ == "__main__":

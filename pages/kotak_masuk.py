@@ -207,7 +207,8 @@ def status_dialog(mention_id: int) -> None:
             if st.form_submit_button("Simpan koreksi"):
                 with session_scope(ctx.engine) as s:
                     res = correct_analysis(s, scope, mention_id, ctx.actor, sentiment=c_sent,
-                                           flags=None if c_keep_flags else set(c_flags), function=c_func)
+                                           flags=None if c_keep_flags else set(c_flags), function=c_func,
+                                           expected_version=st.session_state.get(f"seen_version_{mention_id}"))
                 if res.ok:  # our own correction moved the version; the status form must not call it a conflict
                     st.session_state[f"seen_version_{mention_id}"] = res.version
                     _refresh_after_change()

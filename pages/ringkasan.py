@@ -14,6 +14,7 @@ from lib.formatting import clock_label, day_label, number
 from lib.formatting import duration_minutes as minutes_text
 from lib.metrics import SlaPolicy
 from lib.models import utcnow
+from lib.sync import freshness
 from lib.ui import cached, wall
 from lib.ui.charts import (
     LEAGUE_ORDERS,
@@ -31,6 +32,7 @@ from lib.ui.context import (
     scope_from_query,
     scope_picker,
 )
+from lib.ui.errors import guarded
 from lib.ui.figures import burning_strip, change
 from lib.ui.maps import backlog_map
 from lib.ui.report_buttons import report_buttons
@@ -94,6 +96,7 @@ if ctx.wall:
     refresh = ctx.settings.wall_refresh_seconds
 
     @st.fragment(run_every=refresh)
+    @guarded  # a failure inside the fragment: a short Indonesian message, not Streamlit's own
     def wall_board() -> None:
         recheck(ctx)  # a revoked kiosk token or a deactivated user stops here at the next refresh
         run_sync(ctx.engine, ctx.settings, ctx.scope)
@@ -103,7 +106,8 @@ if ctx.wall:
         alerts = cached.alerts(url, scope, policy, version, 12)
         ov, now = board.overview, utcnow()
         stale_after = max(timedelta(seconds=5 * ctx.settings.sync_interval_seconds), timedelta(minutes=15))
-        wall.header(scope.label, cached.scope_zone(url, scope), ov.last_sync, now, refresh, stale_after)
+        fresh = freshness(ctx.engine, ctx.settings, scope)  # the stalest account in this scope, not any run
+        wall.header(scope.label, cached.scope_zone(url, scope), fresh, now, refresh, stale_after)
         cols = st.columns(6)
         cols[0].metric("Sebutan hari ini", number(ov.mentions_today), border=True,
                        **change(ov.mentions_today, ago.mentions_today, None))
@@ -143,11 +147,12 @@ with pick_period:
 version = data_version(ctx.engine)
 board, ago, levels = cached.watch_board(url, scope, policy, period, version, 25)
 ov, now = board.overview, utcnow()
+fresh = freshness(ctx.engine, ctx.settings, scope)  # the stalest account in this scope, not any run
 zone = cached.scope_zone(url, scope)
 today = now.astimezone(ZoneInfo(zone)).date()
 st.caption(f"{plain(scope.label, 120)} · {period} hari kalender: {day_label(today - timedelta(days=period - 1))} – "
            f"{day_label(today)} (hari ini sebagian, s.d. {clock_label(now, zone)}) · "
-           f"diperbarui {clock_label(ov.last_sync, zone) if ov.last_sync else 'belum pernah'} · "
+           f"diperbarui {clock_label(fresh, zone) if fresh else 'belum pernah'} · "
            "perubahan dibanding periode yang sama minggu lalu")
 
 report_buttons(ctx, scope, key="overview_report")

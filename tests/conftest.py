@@ -14,6 +14,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
+from lib import throttle
 from lib.config import ROOT
 from lib.db import make_engine
 from lib.models import Base
@@ -30,14 +31,31 @@ def migrate(url: str) -> None:
 
 
 def empty_tables(engine: Engine) -> None:
-    """Delete every row (identities restart on PostgreSQL), keeping the migrated schema."""
+    """Delete every row (identities restart on PostgreSQL), keeping the migrated schema.
+
+    The audit log refuses DELETE and TRUNCATE (migration 0012_audit_guard), so this works as the
+    schema owner would: on PostgreSQL the test role is a superuser and switches user triggers off for
+    the transaction; on SQLite a connection without the app's authorizer lifts the delete trigger for
+    the transaction and puts it back."""
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
+        return
+    owner = make_engine(engine.url.render_as_string(hide_password=False), guard_audit=False)
+    try:
+        with owner.begin() as conn:
+            trigger = conn.execute(text("SELECT sql FROM sqlite_master WHERE type = 'trigger' "
+                                        "AND name = 'audit_log_no_delete'")).scalar()
+            if trigger:
+                conn.execute(text("DROP TRIGGER audit_log_no_delete"))
             for name in tables:
                 conn.execute(text(f"DELETE FROM {name}"))
+            if trigger:
+                conn.execute(text(trigger))
+    finally:
+        owner.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -65,6 +83,7 @@ def _engine(database_url: str) -> Iterator[Engine]:
 def engine(_engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Engine:
     """The test database, emptied; PANTAU_DATABASE_URL points at it for code that reads settings."""
     empty_tables(_engine)
+    throttle.reset()  # sign-in failures counted by an earlier test must not limit this one
     monkeypatch.setenv("PANTAU_DATABASE_URL", database_url)
     monkeypatch.setenv("PANTAU_DEMO_SOURCE", "0")
     monkeypatch.delenv("PANTAU_X_BEARER_TOKEN", raising=False)

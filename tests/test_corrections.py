@@ -40,3 +40,26 @@ def test_keluhan_is_a_flag_admins_can_set(registry, session):
     session.commit()
     m = session.get(Mention, m.id, populate_existing=True)
     assert set(m.flags.split(",")) == {"keluhan", "urgent"}
+
+
+def test_a_correction_interleaved_with_a_status_change_is_a_conflict(registry, engine):
+    """Issue 11: both used to write version 2 and the later one overwrote `updated_by`."""
+    from lib.db import session_scope
+    from lib.workflow import change_status
+
+    with session_scope(engine) as s:
+        mid = add_mentions(s, "polsekciledug", [("a", "tolong ada begal", NOW)])[0].id
+    seen = 1  # both people opened the mention at version 1
+    with session_scope(engine) as s:
+        assert change_status(s, NATIONAL, mid, seen, "ditangani", "budi").ok
+    with session_scope(engine) as s:
+        late = correct_analysis(s, NATIONAL, mid, "ani", sentiment="positive", expected_version=seen)
+    assert not late.ok and "budi" in late.message
+    with session_scope(engine) as s:
+        m = s.get(Mention, mid)
+        assert (m.version, m.updated_by, m.sentiment, m.status) == (2, "budi", "negative", "ditangani")
+        outcomes = [(e.actor, e.action, e.outcome) for e in audit.history(s, "mention", mid)]
+    assert outcomes[-1] == ("ani", "koreksi analisis", "conflict")
+    with session_scope(engine) as s:  # with the fresh version it goes through and moves the version on
+        ok = correct_analysis(s, NATIONAL, mid, "ani", sentiment="positive", expected_version=2)
+    assert ok.ok and ok.version == 3

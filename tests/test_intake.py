@@ -65,3 +65,18 @@ def test_manual_entry(registry, session):
     kaltim = scope_for_unit(session, unit(session, "POLDA-KALTIM").id)
     assert not add_manual(session, kaltim, ciledug, "line", "halo", now, "ani").ok
     assert count(session) == 1
+
+
+def test_out_of_scope_input_and_import_are_audited_as_refusals(registry, session):
+    """Issue 11: a refused manual entry or import row outside the scope is on record, not only shown."""
+    now = datetime.now(UTC) - timedelta(minutes=3)
+    kaltim = scope_for_unit(session, unit(session, "POLDA-KALTIM").id)
+    ciledug = unit(session, "POLSEK-CILEDUG").id
+    assert not add_manual(session, kaltim, ciledug, "line", "halo", now, "wayan").ok
+    data = (HEADER + "POLSEK-CILEDUG,x,halo,2026-11-20 10:00,a\nPOLSEK-BENDA,x,hai,2026-11-20 10:00,a\n").encode()
+    assert not import_csv(session, kaltim, data, "wayan", "luar.csv").ok
+    session.rollback()  # what the page does with a refused import: the refusals must survive it
+    denied = session.execute(select(AuditEntry.action, AuditEntry.actor, AuditEntry.note)
+                             .where(AuditEntry.outcome == "denied").order_by(AuditEntry.id)).all()
+    assert [(d.action, d.actor) for d in denied] == [("input manual", "wayan"), ("impor berkas", "wayan")]
+    assert "POLSEK-BENDA" in denied[1].note and "POLSEK-CILEDUG" in denied[1].note

@@ -34,12 +34,25 @@ def local_login_form(engine: Engine) -> None:
         if submitted:
             try:
                 with session_scope(engine) as s:
-                    principal = authenticate(s, username, password)
+                    principal = authenticate(s, username, password, client=_client_address())
             except LoginRefused as exc:
                 st.error(str(exc))
                 return
             remember(principal, "local")
             st.rerun()
+
+
+def _client_address() -> str | None:
+    """The browser's address. X-Forwarded-For (its last hop) is believed only when the connection
+    comes from this machine, i.e. from the local reverse proxy; anyone else could forge it."""
+    try:
+        direct = st.context.ip_address
+        if direct in ("127.0.0.1", "::1"):
+            forwarded = (st.context.headers.get("X-Forwarded-For") or "").split(",")[-1].strip()
+            return forwarded or direct
+        return direct
+    except Exception:  # no request context (AppTest, scripts)
+        return None
 
 
 def sso_login(provider: str | None) -> None:

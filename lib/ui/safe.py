@@ -37,9 +37,12 @@ def md(text: object, limit: int | None = 300) -> str:
 
 
 def plain_frame_columns(frame, columns: list[str], limit: int | None = 2000):
-    """A copy of `frame` with the given text columns passed through `plain()` (for st.dataframe)."""
+    """A copy of `frame` with the given text columns passed through `plain()` (for st.dataframe).
+    A missing value (None, or NaN: pandas' string columns turn None into NaN) becomes an empty cell,
+    not the text "nan"."""
     out = frame.copy()
     for col in columns:
         if col in out.columns:
-            out[col] = [plain(v, limit) if v is not None else None for v in out[col]]
+            out[col] = [plain(v, limit) if isinstance(v, str) else ("" if v is None or v != v else plain(v, limit))
+                        for v in out[col]]
     return out

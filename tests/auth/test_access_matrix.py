@@ -116,11 +116,11 @@ def test_wall_cannot_mark_issue_handled(world):
                       version=1)
         s.add(issue)
     with pytest.raises(Denied), session_scope(engine) as s:
-        mark_issue_handled(s, principals["wall"].scope, issue.id, 1, principals["wall"])
+        mark_issue_handled(s, principals["wall"].scope, issue.id, [], principals["wall"])
     with pytest.raises(OutOfScope), session_scope(engine) as s:
-        mark_issue_handled(s, NATIONAL, issue.id, 1, principals["operator"])
+        mark_issue_handled(s, NATIONAL, issue.id, [], principals["operator"])
     with session_scope(engine) as s:
-        ok, _ = mark_issue_handled(s, principals["pimpinan"].scope, issue.id, 1, principals["pimpinan"])
+        ok, _ = mark_issue_handled(s, principals["pimpinan"].scope, issue.id, [], principals["pimpinan"])
     assert ok
     assert len(denied_rows(engine, "issue")) == 2
 

@@ -45,3 +45,18 @@ def test_revocation_takes_effect_on_the_next_check(registry):
     with session_scope(registry) as s:
         assert not kiosk_still_valid(s, wall)
         assert principal_for_kiosk(s, raw) is None
+
+
+def test_refused_tokens_are_audited_without_the_token(registry):
+    token_id, raw = kiosk_token(registry, "POLSEK-CILEDUG")
+    with session_scope(registry) as s:
+        revoke_kiosk_token(s, make_user(registry, "admin"), token_id)
+    with session_scope(registry) as s:
+        assert principal_for_kiosk(s, raw) is None
+        assert principal_for_kiosk(s, "tebakan-token") is None
+    with session_scope(registry) as s:
+        rows = s.execute(text("SELECT entity, entity_id, note, outcome FROM audit_log "
+                              "WHERE entity = 'kiosk' AND outcome = 'denied' ORDER BY id")).all()
+        dump = str(s.execute(text("SELECT * FROM audit_log")).all())
+    assert [(r.entity_id, r.note) for r in rows] == [(token_id, "token sudah dicabut"), (None, "token tidak dikenal")]
+    assert raw not in dump and "tebakan-token" not in dump

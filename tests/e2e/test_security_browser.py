@@ -78,7 +78,7 @@ def test_sign_in_works(site, page):
 
 def test_wrong_password_is_refused(site, page):
     sign_in(page, site["base"], "budi", "bukan-sandinya-sama-sekali")
-    page.get_by_text("Nama pengguna atau kata sandi salah.").wait_for(timeout=30_000)
+    page.get_by_text("Nama pengguna atau kata sandi salah").wait_for(timeout=30_000)
     assert page.get_by_text("Sebutan hari ini").count() == 0
     assert page.get_by_label("Kata sandi").count() == 1
 

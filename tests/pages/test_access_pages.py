@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from lib.auth import LOGIN_FAILED
 from lib.db import session_scope
 from lib.models import AuditEntry
 from tests.helpers import PASSWORD, kiosk_token, login_as, make_user, page_app, unit_id
@@ -195,7 +196,7 @@ def test_sign_in_form_and_wrong_password(two_units):
     at.text_input[0].input("budi")
     at.text_input[1].input("bukan-sandinya")
     at.button[0].click().run()
-    assert [e.value for e in at.error] == ["Nama pengguna atau kata sandi salah."]
+    assert [e.value for e in at.error] == [LOGIN_FAILED]
     assert len(at.metric) == 0
     at.text_input[0].input("budi")
     at.text_input[1].input(PASSWORD)
@@ -207,3 +208,20 @@ def test_sign_in_form_and_wrong_password(two_units):
         outcomes = list(s.scalars(select(AuditEntry.outcome).where(AuditEntry.action == "login")
                                   .order_by(AuditEntry.id)))
     assert outcomes == ["denied", "ok"]
+
+
+def test_wall_unit_outside_the_token_scope_is_refused_and_audited(two_units):
+    """Issue 11: `?unit=` outside a kiosk token's scope is refused on screen and in the audit log."""
+    engine, _ = two_units
+    _, token = kiosk_token(None, "POLSEK-CILEDUG")
+    with session_scope(engine) as s:
+        other = unit_id(s, "POLSEK-BALIKPAPAN-UTARA")
+    at = page_app("ringkasan")
+    at.query_params["kiosk"] = token
+    at.query_params["mode"] = "wall"
+    at.query_params["unit"] = str(other)
+    at.run()
+    assert any("di luar cakupan" in e.value for e in at.error)
+    with session_scope(engine) as s:
+        rows = s.execute(select(AuditEntry.entity, AuditEntry.entity_id, AuditEntry.outcome).where(AuditEntry.entity == "unit")).all()
+    assert [(r.entity_id, r.outcome) for r in rows] == [(other, "denied")]

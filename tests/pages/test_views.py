@@ -148,9 +148,12 @@ def test_issues_page_lists_and_closes_an_issue(data):
     at = page("isu_negatif").run()
     assert not at.exception
     assert len(at.dataframe) >= 2
-    [close] = [b for b in at.button if b.label == "Tandai seluruh isu ditangani"]
+    [close] = [b for b in at.button if b.label.startswith("Tandai ") and b.label.endswith(" sebutan ditangani")]
+    promised = int(close.label.split()[1])
+    assert any(f"mengubah {promised} sebutan" in t.value for t in at.text)  # told before the click
     close.click().run()
-    assert any("Isu ditandai ditangani" in s.value for s in at.success)
+    assert any(f"{promised} sebutan diubah menjadi 'Ditangani'" in s.value for s in at.success), \
+        [s.value for s in at.success]
 
 
 def test_accounts_page_shows_compliance(data):
@@ -179,8 +182,25 @@ def test_failed_sync_keeps_data_and_warns(data, monkeypatch):
     monkeypatch.setattr(sync, "run", broken)
     monkeypatch.setenv("PANTAU_DEMO_SOURCE", "1")
     at = page("ringkasan").run()
-    assert any("server X tidak menjawab" in w.value for w in at.warning)
+    assert any(w.value.startswith("Sinkronisasi gagal (semua sumber)") for w in at.warning)
+    assert not any("tidak menjawab" in w.value or "ConnectionError" in w.value for w in at.warning)
     assert metric_values(at)["Belum dijawab"] == "3"
+
+
+def test_a_sync_error_with_sql_is_not_shown_to_the_user(data, monkeypatch):
+    """Issue 11, item 6: the raw exception (SQL, parameters, mention text) stays in the server log."""
+    from lib import sync
+
+    def poisoned(*args, **kwargs):
+        return sync.RunResult("ran", errors=["demo: DataError: INSERT INTO mentions ... [parameters: {'text': "
+                                             "'**rahasia** [klik](javascript:x)'}]"])
+
+    monkeypatch.setattr(sync, "run", poisoned)
+    monkeypatch.setenv("PANTAU_DEMO_SOURCE", "1")
+    at = page("ringkasan").run()
+    shown = " ".join(w.value for w in at.warning)
+    assert "Sinkronisasi gagal (demo)" in shown
+    assert "INSERT" not in shown and "rahasia" not in shown and "parameters" not in shown
 
 
 def test_unanswered_and_recent_timestamps_are_timezone_local(data):

@@ -35,7 +35,7 @@ def test_pimpinan_marks_issue_handled_through_the_page(issue):
     p = login_as(at, "pimpinan", "POLRES-METRO-TANGERANG-KOTA")
     at.run()
     assert not at.exception, at.exception
-    click(at, "Tandai seluruh isu ditangani")
+    click(at, "Tandai 1 sebutan ditangani")
     assert not at.exception and not at.error, [e.value for e in at.error]
     with session_scope(engine) as s:
         assert s.get(Issue, issue_id).status == "ditangani"
@@ -51,9 +51,9 @@ def test_second_session_on_the_same_issue_is_refused_and_audited(issue):
     login_as(second, "pimpinan", "POLRES-METRO-TANGERANG-KOTA", username="kapolres")
     first.run()
     second.run()
-    click(second, "Tandai seluruh isu ditangani")
+    click(second, "Tandai 1 sebutan ditangani")
     assert not second.error
-    click(first, "Tandai seluruh isu ditangani")  # ani's page still holds version 1
+    click(first, "Tandai 1 sebutan ditangani")  # ani's page still holds version 1
     assert any("sudah diubah oleh kapolres" in e.value for e in first.error), [e.value for e in first.error]
     with session_scope(engine) as s:
         rows = s.execute(select(AuditEntry.actor, AuditEntry.outcome).where(AuditEntry.entity == "issue")).all()
@@ -129,3 +129,21 @@ def test_hostile_text_never_reaches_markdown(two_units):
     markdown = [str(e.value) for kind in ("markdown", "caption", "error", "success", "title") for e in getattr(at, kind)]
     for payload in ("<img", "<script", "](javascript", "[a]", "**tebal**"):
         assert not any(payload in m for m in markdown), payload
+
+
+def test_audit_viewer_shows_no_nan(two_units):
+    """Issue 11: entries without an id, a from-value or a note showed the text "nan"."""
+    engine, _ = two_units
+    from lib import audit
+
+    with session_scope(engine) as s:
+        audit.record(s, actor="anonim", entity="kiosk", entity_id=None, action="open", outcome="denied")
+        audit.record(s, actor="ani", entity="mention", entity_id=7, action="status", from_value="baru",
+                     to_value="selesai", note="ok")
+    at = page_app("admin_users")
+    login_as(at, "admin")
+    at.run()
+    log = at.dataframe[-1].value
+    cells = [str(v) for v in log.astype(object).to_numpy().ravel()]
+    assert "nan" not in cells and "7.0" not in cells
+    assert {"7", "selesai", "baru"} <= set(cells)
