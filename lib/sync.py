@@ -178,7 +178,7 @@ def store(session: Session, source: Source, account: Account, batch: Batch,
 
 def record_failure(session: Session, source: Source, account_id: int, exc: Exception) -> str:
     """An account that failed with nothing to store: the error and when to try again."""
-    message = source.describe_error(exc)
+    message = _describe(source, exc)
     state = ingest.sync_state(session, source.name, account_id)
     now = source.now()
     state.last_run_at = now
@@ -274,7 +274,7 @@ def _run_source(engine: Engine, source: Source, scope: Scope, handle: str | None
                 if exc.stops_pass:
                     stopped = exc
     except Exception as exc:  # an unexpected bug in the account step must not stop the reads
-        message = source.describe_error(exc)
+        message = _describe(source, exc)
         log.exception("sync %s account check failed", source.name)
         errors.append(message)
     for account_id in account_ids:

@@ -27,15 +27,17 @@ def test_a_database_failure_mid_page_is_a_short_message(two_units, monkeypatch, 
     assert "disk is full" in caplog.text  # the details are in the server log
 
 
-def test_a_failure_inside_the_overview_fragment_is_a_short_message(two_units, monkeypatch, caplog):
-    """Streamlit handles fragment exceptions itself (English text, or the traceback); the board is guarded."""
-    from lib import metrics
+def test_a_failure_inside_the_wall_fragment_is_a_short_message(two_units, monkeypatch, caplog):
+    """Streamlit handles fragment exceptions itself (English text, or the traceback); the wall's
+    auto-refreshing board is guarded."""
+    from lib import watch
 
     def corrupt(*args, **kwargs):
         raise OperationalError("SELECT * FROM daily_counts", {}, Exception("database disk image is malformed"))
 
-    monkeypatch.setattr(metrics, "daily_trend", corrupt)  # read inside the fragment only
+    monkeypatch.setattr(watch, "burning", corrupt)  # read inside the fragment only
     at = signed_in(page_app("ringkasan"))
+    at.query_params["mode"] = "wall"
     with caplog.at_level(logging.ERROR, logger="pantau.ui"):
         at.run()
     assert not at.exception, at.exception

@@ -146,4 +146,4 @@ def test_audit_viewer_shows_no_nan(two_units):
     log = at.dataframe[-1].value
     cells = [str(v) for v in log.astype(object).to_numpy().ravel()]
     assert "nan" not in cells and "7.0" not in cells
-    assert {"7", "selesai", "baru"} <= set(cells)
+    assert {"7", "Selesai", "Baru"} <= set(cells)  # statuses in words (lib/labels.py)
