@@ -27,13 +27,15 @@ from __future__ import annotations
 import hashlib
 from datetime import date, datetime, timedelta
 
+import numpy as np
+import pandas as pd
 from sqlalchemy import and_, delete, func, insert, select
 from sqlalchemy.orm import Session, aliased
 
 from lib.db import plain_rows
 from lib.mentions import unanswered_clause
 from lib.metrics.sql import UTC, Period, count_if, local_day, response_seconds, ts
-from lib.models import DailyCount, DailyCountsState, Mention, Unit, utcnow
+from lib.models import DailyCount, DailyCountsState, DailyResponseHist, Mention, Unit, utcnow
 from lib.scope import NATIONAL
 
 OVERLAP = timedelta(minutes=15)
@@ -72,6 +74,8 @@ def rebuild(session: Session, default_sla: int) -> None:
     session.execute(delete(DailyCount))
     query, _ = _aggregate(session, default_sla)
     session.execute(insert(DailyCount).from_select(_TARGET, query))
+    session.execute(delete(DailyResponseHist))
+    _write_histograms(session, list(session.scalars(select(DailyCount.day).distinct())))
     _save_state(session, _state(session), _units_key(session, default_sla))
 
 
@@ -115,13 +119,53 @@ def refresh(session: Session, default_sla: int) -> None:
     query, day = _aggregate(session, default_sla)
     days = sorted(_dirty_days(session, since))
     if days:
-        first, last = date.fromisoformat(days[0]), date.fromisoformat(days[-1])
-        lo = datetime(first.year, first.month, first.day, tzinfo=UTC) - timedelta(days=1)
-        hi = datetime(last.year, last.month, last.day, tzinfo=UTC) + timedelta(days=2)
+        lo, hi = _created_bounds(days)
         session.execute(delete(DailyCount).where(DailyCount.day.in_(days)))
         session.execute(insert(DailyCount).from_select(_TARGET, query.where(
             Mention.created_at >= ts(lo), Mention.created_at < ts(hi), day.in_(days))))
+        session.execute(delete(DailyResponseHist).where(DailyResponseHist.day.in_(days)))
+        _write_histograms(session, days)
     _save_state(session, state, key)
+
+
+def _created_bounds(days: list[str]) -> tuple[datetime, datetime]:
+    """UTC bounds that hold every zone's local days `days` (sorted)."""
+    first, last = date.fromisoformat(days[0]), date.fromisoformat(days[-1])
+    return (datetime(first.year, first.month, first.day, tzinfo=UTC) - timedelta(days=1),
+            datetime(last.year, last.month, last.day, tzinfo=UTC) + timedelta(days=2))
+
+
+def _write_histograms(session: Session, days: list[str], batch: int = 7) -> None:
+    """Insert the response-time histogram (lib/metrics/histogram.py) of every unit on `days`, a few
+    days per query so that a full rebuild never holds a year of groups in memory. The caller has
+    deleted the old rows of those days."""
+    from lib.metrics.histogram import bucket_sql, pack
+
+    unit = aliased(Unit)
+    now = utcnow()
+    day = local_day(session, NATIONAL, Period(now, now), unit)
+    bucket = bucket_sql(response_seconds(session.get_bind().dialect.name))
+    days = sorted(days)
+    for i in range(0, len(days), batch):
+        part = days[i:i + batch]
+        lo, hi = _created_bounds(part)
+        _, rows = plain_rows(session, select(Mention.unit_id, day, bucket, func.count())
+                             .join(unit, unit.id == Mention.unit_id)
+                             .where(Mention.created_at >= ts(lo), Mention.created_at < ts(hi),
+                                    Mention.answered_at.is_not(None), day.in_(part))
+                             .group_by(Mention.unit_id, day, bucket))
+        if not rows:
+            continue
+        frame = pd.DataFrame.from_records(rows, columns=["unit_id", "day", "bucket", "n"])
+        frame = frame.sort_values(["day", "unit_id", "bucket"], kind="stable", ignore_index=True)
+        keys = frame["day"].astype(str) + "/" + frame["unit_id"].astype(str)
+        starts = np.flatnonzero(np.r_[True, keys.to_numpy()[1:] != keys.to_numpy()[:-1]])
+        ends = np.r_[starts[1:], len(frame)]
+        buckets, counts = frame["bucket"].to_numpy(), frame["n"].to_numpy()
+        unit_ids, day_values = frame["unit_id"].to_numpy(), frame["day"].to_numpy()
+        session.execute(insert(DailyResponseHist), [
+            dict(day=str(day_values[s]), unit_id=int(unit_ids[s]), hist=pack(buckets[s:e], counts[s:e]))
+            for s, e in zip(starts, ends, strict=True)])
 
 
 def _fresh(session: Session, state: DailyCountsState, key: str) -> bool:

@@ -10,6 +10,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -351,3 +352,15 @@ class DailyCountsState(Base):
     recent: Mapped[int] = mapped_column(Integer, default=0)
     units_key: Mapped[str] = mapped_column(String(64), default="")
     refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class DailyResponseHist(Base):
+    """Per unit and local calendar day: a histogram of first-response seconds of that day's answered
+    mentions (primary target), in the fixed log buckets of `lib.metrics.histogram`, packed as
+    (uint16 bucket, uint32 count) little-endian pairs. Derived, maintained with `daily_counts` by
+    `lib.daily`; the large-scope percentiles merge these instead of reading every answered mention."""
+
+    __tablename__ = "daily_response_hist"
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)  # YYYY-MM-DD, local
+    unit_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hist: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)

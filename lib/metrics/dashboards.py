@@ -14,10 +14,30 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from lib.metrics.counts import rolled_up, scope_totals, unit_counts, units_frame, verified_compliance
+from lib.metrics.histogram import ResponseHistogram, histogram_percentiles, response_histogram
 from lib.metrics.percentiles import percentiles_of, response_times, unit_ancestors
 from lib.metrics.sql import Period, SlaPolicy
 from lib.models import SyncRun, Unit, utcnow
 from lib.scope import Scope
+
+# Up to this many answered mentions in the period the percentiles are exact (reading them costs
+# less than the histograms' fixed cost); above it they come from the stored histograms, within
+# max(1 minute, 2 %) of the exact figure (lib/metrics/histogram.py).
+EXACT_LIMIT = 20_000
+
+
+def _times(session: Session, scope: Scope, sla: SlaPolicy | int, period: Period, counts: pd.DataFrame,
+           now: datetime) -> pd.DataFrame | ResponseHistogram:
+    """The period's response times: exact rows for a small scope, merged histograms for a large one."""
+    if int(scope_totals(counts)["answered"]) <= EXACT_LIMIT:
+        return response_times(session, scope, period)
+    return response_histogram(session, scope, period, sla, now)
+
+
+def _percentiles(times: pd.DataFrame | ResponseHistogram, keys: pd.Series | None = None) -> pd.DataFrame:
+    if isinstance(times, ResponseHistogram):
+        return histogram_percentiles(times, keys)
+    return percentiles_of(times, keys)
 
 
 def _shares(frame: pd.DataFrame) -> pd.DataFrame:
@@ -35,14 +55,14 @@ def league(session: Session, scope: Scope, sla: SlaPolicy | int, period: Period,
     units = units_frame(session, scope)
     counts = unit_counts(session, scope, sla, period, now, units)
     return _league(session, scope, level, units, counts, verified_compliance(session, scope),
-                   response_times(session, scope, period))
+                   _times(session, scope, sla, period, counts, now))
 
 
 def _league(session: Session, scope: Scope, level: str, units: pd.DataFrame, counts: pd.DataFrame,
-            compliance: pd.DataFrame, times: pd.DataFrame) -> pd.DataFrame:
+            compliance: pd.DataFrame, times: pd.DataFrame | ResponseHistogram) -> pd.DataFrame:
     frame = rolled_up(units, counts, compliance)
     frame = frame[frame["level"] == level].copy()
-    pct = percentiles_of(times, unit_ancestors(session, scope, level)).set_index("key")
+    pct = _percentiles(times, unit_ancestors(session, scope, level)).set_index("key")
     frame["median_minutes"] = frame["unit_id"].map(pct["median_minutes"]).astype(float)
     frame["p90_minutes"] = frame["unit_id"].map(pct["p90_minutes"]).astype(float)
     checked = frame["units_checked"].where(frame["units_checked"] > 0)
@@ -77,12 +97,14 @@ def overview(session: Session, scope: Scope, sla: SlaPolicy | int, period_days: 
     now = now or utcnow()
     period = Period.last_days(period_days, now)
     counts = unit_counts(session, scope, sla, period, now)
-    return _overview(session, counts, verified_compliance(session, scope), response_times(session, scope, period))
+    return _overview(session, counts, verified_compliance(session, scope),
+                     _times(session, scope, sla, period, counts, now))
 
 
-def _overview(session: Session, counts: pd.DataFrame, compliance: pd.DataFrame, times: pd.DataFrame) -> Overview:
+def _overview(session: Session, counts: pd.DataFrame, compliance: pd.DataFrame,
+              times: pd.DataFrame | ResponseHistogram) -> Overview:
     total = scope_totals(counts)  # a mention tagging several units counts once
-    pct = percentiles_of(times)
+    pct = _percentiles(times)
     judged = int(total["mentions"] - total["pending"])
     return Overview(
         mentions_today=int(total["today"]),
@@ -114,14 +136,15 @@ def dashboard(session: Session, scope: Scope, sla: SlaPolicy | int, period_days:
               now: datetime | None = None, polsek_limit: int = 25) -> Dashboard:
     """Overview, league table and Polsek backlog sharing one unit scan, one backlog scan, one
     compliance query and one read of the period's response times (percentiles for the total and
-    every league row are taken from it)."""
+    every league row are taken from it: exact rows up to `EXACT_LIMIT` answered mentions, else the
+    stored histograms)."""
     now = now or utcnow()
     period = Period.last_days(period_days, now)
     level = level or league_level(session, scope)
     units = units_frame(session, scope)
     counts = unit_counts(session, scope, sla, period, now, units)
     compliance = verified_compliance(session, scope)
-    times = response_times(session, scope, period)
+    times = _times(session, scope, sla, period, counts, now)
     return Dashboard(
         overview=_overview(session, counts, compliance, times),
         league=_league(session, scope, level, units, counts, compliance, times),
