@@ -136,10 +136,16 @@ def _created_bounds(days: list[str]) -> tuple[datetime, datetime]:
 
 
 def _write_histograms(session: Session, days: list[str], batch: int = 7) -> None:
-    """Insert the response-time histogram (lib/metrics/histogram.py) of every unit on `days`, a few
+    """Insert the response-time histogram (lib/metrics/histogram.py) of every unit's whole subtree
+    (its own mentions and those of every unit below it, each on its own local day) on `days`, a few
     days per query so that a full rebuild never holds a year of groups in memory. The caller has
     deleted the old rows of those days."""
     from lib.metrics.histogram import bucket_sql, pack
+
+    _, units = plain_rows(session, select(Unit.id, Unit.path))
+    # (unit, ancestor) for every unit and each unit on its path, itself included.
+    pairs = pd.DataFrame([(uid, int(a)) for uid, path in units for a in path.strip("/").split("/") if a],
+                         columns=["unit_id", "anchor"])
 
     unit = aliased(Unit)
     now = utcnow()
@@ -157,7 +163,8 @@ def _write_histograms(session: Session, days: list[str], batch: int = 7) -> None
         if not rows:
             continue
         frame = pd.DataFrame.from_records(rows, columns=["unit_id", "day", "bucket", "n"])
-        frame = frame.sort_values(["day", "unit_id", "bucket"], kind="stable", ignore_index=True)
+        frame = (frame.merge(pairs, on="unit_id").groupby(["day", "anchor", "bucket"], sort=True)["n"].sum()
+                 .reset_index().rename(columns={"anchor": "unit_id"}))
         keys = frame["day"].astype(str) + "/" + frame["unit_id"].astype(str)
         starts = np.flatnonzero(np.r_[True, keys.to_numpy()[1:] != keys.to_numpy()[:-1]])
         ends = np.r_[starts[1:], len(frame)]

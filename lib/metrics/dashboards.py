@@ -27,16 +27,18 @@ EXACT_LIMIT = 20_000
 
 
 def _times(session: Session, scope: Scope, sla: SlaPolicy | int, period: Period, counts: pd.DataFrame,
-           now: datetime) -> pd.DataFrame | ResponseHistogram:
-    """The period's response times: exact rows for a small scope, merged histograms for a large one."""
+           now: datetime, levels: tuple[str, ...] = ()) -> pd.DataFrame | ResponseHistogram:
+    """The period's response times: exact rows for a small scope, merged histograms for a large one
+    (with the subtrees of the units at `levels`, the groups asked for)."""
     if int(scope_totals(counts)["answered"]) <= EXACT_LIMIT:
         return response_times(session, scope, period)
-    return response_histogram(session, scope, period, sla, now)
+    return response_histogram(session, scope, period, sla, now, levels, refresh=False)  # unit_counts did
 
 
-def _percentiles(times: pd.DataFrame | ResponseHistogram, keys: pd.Series | None = None) -> pd.DataFrame:
+def _percentiles(times: pd.DataFrame | ResponseHistogram, keys: pd.Series | None = None,
+                 level: str | None = None) -> pd.DataFrame:
     if isinstance(times, ResponseHistogram):
-        return histogram_percentiles(times, keys)
+        return histogram_percentiles(times, keys, level)
     return percentiles_of(times, keys)
 
 
@@ -55,14 +57,14 @@ def league(session: Session, scope: Scope, sla: SlaPolicy | int, period: Period,
     units = units_frame(session, scope)
     counts = unit_counts(session, scope, sla, period, now, units)
     return _league(session, scope, level, units, counts, verified_compliance(session, scope),
-                   _times(session, scope, sla, period, counts, now))
+                   _times(session, scope, sla, period, counts, now, (level,)))
 
 
 def _league(session: Session, scope: Scope, level: str, units: pd.DataFrame, counts: pd.DataFrame,
             compliance: pd.DataFrame, times: pd.DataFrame | ResponseHistogram) -> pd.DataFrame:
     frame = rolled_up(units, counts, compliance)
     frame = frame[frame["level"] == level].copy()
-    pct = _percentiles(times, unit_ancestors(session, scope, level)).set_index("key")
+    pct = _percentiles(times, unit_ancestors(session, scope, level), level).set_index("key")
     frame["median_minutes"] = frame["unit_id"].map(pct["median_minutes"]).astype(float)
     frame["p90_minutes"] = frame["unit_id"].map(pct["p90_minutes"]).astype(float)
     checked = frame["units_checked"].where(frame["units_checked"] > 0)
@@ -144,7 +146,7 @@ def dashboard(session: Session, scope: Scope, sla: SlaPolicy | int, period_days:
     units = units_frame(session, scope)
     counts = unit_counts(session, scope, sla, period, now, units)
     compliance = verified_compliance(session, scope)
-    times = _times(session, scope, sla, period, counts, now)
+    times = _times(session, scope, sla, period, counts, now, (level,))
     return Dashboard(
         overview=_overview(session, counts, compliance, times),
         league=_league(session, scope, level, units, counts, compliance, times),

@@ -93,17 +93,24 @@ def test_histogram_percentiles_lie_within_the_bound_of_the_exact_figure(generate
             for days in (1, 7, 10):
                 for now in (NOW, NOW + timedelta(hours=13, minutes=30)):
                     period = Period.last_days(days, now)
-                    hist = response_histogram(s, scope, period, POLICY, now)
+                    hist = response_histogram(s, scope, period, POLICY, now, levels=("polda", "polres", "polsek"))
                     times = metrics.response_times(s, scope, period)
                     assert_within_bound(histogram_percentiles(hist), metrics.percentiles_of(times))
                     for level in ("polda", "polres", "polsek"):
                         keys = metrics.unit_ancestors(s, scope, level)
                         exact = metrics.percentiles_of(times, keys)
                         if len(exact):
-                            assert_within_bound(histogram_percentiles(hist, keys), exact)
+                            assert_within_bound(histogram_percentiles(hist, keys, level), exact)
                             checked += 1
         assert checked > 20
         assert s.scalar(select(func.count()).select_from(DailyResponseHist)) > 40  # stored days were used
+
+
+def test_groups_need_their_level_read(generated: Engine) -> None:
+    with session_scope(generated) as s:
+        hist = response_histogram(s, NATIONAL, Period.last_days(7, NOW), POLICY, NOW)
+        with pytest.raises(ValueError):
+            histogram_percentiles(hist, metrics.unit_ancestors(s, NATIONAL, "polres"), "polres")
 
 
 def test_a_large_scope_reads_the_histograms_and_stays_within_the_bound(generated: Engine, monkeypatch) -> None:
@@ -112,7 +119,7 @@ def test_a_large_scope_reads_the_histograms_and_stays_within_the_bound(generated
         monkeypatch.setattr(dashboards, "EXACT_LIMIT", 0)
         calls = []
         real = dashboards.response_histogram
-        monkeypatch.setattr(dashboards, "response_histogram", lambda *a: calls.append(1) or real(*a))
+        monkeypatch.setattr(dashboards, "response_histogram", lambda *a, **k: calls.append(1) or real(*a, **k))
         approx = metrics.dashboard(s, NATIONAL, POLICY, 7, now=NOW)
     assert calls
     for name in ("median_response_minutes", "p90_response_minutes"):
