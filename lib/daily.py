@@ -1,8 +1,10 @@
 """Per-unit-per-local-day counts: what makes the national overview cheap at a million mentions.
 
 `daily_counts` holds, per unit and calendar day in the unit's own zone, the additive figures of that
-day's mentions (mentions, answered, answered within the unit's SLA, negative, still unanswered). It is
-a derived table: nothing writes it but `refresh`, which recomputes only the days whose mentions
+day's mentions (mentions, answered, answered within the unit's SLA, negative, still unanswered);
+`daily_response_hist` (migration 0012_scale), per unit and day, the histogram of first-response
+seconds of the unit's whole subtree (lib/metrics/histogram.py), from which the median and p90 of a
+large scope are merged. Both are derived tables: nothing writes them but `refresh`, which recomputes only the days whose mentions
 changed, so every write path (ingest, replies, status changes, corrections, re-analysis, file
 import) stays as it is; they all bump `mentions.updated_at`, and that is what is tracked.
 
@@ -18,8 +20,9 @@ stayed open longer than `OVERLAP`; after either, call `rebuild`.
 The readers (`lib.metrics.unit_counts`, `lib.metrics.daily_trend`) take whole local days that lie
 inside their period from this table and scan only the partial days at the edges of the period live
 (about one day of mentions for a rolling week); figures that depend on "now" (today, pending,
-overdue, the backlog) and the percentiles are always read live. The result is exactly the live
-engine's (checked in tests/metrics/test_daily.py on both backends).
+overdue, the backlog) are always read live. The counts are exactly the live engine's (checked in
+tests/metrics/test_daily.py on both backends); the percentiles of a large scope are within the
+histogram's stated bound (tests/metrics/test_histogram.py), a small scope's stay exact.
 """
 
 from __future__ import annotations
@@ -29,7 +32,8 @@ from datetime import date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import and_, delete, func, insert, select
+from sqlalchemy import String, and_, delete, func, insert, literal, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session, aliased
 
 from lib.db import plain_rows
@@ -42,10 +46,17 @@ OVERLAP = timedelta(minutes=15)
 
 
 def _units_key(session: Session, default_sla: int) -> str:
-    """A fingerprint of what the stored days depend on: every unit's zone and effective SLA."""
-    _, rows = plain_rows(session, select(Unit.id, Unit.timezone, func.coalesce(Unit.sla_minutes, default_sla))
-                         .order_by(Unit.id))
-    return hashlib.sha256(repr([tuple(r) for r in rows]).encode()).hexdigest()[:64]
+    """A fingerprint of what the stored days depend on: every unit's zone and effective SLA. Built in
+    the database (one short row back instead of every unit's: this runs on every read)."""
+    sla = func.coalesce(Unit.sla_minutes, default_sla)
+    if session.get_bind().dialect.name == "postgresql":
+        item = func.concat_ws(":", Unit.id, Unit.timezone, sla)
+        return session.scalar(select(func.md5(func.string_agg(item, aggregate_order_by(literal(","), Unit.id)))
+                                     .select_from(Unit))) or ""
+    item = Unit.id.cast(String) + ":" + Unit.timezone + ":" + sla.cast(String)
+    ordered = select(item.label("item")).order_by(Unit.id).subquery()
+    joined = session.scalar(select(func.group_concat(ordered.c.item, ","))) or ""
+    return hashlib.sha256(joined.encode()).hexdigest()[:64]
 
 
 def _aggregate(session: Session, default_sla: int):

@@ -32,9 +32,6 @@ st.caption("Mandat: setiap Polda, Polres dan Polsek memiliki akun terverifikasi 
 
 with session_scope(ctx.engine) as s:
     comp = compliance_by_unit(s, scope)
-    per_polda = compliance_rollup(s, scope, "polda", comp)
-    per_polres = compliance_rollup(s, scope, "polres", comp)
-    accounts = accounts_table(s, scope)
 
 if comp.empty:
     st.info("Tidak ada unit dalam cakupan ini.")
@@ -45,8 +42,14 @@ c1.metric("Unit dalam cakupan", len(comp))
 c2.metric("Memenuhi mandat", int(comp["compliant"].sum()))
 c3.metric("Kepatuhan", f"{comp['compliant'].mean() * 100:.0f}%")
 
-tab1, tab2, tab3, tab4 = st.tabs(["Per Polres & Polda", "Unit × platform", "Belum terverifikasi", "Semua akun"])
-with tab1:
+# One view at a time (not tabs): tabs would read and send all four on every run, ~17k account
+# rows and the 5,500-unit matrix nationally, which cost more than the page itself.
+VIEWS = ["Per Polres & Polda", "Unit × platform", "Belum terverifikasi", "Semua akun"]
+view = st.segmented_control("Tampilan", VIEWS, default=VIEWS[0], key="accounts_view") or VIEWS[0]
+if view == VIEWS[0]:
+    with session_scope(ctx.engine) as s:
+        per_polda = compliance_rollup(s, scope, "polda", comp)
+        per_polres = compliance_rollup(s, scope, "polres", comp)
     for title, frame in (("Per Polda", per_polda), ("Per Polres", per_polres)):
         st.subheader(title)
         if frame.empty:
@@ -59,7 +62,7 @@ with tab1:
                      alt.Tooltip("units:Q", title="Jumlah unit"), alt.Tooltip("share:Q", format=".0%")],
         ).properties(height=max(80, 30 * len(frame)))
         st.altair_chart(chart, width="stretch")
-with tab2:
+elif view == VIEWS[1]:
     matrix = comp[["name", "level", *MANDATED_PLATFORMS, "compliant"]].copy()
     matrix["level"] = matrix["level"].map(LEVELS)
     for p in MANDATED_PLATFORMS:
@@ -67,15 +70,17 @@ with tab2:
     st.dataframe(matrix, hide_index=True, width="stretch", column_config={
         "name": "Unit", "level": "Tingkat", "compliant": st.column_config.CheckboxColumn("Patuh"),
         **{p: PLATFORM_LABELS[p] for p in MANDATED_PLATFORMS}})
-with tab3:
+elif view == VIEWS[2]:
     missing = comp[~comp["compliant"]][["name", "level", "missing"]]
     missing = missing.assign(level=missing["level"].map(LEVELS))
     st.dataframe(missing, hide_index=True, width="stretch",
                  column_config={"name": "Unit", "level": "Tingkat", "missing": "Belum terverifikasi / belum ada"})
-with tab4:
-    view = accounts.assign(platform=accounts["platform"].map(PLATFORM_LABELS), state=accounts["state"].map(ICONS),
+else:
+    with session_scope(ctx.engine) as s:
+        accounts = accounts_table(s, scope)
+    shown = accounts.assign(platform=accounts["platform"].map(PLATFORM_LABELS), state=accounts["state"].map(ICONS),
                            level=accounts["level"].map(LEVELS))
-    st.dataframe(view.drop(columns=["account_id"]), hide_index=True, width="stretch", column_config={
+    st.dataframe(shown.drop(columns=["account_id"]), hide_index=True, width="stretch", column_config={
         "unit": "Unit", "level": "Tingkat", "platform": "Platform", "handle": "Akun", "state": "Verifikasi",
         "verified_type": "Jenis centang", "followers": st.column_config.NumberColumn("Pengikut", format="localized"),
         "last_checked_at": st.column_config.DatetimeColumn("Terakhir dicek (UTC)", format="DD MMM YYYY HH:mm"),
