@@ -51,8 +51,8 @@ def _units_key(session: Session, default_sla: int) -> str:
     sla = func.coalesce(Unit.sla_minutes, default_sla)
     if session.get_bind().dialect.name == "postgresql":
         item = func.concat_ws(":", Unit.id, Unit.timezone, sla)
-        return session.scalar(select(func.md5(func.string_agg(item, aggregate_order_by(literal(","), Unit.id)))
-                                     .select_from(Unit))) or ""
+        agg = func.string_agg(item, aggregate_order_by(literal(","), Unit.id))
+        return session.scalar(select(func.md5(agg)).select_from(Unit)) or ""
     item = Unit.id.cast(String) + ":" + Unit.timezone + ":" + sla.cast(String)
     ordered = select(item.label("item")).order_by(Unit.id).subquery()
     joined = session.scalar(select(func.group_concat(ordered.c.item, ","))) or ""
