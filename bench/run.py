@@ -316,7 +316,7 @@ def page_rows(url: str, size: int, floor_times: dict[str, float], polres_id: int
                                f"≤ {limit * 1000:,.0f} ms", cold <= limit))
             else:
                 out.append(Row("page: ringkasan (overview), cold cache", size, cold * 1000, "ms", floor * 1000,
-                               "(set at 10M/50M on PostgreSQL)"))
+                               "(set at 1M on SQLite)" if sqlite else "(set at 10M/50M on PostgreSQL)"))
         elif name in PAGE_TARGETS:
             limit = PAGE_TARGETS[name]
             out.append(Row(f"page: {name}, cold cache", size, cold * 1000, "ms", None, f"≤ {limit * 1000:.0f} ms",

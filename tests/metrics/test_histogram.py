@@ -117,6 +117,7 @@ def test_a_large_scope_reads_the_histograms_and_stays_within_the_bound(generated
     with session_scope(generated) as s:
         exact = metrics.dashboard(s, NATIONAL, POLICY, 7, now=NOW)
         monkeypatch.setattr(dashboards, "EXACT_LIMIT", 0)
+        monkeypatch.setattr(dashboards, "EXACT_LIMIT_SQLITE", 0)
         calls = []
         real = dashboards.response_histogram
         monkeypatch.setattr(dashboards, "response_histogram", lambda *a, **k: calls.append(1) or real(*a, **k))
