@@ -12,7 +12,7 @@ from lib import audit
 from lib.corrections import NO_FUNCTION, correct_analysis
 from lib.db import session_scope
 from lib.formatting import duration_minutes as minutes_text
-from lib.formatting import local_label
+from lib.formatting import local_label, number
 from lib.mentions import MentionFilter, count_mentions, get_mention, list_mentions
 from lib.metrics import Period
 from lib.models import FLAGS, FUNCTIONS, PLATFORMS, STATUSES
@@ -57,7 +57,7 @@ with session_scope(ctx.engine) as s:
     page_no = st.number_input(f"Halaman (dari {pages_count})", 1, pages_count, 1) if pages_count > 1 else 1
     frame = list_mentions(s, scope, flt, sla, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE)
 
-st.caption(f"{total}{'+' if total >= COUNT_CAP else ''} sebutan cocok · SLA bawaan {sla} menit · waktu menurut zona unit (WIB/WITA/WIT)")
+st.caption(f"{number(total)}{'+' if total >= COUNT_CAP else ''} sebutan cocok · SLA bawaan {sla} menit · waktu menurut zona unit (WIB/WITA/WIT)")
 
 
 def _close_dialog() -> None:
