@@ -4,9 +4,9 @@
 day's mentions (mentions, answered, answered within the unit's SLA, negative, still unanswered);
 `daily_response_hist` (migration 0012_scale), per unit and day, the histogram of first-response
 seconds of the unit's whole subtree (lib/metrics/histogram.py), from which the median and p90 of a
-large scope are merged. Both are derived tables: nothing writes them but `refresh`, which recomputes only the days whose mentions
-changed, so every write path (ingest, replies, status changes, corrections, re-analysis, file
-import) stays as it is; they all bump `mentions.updated_at`, and that is what is tracked.
+large scope are merged. Both are derived tables: nothing writes them but `refresh`, which
+recomputes only the days whose mentions changed, so every write path (ingest, replies, status
+changes, corrections, re-analysis, file import) stays as it is; they all bump `mentions.updated_at`, and that is what is tracked.
 
 `refresh` runs at the start of a read that uses the table (in the reader's own transaction, so it
 also sees the reader's uncommitted writes). It is cheap when nothing changed (two index lookups);
@@ -220,7 +220,7 @@ def _dirty_days(session: Session, since: datetime) -> list[str]:
 
 
 def main() -> None:
-    """`python -m lib.daily`: rebuild the whole table (after upgrading to 0005, a manual delete or a
+    """`python -m lib.daily`: rebuild both tables (after upgrading to 0005 or 0012_scale, a manual delete or a
     bulk load with old `updated_at` values)."""
     import time
 
@@ -232,7 +232,7 @@ def main() -> None:
     with session_scope(get_engine(settings.database_url)) as s:
         rebuild(s, settings.sla_minutes)
         rows = s.scalar(select(func.count()).select_from(DailyCount))
-    print(f"daily_counts rebuilt: {rows} rows in {time.perf_counter() - t0:.1f} s")
+    print(f"daily_counts and daily_response_hist rebuilt: {rows} day rows in {time.perf_counter() - t0:.1f} s")
 
 
 if __name__ == "__main__":
