@@ -172,7 +172,8 @@ def raw_executemany(engine: Engine, cols: list[str], batches: list[list[dict]]) 
 
 def daily_rows(engine: Engine, size: int) -> Row:
     """The generator writes old `updated_at` values behind the app's back (the app always writes
-    now), so the per-day table is rebuilt after each load: the one-off cost of migration 0005."""
+    now), so the per-day tables (counts and response histograms) are rebuilt after each load: the
+    one-off cost of migrating to 0005 / 0013_scale."""
     from lib import daily
     from lib.db import session_scope
 
@@ -188,6 +189,7 @@ def query_rows(engine: Engine, size: int) -> tuple[list[Row], dict[str, float]]:
     from lib import metrics
     from lib.db import session_scope
     from lib.metrics import Period, SlaPolicy
+    from lib.metrics.histogram import histogram_percentiles, response_histogram
     from lib.models import Unit
     from lib.scope import NATIONAL, Scope
 
@@ -212,6 +214,11 @@ def query_rows(engine: Engine, size: int) -> tuple[list[Row], dict[str, float]]:
          "league7"),
         ("query: dashboard one Polres 7 d", run(lambda s: metrics.dashboard(s, polres_scope, policy, 7, now=now)),
          "polres7"),
+        ("query: percentiles national 7 d, exact (every answered mention)",
+         run(lambda s: metrics.percentiles_of(metrics.response_times(s, NATIONAL, week))), "overview7"),
+        ("query: percentiles national 7 d + Polda, stored histograms",
+         run(lambda s: histogram_percentiles(response_histogram(s, NATIONAL, week, policy, now, ("polda",)))),
+         "overview7"),
         ("query: daily trend national 7 d", run(lambda s: metrics.daily_trend(s, NATIONAL, policy, 7, now)), "trend7"),
         ("query: daily trend national 30 d", run(lambda s: metrics.daily_trend(s, NATIONAL, policy, 30, now)),
          "trend30"),
@@ -224,7 +231,10 @@ def query_rows(engine: Engine, size: int) -> tuple[list[Row], dict[str, float]]:
     out = []
     for label, fn, floor_name in cases:
         value = best_of(fn)
-        out.append(Row(label, size, value * 1000, "ms", floor_times[floor_name] * 1000))
+        row = Row(label, size, value * 1000, "ms", floor_times[floor_name] * 1000)
+        if floor_name == "polres7":  # issue 17: the fixed Python cost of a small scope
+            row.target, row.ok = "≤ 3 × floor", value <= 3 * floor_times[floor_name]
+        out.append(row)
     return out, floor_times
 
 
@@ -262,6 +272,10 @@ def rendered(at, name: str) -> None:
         raise RuntimeError(f"{name}: stopped at the sign-in form")
 
 
+# Issue 17: fixed costs of two pages, at every size (a national admin, cold cache).
+PAGE_TARGETS = {"kotak_masuk": 0.2, "akun": 0.15}
+
+
 def page_rows(url: str, size: int, floor_times: dict[str, float], polres_id: int, auth: dict) -> list[Row]:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
@@ -292,13 +306,21 @@ def page_rows(url: str, size: int, floor_times: dict[str, float], polres_id: int
         if name == "ringkasan":
             # The page shows the overview, the Polda league and the 7-day trend: their floors summed.
             floor = floor_times["overview7"] + floor_times["league7"] + floor_times["trend7"]
-            # The issue sets this target at 1M mentions on SQLite; elsewhere the ratio is reported only.
+            # Targets: 1M on SQLite (issue 9); 10M and 50M on PostgreSQL (issue 17).
             if sqlite and size == 1_000_000:
                 out.append(Row("page: ringkasan (overview), cold cache", size, cold * 1000, "ms", floor * 1000,
                                "≤ 3 × floor and ≤ 500 ms", cold <= 3 * floor and cold <= 0.5))
+            elif not sqlite and size >= 10_000_000:
+                limit = 0.5 if size < 50_000_000 else 1.0
+                out.append(Row("page: ringkasan (overview), cold cache", size, cold * 1000, "ms", floor * 1000,
+                               f"≤ {limit * 1000:,.0f} ms", cold <= limit))
             else:
                 out.append(Row("page: ringkasan (overview), cold cache", size, cold * 1000, "ms", floor * 1000,
-                               "(set at 1M on SQLite)"))
+                               "(set at 1M on SQLite)" if sqlite else "(set at 10M/50M on PostgreSQL)"))
+        elif name in PAGE_TARGETS:
+            limit = PAGE_TARGETS[name]
+            out.append(Row(f"page: {name}, cold cache", size, cold * 1000, "ms", None, f"≤ {limit * 1000:.0f} ms",
+                           cold <= limit))
         else:
             out.append(Row(f"page: {name}, cold cache", size, cold * 1000, "ms"))
         out.append(Row(f"page: {name}, warm cache", size, warm * 1000, "ms"))

@@ -1,10 +1,12 @@
 """Per-unit-per-local-day counts: what makes the national overview cheap at a million mentions.
 
 `daily_counts` holds, per unit and calendar day in the unit's own zone, the additive figures of that
-day's mentions (mentions, answered, answered within the unit's SLA, negative, still unanswered). It is
-a derived table: nothing writes it but `refresh`, which recomputes only the days whose mentions
-changed, so every write path (ingest, replies, status changes, corrections, re-analysis, file
-import) stays as it is; they all bump `mentions.updated_at`, and that is what is tracked.
+day's mentions (mentions, answered, answered within the unit's SLA, negative, still unanswered);
+`daily_response_hist` (migration 0013_scale), per unit and day, the histogram of first-response
+seconds of the unit's whole subtree (lib/metrics/histogram.py), from which the median and p90 of a
+large scope are merged. Both are derived tables: nothing writes them but `refresh`, which
+recomputes only the days whose mentions changed, so every write path (ingest, replies, status
+changes, corrections, re-analysis, file import) stays as it is; they all bump `mentions.updated_at`, and that is what is tracked.
 
 `refresh` runs at the start of a read that uses the table (in the reader's own transaction, so it
 also sees the reader's uncommitted writes). It is cheap when nothing changed (two index lookups);
@@ -18,8 +20,9 @@ stayed open longer than `OVERLAP`; after either, call `rebuild`.
 The readers (`lib.metrics.unit_counts`, `lib.metrics.daily_trend`) take whole local days that lie
 inside their period from this table and scan only the partial days at the edges of the period live
 (about one day of mentions for a rolling week); figures that depend on "now" (today, pending,
-overdue, the backlog) and the percentiles are always read live. The result is exactly the live
-engine's (checked in tests/metrics/test_daily.py on both backends).
+overdue, the backlog) are always read live. The counts are exactly the live engine's (checked in
+tests/metrics/test_daily.py on both backends); the percentiles of a large scope are within the
+histogram's stated bound (tests/metrics/test_histogram.py), a small scope's stay exact.
 """
 
 from __future__ import annotations
@@ -27,23 +30,33 @@ from __future__ import annotations
 import hashlib
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, delete, func, insert, select
+import numpy as np
+import pandas as pd
+from sqlalchemy import String, and_, delete, func, insert, literal, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session, aliased
 
 from lib.db import plain_rows
 from lib.mentions import unanswered_clause
 from lib.metrics.sql import UTC, Period, count_if, local_day, response_seconds, ts
-from lib.models import DailyCount, DailyCountsState, Mention, Unit, utcnow
+from lib.models import DailyCount, DailyCountsState, DailyResponseHist, Mention, Unit, utcnow
 from lib.scope import NATIONAL
 
 OVERLAP = timedelta(minutes=15)
 
 
 def _units_key(session: Session, default_sla: int) -> str:
-    """A fingerprint of what the stored days depend on: every unit's zone and effective SLA."""
-    _, rows = plain_rows(session, select(Unit.id, Unit.timezone, func.coalesce(Unit.sla_minutes, default_sla))
-                         .order_by(Unit.id))
-    return hashlib.sha256(repr([tuple(r) for r in rows]).encode()).hexdigest()[:64]
+    """A fingerprint of what the stored days depend on: every unit's zone and effective SLA. Built in
+    the database (one short row back instead of every unit's: this runs on every read)."""
+    sla = func.coalesce(Unit.sla_minutes, default_sla)
+    if session.get_bind().dialect.name == "postgresql":
+        item = func.concat_ws(":", Unit.id, Unit.timezone, sla)
+        agg = func.string_agg(item, aggregate_order_by(literal(","), Unit.id))
+        return session.scalar(select(func.md5(agg)).select_from(Unit)) or ""
+    item = Unit.id.cast(String) + ":" + Unit.timezone + ":" + sla.cast(String)
+    ordered = select(item.label("item")).order_by(Unit.id).subquery()
+    joined = session.scalar(select(func.group_concat(ordered.c.item, ","))) or ""
+    return hashlib.sha256(joined.encode()).hexdigest()[:64]
 
 
 def _aggregate(session: Session, default_sla: int):
@@ -72,6 +85,8 @@ def rebuild(session: Session, default_sla: int) -> None:
     session.execute(delete(DailyCount))
     query, _ = _aggregate(session, default_sla)
     session.execute(insert(DailyCount).from_select(_TARGET, query))
+    session.execute(delete(DailyResponseHist))
+    _write_histograms(session, list(session.scalars(select(DailyCount.day).distinct())))
     _save_state(session, _state(session), _units_key(session, default_sla))
 
 
@@ -115,13 +130,75 @@ def refresh(session: Session, default_sla: int) -> None:
     query, day = _aggregate(session, default_sla)
     days = sorted(_dirty_days(session, since))
     if days:
-        first, last = date.fromisoformat(days[0]), date.fromisoformat(days[-1])
-        lo = datetime(first.year, first.month, first.day, tzinfo=UTC) - timedelta(days=1)
-        hi = datetime(last.year, last.month, last.day, tzinfo=UTC) + timedelta(days=2)
+        lo, hi = _created_bounds(days)
         session.execute(delete(DailyCount).where(DailyCount.day.in_(days)))
         session.execute(insert(DailyCount).from_select(_TARGET, query.where(
             Mention.created_at >= ts(lo), Mention.created_at < ts(hi), day.in_(days))))
+        session.execute(delete(DailyResponseHist).where(DailyResponseHist.day.in_(days)))
+        _write_histograms(session, days)
     _save_state(session, state, key)
+
+
+def _created_bounds(days: list[str]) -> tuple[datetime, datetime]:
+    """UTC bounds that hold every zone's local days `days` (sorted)."""
+    first, last = date.fromisoformat(days[0]), date.fromisoformat(days[-1])
+    return (datetime(first.year, first.month, first.day, tzinfo=UTC) - timedelta(days=1),
+            datetime(last.year, last.month, last.day, tzinfo=UTC) + timedelta(days=2))
+
+
+def _write_histograms(session: Session, days: list[str], batch: int = 7) -> None:
+    """Insert the response-time histogram (lib/metrics/histogram.py) of every unit's whole subtree
+    (its own mentions and those of every unit below it, each on its own local day) on `days`, a few
+    days per query so that a full rebuild never holds a year of groups in memory. The caller has
+    deleted the old rows of those days."""
+    from lib.metrics.histogram import bucket_sql, pack
+
+    _, units = plain_rows(session, select(Unit.id, Unit.path))
+    # (unit, ancestor) for every unit and each unit on its path, itself included.
+    pairs = pd.DataFrame([(uid, int(a)) for uid, path in units for a in path.strip("/").split("/") if a],
+                         columns=["unit_id", "anchor"])
+
+    unit = aliased(Unit)
+    now = utcnow()
+    day = local_day(session, NATIONAL, Period(now, now), unit)
+    bucket = bucket_sql(response_seconds(session.get_bind().dialect.name))
+    days = sorted(days)
+    for i in range(0, len(days), batch):
+        part = days[i:i + batch]
+        lo, hi = _created_bounds(part)
+        _, rows = plain_rows(session, select(Mention.unit_id, day, bucket, func.count())
+                             .join(unit, unit.id == Mention.unit_id)
+                             .where(Mention.created_at >= ts(lo), Mention.created_at < ts(hi),
+                                    Mention.answered_at.is_not(None), day.in_(part))
+                             .group_by(Mention.unit_id, day, bucket))
+        if not rows:
+            continue
+        frame = pd.DataFrame.from_records(rows, columns=["unit_id", "day", "bucket", "n"])
+        frame = (frame.merge(pairs, on="unit_id").groupby(["day", "anchor", "bucket"], sort=True)["n"].sum()
+                 .reset_index().rename(columns={"anchor": "unit_id"}))
+        keys = frame["day"].astype(str) + "/" + frame["unit_id"].astype(str)
+        starts = np.flatnonzero(np.r_[True, keys.to_numpy()[1:] != keys.to_numpy()[:-1]])
+        ends = np.r_[starts[1:], len(frame)]
+        buckets, counts = frame["bucket"].to_numpy(), frame["n"].to_numpy()
+        unit_ids, day_values = frame["unit_id"].to_numpy(), frame["day"].to_numpy()
+        values = [(str(day_values[s]), int(unit_ids[s]), pack(buckets[s:e], counts[s:e]))
+                  for s, e in zip(starts, ends, strict=True)]
+        _insert_histograms(session, values)
+
+
+def _insert_histograms(session: Session, values: list[tuple[str, int, bytes]]) -> None:
+    """Bulk insert through the driver, in the session's transaction: COPY on PostgreSQL, one
+    executemany on SQLite (a statement per row through SQLAlchemy dominated a full rebuild)."""
+    cursor = session.connection().connection.driver_connection.cursor()
+    try:
+        if session.get_bind().dialect.name == "postgresql":
+            with cursor.copy("COPY daily_response_hist (day, unit_id, hist) FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row(row)
+        else:
+            cursor.executemany("INSERT INTO daily_response_hist (day, unit_id, hist) VALUES (?, ?, ?)", values)
+    finally:
+        cursor.close()
 
 
 def _fresh(session: Session, state: DailyCountsState, key: str) -> bool:
@@ -143,7 +220,7 @@ def _dirty_days(session: Session, since: datetime) -> list[str]:
 
 
 def main() -> None:
-    """`python -m lib.daily`: rebuild the whole table (after upgrading to 0005, a manual delete or a
+    """`python -m lib.daily`: rebuild both tables (after upgrading to 0005 or 0013_scale, a manual delete or a
     bulk load with old `updated_at` values)."""
     import time
 
@@ -155,7 +232,7 @@ def main() -> None:
     with session_scope(get_engine(settings.database_url)) as s:
         rebuild(s, settings.sla_minutes)
         rows = s.scalar(select(func.count()).select_from(DailyCount))
-    print(f"daily_counts rebuilt: {rows} rows in {time.perf_counter() - t0:.1f} s")
+    print(f"daily_counts and daily_response_hist rebuilt: {rows} day rows in {time.perf_counter() - t0:.1f} s")
 
 
 if __name__ == "__main__":

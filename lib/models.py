@@ -11,6 +11,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -472,3 +473,15 @@ class TicketLink(Base):
     ticket_id: Mapped[str] = mapped_column(String(64), index=True)
     added_by: Mapped[str] = mapped_column(String(100))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class DailyResponseHist(Base):
+    """Per unit and local calendar day: a histogram of first-response seconds of that day's answered
+    mentions (primary target), in the fixed log buckets of `lib.metrics.histogram`, packed as
+    (uint16 bucket, uint32 count) little-endian pairs. Derived, maintained with `daily_counts` by
+    `lib.daily`; the large-scope percentiles merge these instead of reading every answered mention."""
+
+    __tablename__ = "daily_response_hist"
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)  # YYYY-MM-DD, local
+    unit_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hist: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)

@@ -37,10 +37,6 @@ st.caption("Mandat: setiap Polda, Polres dan Polsek memiliki akun terverifikasi 
 
 with session_scope(ctx.engine) as s:
     comp = compliance_by_unit(s, scope)
-    per_polda = compliance_rollup(s, scope, "polda", comp)
-    per_polres = compliance_rollup(s, scope, "polres", comp)
-    accounts = accounts_table(s, scope)
-    zones = {u.name: u.timezone for u in units_in_scope(s, scope)}
 
 if comp.empty:
     st.info("Tidak ada unit dalam cakupan ini.")
@@ -51,15 +47,21 @@ c1.metric("Unit dalam cakupan", number(len(comp)))
 c2.metric("Memenuhi mandat", number(int(comp["compliant"].sum())))
 c3.metric("Kepatuhan", percent(float(comp["compliant"].mean())))
 
-tab1, tab2, tab3, tab4 = st.tabs(["Per Polres & Polda", "Unit × platform", "Belum terverifikasi", "Semua akun"])
-with tab1:  # a Polres scope has no Polda row: only the sections with rows are drawn
+# One view at a time (not tabs): tabs would read and send all four on every run, ~17k account
+# rows and the 5,500-unit matrix nationally, which cost more than the page itself.
+VIEWS = ["Per Polres & Polda", "Unit × platform", "Belum terverifikasi", "Semua akun"]
+view = st.segmented_control("Tampilan", VIEWS, default=VIEWS[0], key="accounts_view") or VIEWS[0]
+if view == VIEWS[0]:
+    with session_scope(ctx.engine) as s:
+        per_polda = compliance_rollup(s, scope, "polda", comp)
+        per_polres = compliance_rollup(s, scope, "polres", comp)
     for title, frame in (("Per Polda", per_polda), ("Per Polres", per_polres)):
         if frame.empty:
             continue
         st.subheader(title)
         st.altair_chart(share_chart(frame), width="stretch")
     st.caption("Setiap baris: bagian unit (dirinya dan unit di bawahnya) yang terverifikasi di semua platform wajib.")
-with tab2:
+elif view == VIEWS[1]:
     matrix = comp[["name", "level", *MANDATED_PLATFORMS, "compliant"]].copy()
     matrix["level"] = matrix["level"].map(LEVELS)
     for p in MANDATED_PLATFORMS:
@@ -67,22 +69,25 @@ with tab2:
     st.dataframe(matrix, hide_index=True, width="stretch", column_config={
         "name": "Unit", "level": "Tingkat", "compliant": st.column_config.CheckboxColumn("Patuh"),
         **{p: PLATFORM_LABELS[p] for p in MANDATED_PLATFORMS}})
-with tab3:
+elif view == VIEWS[2]:
     missing = comp[~comp["compliant"]][["name", "level", "missing"]]
     missing = missing.assign(level=missing["level"].map(LEVELS))
     st.dataframe(missing, hide_index=True, width="stretch",
                  column_config={"name": "Unit", "level": "Tingkat", "missing": "Belum terverifikasi / belum ada"})
-with tab4:
+else:
+    with session_scope(ctx.engine) as s:
+        accounts = accounts_table(s, scope)
+        zones = {u.name: u.timezone for u in units_in_scope(s, scope)}
     checked = [local_label(t.to_pydatetime() if hasattr(t, "to_pydatetime") else t, zones.get(u, "Asia/Jakarta"))
                if t is not None and not pd.isna(t) else "belum pernah"
                for t, u in zip(accounts["last_checked_at"], accounts["unit"], strict=True)]
-    view = accounts.assign(platform=accounts["platform"].map(PLATFORM_LABELS), state=accounts["state"].map(ICONS),
-                           level=accounts["level"].map(LEVELS), last_checked_at=checked,
-                           verified_type=accounts["verified_type"].map(CHECK_TYPES).fillna("–"),
-                           problem=accounts["problem"].fillna(""), handle=accounts["handle"].fillna(""),
-                           followers=[number(f) if f is not None and not pd.isna(f) else "–"
-                                      for f in accounts["followers"]])
-    st.dataframe(view.drop(columns=["account_id"]), hide_index=True, width="stretch", column_config={
+    shown = accounts.assign(platform=accounts["platform"].map(PLATFORM_LABELS), state=accounts["state"].map(ICONS),
+                            level=accounts["level"].map(LEVELS), last_checked_at=checked,
+                            verified_type=accounts["verified_type"].map(CHECK_TYPES).fillna("–"),
+                            problem=accounts["problem"].fillna(""), handle=accounts["handle"].fillna(""),
+                            followers=[number(f) if f is not None and not pd.isna(f) else "–"
+                                       for f in accounts["followers"]])
+    st.dataframe(shown.drop(columns=["account_id"]), hide_index=True, width="stretch", column_config={
         "unit": "Unit", "level": "Tingkat", "platform": "Platform", "handle": "Akun", "state": "Verifikasi",
         "verified_type": "Jenis centang", "followers": st.column_config.TextColumn("Pengikut"),
         "last_checked_at": st.column_config.TextColumn("Terakhir dicek (waktu unit)"),

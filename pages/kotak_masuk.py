@@ -47,6 +47,7 @@ ANSWERING = ("ditangani", "selesai")
 FLAG_CODES = list(dict.fromkeys([*FLAGS, *FLAG_LABELS]))  # the analyser's flags, generically
 REVIEW_BADGE = "Perlu ditinjau"
 BULK_STATUSES = ["ditangani", "selesai", "diabaikan", "diteruskan"]
+COUNT_CAP = 10_000  # counting stops here: 100 pages, and a cold national inbox stays fast at any size
 
 ctx = page_context()
 st.title("Kotak Masuk")
@@ -89,8 +90,8 @@ filter_sig = repr((ctx.actor.kind, ctx.actor.id, scope, flt, sla, gen))
 counts = st.session_state.get("inbox_counts")
 if counts is None or counts["sig"] != filter_sig:
     with session_scope(ctx.engine) as s:
-        counts = {"sig": filter_sig, "total": count_mentions(s, scope, flt),
-                  "review": count_mentions(s, scope, replace(flt, review_below=threshold))}
+        counts = {"sig": filter_sig, "total": count_mentions(s, scope, flt, cap=COUNT_CAP),
+                  "review": count_mentions(s, scope, replace(flt, review_below=threshold), cap=COUNT_CAP)}
     st.session_state["inbox_counts"] = counts
 total = counts["total"]
 pages_count = max(1, -(-total // PAGE_SIZE))
@@ -113,7 +114,8 @@ frame: pd.DataFrame = snap["frame"]
 grid_epoch = st.session_state.get("inbox_grid_epoch", 0)
 grid_key = f"inbox_grid_{snap['token']}" + (f".{grid_epoch}" if grid_epoch else "")
 
-c_info.caption(f"**{number(total)} sebutan cocok** · {number(counts['review'])} perlu ditinjau · halaman "
+capped = "+" if total >= COUNT_CAP else ""
+c_info.caption(f"**{number(total)}{capped} sebutan cocok** · {number(counts['review'])} perlu ditinjau · halaman "
                f"{number(page_no)} dari {number(pages_count)} · dimuat {clock_label(snap['loaded'], ZONE)} · "
                "waktu menurut zona unit · klik baris untuk membuka formulir status")
 if c_reload.button("Muat ulang", icon=":material/refresh:", width="stretch", help="Baca ulang daftar dari basis data"):

@@ -19,6 +19,7 @@ MEASURES = [
     "ingest: store_mentions (analysis stubbed)",
     "ingest: raw executemany (floor)",
     "query: dashboard national 7 d (overview + league + backlog)",
+    "query: percentiles national 7 d + Polda, stored histograms",
     "query: daily trend national 90 d",
     "page: ringkasan (overview), cold cache",
     "page: unit, cold cache",

@@ -166,3 +166,12 @@ def test_migration_upgrades_a_database_with_data(old_database):
         assert count_mentions(s, b, MentionFilter()) == 3  # its two, and post 1 through its new target
         assert overview(s, NATIONAL, POLICY, 7, now=NOW).period_mentions == 4
     engine.dispose()
+
+
+def test_the_inbox_count_stops_at_its_cap(tagged, session):
+    add_mentions(session, "polsekbenda.ig", [(f"c{i}", "halo", NOW - minutes(i + 1)) for i in range(4)])
+    flt = MentionFilter(statuses=[])
+    full = count_mentions(session, NATIONAL, flt)
+    assert full == 5
+    assert count_mentions(session, NATIONAL, flt, cap=1) == 1
+    assert count_mentions(session, NATIONAL, flt, cap=full + 5) == full

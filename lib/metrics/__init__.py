@@ -1,7 +1,8 @@
 """Command-room figures per unit and rolled up Polsek → Polres → Polda → national, for any period.
 
 Modules: `sql` (periods, SLA policy, local days, SQL helpers; also used by `lib.daily`), `counts`
-(per-unit counts and the roll-up), `percentiles`, `trends`, `dashboards` (what the pages read). The
+(per-unit counts and the roll-up), `percentiles`, `histogram` (percentiles from stored
+histograms), `trends`, `dashboards` (what the pages read). The
 names below are re-exported here, so callers import from `lib.metrics`.
 
 Everything is a SQL aggregate over an index; only per-unit (or per-unit-and-bucket) or per-day rows
@@ -15,6 +16,10 @@ come back to Python:
 - `response_percentiles`: median and 90th percentile of first-response time, exact, with window
   functions (`row_number` over the sorted response seconds). Percentiles do not add up, so each
   grouping (national, per Polda, per Polres, per day) is its own query.
+- The dashboards take the percentiles exactly (`response_times` + `percentiles_of`) while the
+  scope's period holds at most `dashboards.EXACT_LIMIT` answered mentions, and otherwise from the
+  stored per-unit-subtree, per-day histograms (`histogram`: within max(1 minute, 2 %) of the exact
+  figure, at a cost that grows with units × days, not with mentions).
 - `verified_compliance`: per unit, whether it holds a verified account on every mandated platform.
 
 Definitions (the same on SQLite and PostgreSQL):

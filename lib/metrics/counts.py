@@ -192,13 +192,13 @@ def _live_counts(session: Session, statements: list, ids: np.ndarray, zone_ix: n
     return out
 
 
-def _day_bounds(splits: list) -> list[ColumnElement[bool]]:
+def _day_bounds(splits: list, d=DailyCount) -> list[ColumnElement[bool]]:
     """The outer day range of every zone's stored days: lets the (unit_id, day) key bound each seek."""
     used = [sp for sp in splits if sp]
     if not used:
         return []
-    return [DailyCount.day >= min(sp.first_day for sp in used).isoformat(),
-            DailyCount.day < max(sp.end_day for sp in used).isoformat()]
+    return [d.day >= min(sp.first_day for sp in used).isoformat(),
+            d.day < max(sp.end_day for sp in used).isoformat()]
 
 
 def _stored_days(session: Session, scope: Scope, zones: list[str], splits: list, ids: np.ndarray) -> pd.DataFrame:
@@ -213,11 +213,11 @@ def _stored_days(session: Session, scope: Scope, zones: list[str], splits: list,
         .where(_stored_rows(scope, zones, splits)).group_by(unit_key)), ids)
 
 
-def _stored_rows(scope: Scope, zones: list[str], splits: list) -> ColumnElement[bool]:
-    """The `daily_counts` rows of units in scope on each zone's whole days. Usually every zone has the
-    same days (the zones' midnights are two hours apart), and then it is one day range, read from
-    the day index; otherwise one range per zone inside the outer range."""
-    d = DailyCount
+def _stored_rows(scope: Scope, zones: list[str], splits: list, d=DailyCount) -> ColumnElement[bool]:
+    """The `daily_counts` (or `daily_response_hist`, `d`) rows of units in scope on each zone's whole
+    days. Usually every zone has the same days (the zones' midnights are two hours apart), and then
+    it is one day range, read from the day index; otherwise one range per zone inside the outer
+    range."""
 
     def units_where(cond: ColumnElement[bool]) -> ColumnElement[bool]:
         return d.unit_id.in_(select(Unit.id).where(cond).scalar_subquery())
@@ -231,7 +231,7 @@ def _stored_rows(scope: Scope, zones: list[str], splits: list) -> ColumnElement[
         first, end = days.pop()
         return and_(scoped, d.day >= first.isoformat(), d.day < end.isoformat())
     return and_(scoped, or_(*[and_(units_where(Unit.timezone == z), d.day >= sp.first_day.isoformat(),
-                                     d.day < sp.end_day.isoformat()) for z, sp in used]), *_day_bounds(splits))
+                                     d.day < sp.end_day.isoformat()) for z, sp in used]), *_day_bounds(splits, d))
 
 
 def verified_compliance(session: Session, scope: Scope) -> pd.DataFrame:

@@ -94,6 +94,17 @@ def response_times(session: Session, scope: Scope, period: Period) -> pd.DataFra
         Mention.created_at >= ts(period.since), Mention.created_at < ts(period.until),
         Mention.answered_at.is_not(None), in_scope(scope)))
     data = ints(rows, 2)  # ~70k rows at 1M mentions
+    extra = further_target_times(session, scope, period)
+    zeros = np.zeros(len(data), dtype=np.int64)
+    return pd.DataFrame({"unit_id": np.concatenate([data[:, 0], extra["unit_id"].to_numpy()]),
+                         "seconds": np.concatenate([data[:, 1], extra["seconds"].to_numpy()]),
+                         "mention_id": np.concatenate([zeros, extra["mention_id"].to_numpy()]),
+                         "primary_unit": np.concatenate([zeros, extra["primary_unit"].to_numpy()])})
+
+
+def further_target_times(session: Session, scope: Scope, period: Period) -> pd.DataFrame:
+    """The further targets' rows of `response_times` (unit_id, seconds, mention_id, primary_unit)."""
+    secs = response_seconds(session.get_bind().dialect.name)
     t = MentionTarget
     units = select(Unit.id).where(scope.unit_clause())
     primary = Mention.unit_id if scope.path_prefix == "/" else case((Mention.unit_id.in_(units), Mention.unit_id),
@@ -104,11 +115,7 @@ def response_times(session: Session, scope: Scope, period: Period) -> pd.DataFra
                                       Mention.answered_at.is_not(None),
                                       true() if scope.path_prefix == "/" else t.unit_id.in_(units)))
     extra = ints(extra_rows, 4)
-    zeros = np.zeros(len(data), dtype=np.int64)
-    return pd.DataFrame({"unit_id": np.concatenate([data[:, 0], extra[:, 0]]),
-                         "seconds": np.concatenate([data[:, 1], extra[:, 1]]),
-                         "mention_id": np.concatenate([zeros, extra[:, 2]]),
-                         "primary_unit": np.concatenate([zeros, extra[:, 3]])})
+    return pd.DataFrame(extra, columns=["unit_id", "seconds", "mention_id", "primary_unit"])
 
 
 def _once(times: pd.DataFrame, keys: pd.Series | None) -> pd.DataFrame:

@@ -208,3 +208,13 @@ def test_unanswered_and_recent_timestamps_are_timezone_local(data):
     frame = at.dataframe[0].value
     assert frame["waktu"].str.endswith(("WIB", "WITA")).all()
     assert timedelta  # keep import used for readability of fixtures
+
+
+@pytest.mark.parametrize("view", ["Per Polres & Polda", "Unit × platform", "Belum terverifikasi", "Semua akun"])
+def test_accounts_page_renders_each_view_alone(data, view):
+    at = page("akun").run()
+    at.button_group(key="accounts_view").set_value(view).run()
+    assert not at.exception
+    tables = len(at.dataframe)
+    charts = sum(len(at.get(kind)) for kind in ("arrow_vega_lite_chart", "vega_lite_chart", "altair_chart"))
+    assert (charts, tables) == ((2, 0) if view == "Per Polres & Polda" else (0, 1))
