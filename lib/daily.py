@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session, aliased
 
 from lib.db import plain_rows
 from lib.mentions import unanswered_clause
+from lib.metrics.buckets import bucket_sql, pack
 from lib.metrics.sql import UTC, Period, count_if, local_day, response_seconds, ts
 from lib.models import DailyCount, DailyCountsState, DailyResponseHist, Mention, Unit, utcnow
 from lib.scope import NATIONAL
@@ -151,7 +152,6 @@ def _write_histograms(session: Session, days: list[str], batch: int = 7) -> None
     (its own mentions and those of every unit below it, each on its own local day) on `days`, a few
     days per query so that a full rebuild never holds a year of groups in memory. The caller has
     deleted the old rows of those days."""
-    from lib.metrics.histogram import bucket_sql, pack
 
     _, units = plain_rows(session, select(Unit.id, Unit.path))
     # (unit, ancestor) for every unit and each unit on its path, itself included.

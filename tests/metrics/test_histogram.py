@@ -18,13 +18,8 @@ from lib import daily, metrics
 from lib.config import ROOT
 from lib.db import make_engine, session_scope
 from lib.metrics import Period, SlaPolicy, dashboards
-from lib.metrics.histogram import (
-    bucket_of,
-    bucket_sql,
-    histogram_percentiles,
-    representative,
-    response_histogram,
-)
+from lib.metrics.buckets import bucket_of, bucket_sql, representative
+from lib.metrics.histogram import histogram_percentiles, response_histogram
 from lib.models import DailyCountsState, DailyResponseHist, Mention, MentionTarget, Unit
 from lib.scope import NATIONAL, scope_for_unit
 from tests.conftest import NOW
