@@ -44,7 +44,8 @@ def setting(name: str, default: str | None = None) -> str | None:
     return str(value) if value is not None else default
 
 
-def _int(name: str, default: int) -> int:
+def int_setting(name: str, default: int) -> int:
+    """A whole-number setting; a clear Indonesian error for anything else."""
     raw = setting(name)
     try:
         return int(raw) if raw is not None else default
@@ -52,7 +53,8 @@ def _int(name: str, default: int) -> int:
         raise RuntimeError(f"Pengaturan PANTAU_{name.upper()} harus bilangan bulat, bukan {raw!r}") from exc
 
 
-def _float(name: str, default: float) -> float:
+def float_setting(name: str, default: float) -> float:
+    """A non-negative number setting; a clear Indonesian error for anything else."""
     raw = setting(name)
     try:
         value = float(raw) if raw is not None else default
@@ -88,19 +90,19 @@ def load_settings() -> Settings:
     The sync interval defaults to three quarters of the wall's refresh interval (45 s for 60 s): equal
     intervals would let every other refresh find the sync not yet due, so the wall would show data
     up to two refreshes old."""
-    wall_refresh = _int("wall_refresh_seconds", 60)
+    wall_refresh = int_setting("wall_refresh_seconds", 60)
     return Settings(
         database_url=setting("database_url", DEFAULT_DB_URL) or DEFAULT_DB_URL,
-        sla_minutes=_int("sla_minutes", 60),
-        hard_limit_minutes=_int("hard_limit_minutes", 24 * 60),
-        sync_interval_seconds=_int("sync_interval_seconds", max(10, wall_refresh * 3 // 4)),
+        sla_minutes=int_setting("sla_minutes", 60),
+        hard_limit_minutes=int_setting("hard_limit_minutes", 24 * 60),
+        sync_interval_seconds=int_setting("sync_interval_seconds", max(10, wall_refresh * 3 // 4)),
         wall_refresh_seconds=wall_refresh,
         demo_source=(setting("demo_source", "1") or "1") not in ("0", "false", "no"),
         x_bearer_token=setting("x_bearer_token"),
-        x_monthly_read_budget=_int("x_monthly_read_budget", 10_000),
+        x_monthly_read_budget=int_setting("x_monthly_read_budget", 10_000),
         x_sync_on_page_load=(setting("x_sync_on_page_load", "0") or "0") in ("1", "true", "yes"),
-        x_price_per_post_read=_float("x_price_per_post_read", 0.005),
-        x_price_per_user_read=_float("x_price_per_user_read", 0.010),
+        x_price_per_post_read=float_setting("x_price_per_post_read", 0.005),
+        x_price_per_user_read=float_setting("x_price_per_user_read", 0.010),
         review_threshold=_share("review_threshold", 0.6),
     )
 

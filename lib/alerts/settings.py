@@ -6,23 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import time
 
-from lib.config import secrets_section, setting
-
-
-def _int(name: str, default: int) -> int:
-    raw = setting(name)
-    try:
-        return int(raw) if raw is not None else default
-    except ValueError as exc:
-        raise RuntimeError(f"Pengaturan PANTAU_{name.upper()} harus bilangan bulat, bukan {raw!r}") from exc
-
-
-def _float(name: str, default: float) -> float:
-    raw = setting(name)
-    try:
-        return float(raw) if raw is not None else default
-    except ValueError as exc:
-        raise RuntimeError(f"Pengaturan PANTAU_{name.upper()} harus angka, bukan {raw!r}") from exc
+from lib.config import float_setting, int_setting, secrets_section, setting
 
 
 @dataclass(frozen=True)
@@ -55,19 +39,19 @@ def load_alert_settings() -> AlertSettings:
         raise RuntimeError(f"PANTAU_REPORT_TIME harus jam seperti 07:00, bukan {raw_time!r}") from exc
     return AlertSettings(
         public_url=(setting("public_url", "http://localhost:8501") or "").rstrip("/"),
-        urgent_minutes=_int("alert_urgent_minutes", 10),
-        overdue_threshold=_int("alert_overdue_threshold", 10),
-        issue_min_per_hour=_int("alert_issue_min_per_hour", 5),
-        issue_growth_factor=_float("alert_issue_growth_factor", 3.0),
-        campaign_min_accounts=_int("alert_campaign_min_accounts", 3),
-        campaign_hours=_int("alert_campaign_hours", 6),
-        rate_per_minute=_int("alert_rate_per_minute", 20),
-        max_attempts=_int("alert_max_attempts", 8),
+        urgent_minutes=int_setting("alert_urgent_minutes", 10),
+        overdue_threshold=int_setting("alert_overdue_threshold", 10),
+        issue_min_per_hour=int_setting("alert_issue_min_per_hour", 5),
+        issue_growth_factor=float_setting("alert_issue_growth_factor", 3.0),
+        campaign_min_accounts=int_setting("alert_campaign_min_accounts", 3),
+        campaign_hours=int_setting("alert_campaign_hours", 6),
+        rate_per_minute=int_setting("alert_rate_per_minute", 20),
+        max_attempts=int_setting("alert_max_attempts", 8),
         report_time=report_time,
         telegram_bot_token=setting("telegram_bot_token"),
         telegram_bots=tuple(sorted((str(k), str(v)) for k, v in secrets_section("telegram_bots").items() if v)),
         smtp_host=setting("smtp_host"),
-        smtp_port=_int("smtp_port", 587),
+        smtp_port=int_setting("smtp_port", 587),
         smtp_user=setting("smtp_user"),
         smtp_password=setting("smtp_password"),
         smtp_from=setting("smtp_from", "pantau@localhost") or "pantau@localhost",

@@ -13,12 +13,12 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import ClassVar
 
 from sqlalchemy.orm import Session
 
-from lib.models import Account, SyncState, utcnow
+from lib.models import Account, SyncState, Unit, utcnow
 
 
 @dataclass(frozen=True)
@@ -153,6 +153,15 @@ class Source(ABC):
     name: ClassVar[str]
     platforms: ClassVar[tuple[str, ...]]
     force: bool = False  # "sync now": ignore the polling interval (never an error hold)
+    # Seconds between polls of one account by its unit's level, unless the account sets its own.
+    default_intervals: ClassVar[Mapping[str, int]] = {}
+
+    def interval(self, session: Session, account: Account) -> timedelta:
+        """How often `account` is polled: its own interval, else its unit level's default."""
+        if account.sync_interval_seconds:
+            return timedelta(seconds=account.sync_interval_seconds)
+        unit = session.get(Unit, account.unit_id)
+        return timedelta(seconds=self.default_intervals.get(unit.level if unit else "", 1800))
 
     def now(self) -> datetime:
         """The source's clock (sources take an injectable one, so tests can pin time)."""

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from lib import meta_tokens
 from lib.config import Settings, setting
-from lib.models import Account, Mention, SyncState, Unit, utcnow
+from lib.models import Account, Mention, SyncState, utcnow
 from lib.sources.base import (
     AccountFacts,
     Batch,
@@ -376,6 +376,7 @@ def account_facts(account: Account, facts: PageFacts, now: datetime) -> AccountF
 class MetaSource(Source):
     name = SOURCE
     platforms = ("instagram", "facebook")
+    default_intervals = DEFAULT_INTERVALS
 
     def __init__(self, *, http: requests.Session | None = None, now: Callable[[], datetime] | None = None,
                  force: bool = False, version: str | None = None, app_secret: str | None = None) -> None:
@@ -389,12 +390,6 @@ class MetaSource(Source):
         return GraphClient(token, version=self.version, app_secret=self.app_secret, session=self.http, now=self.now)
 
     # -- scheduling (the runner's hooks) ----------------------------------------------------
-
-    def interval(self, session: Session, account: Account) -> timedelta:
-        if account.sync_interval_seconds:
-            return timedelta(seconds=account.sync_interval_seconds)
-        unit = session.get(Unit, account.unit_id)
-        return timedelta(seconds=DEFAULT_INTERVALS.get(unit.level if unit else "", 1800))
 
     def is_due(self, session: Session, account: Account, now: datetime) -> bool:
         """Due when its unit has a token Meta has not refused and its hold or interval is over

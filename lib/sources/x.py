@@ -46,7 +46,7 @@ from sqlalchemy.orm import Session
 from lib import ledger
 from lib.config import Settings
 from lib.formatting import number
-from lib.models import Account, SyncState, Unit, utcnow
+from lib.models import Account, SyncState, utcnow
 from lib.sources.base import (
     AccountFacts,
     AccountUnavailable,
@@ -248,6 +248,7 @@ def rate_limit_reset(exc: tweepy.TooManyRequests) -> datetime | None:
 class XSource(Source):
     name = "x"
     platforms = (PLATFORM,)
+    default_intervals = DEFAULT_INTERVALS
 
     def __init__(
         self,
@@ -281,12 +282,6 @@ class XSource(Source):
         return cls(make_client(settings.x_bearer_token), monthly_budget=settings.x_monthly_read_budget, **kwargs)
 
     # -- scheduling ---------------------------------------------------------------------
-
-    def interval(self, session: Session, account: Account) -> timedelta:
-        if account.sync_interval_seconds:
-            return timedelta(seconds=account.sync_interval_seconds)
-        unit = session.get(Unit, account.unit_id)
-        return timedelta(seconds=DEFAULT_INTERVALS.get(unit.level if unit else "", 1800))
 
     def is_due(self, session: Session, account: Account, now: datetime) -> bool:
         """Due unless flagged unreadable, held after an error, or read within its interval.
