@@ -57,9 +57,12 @@ class CachedCharTfidf:
         parts: list[np.ndarray] = []
         indptr = np.zeros(len(docs) + 1, dtype=np.int64)
         total = 0
+        cached = self._cache.get
         for i, doc in enumerate(docs):
             for word in doc.lower().split():
-                ids = self._word_ids(word)
+                ids = cached(word)
+                if ids is None:
+                    ids = self._word_ids(word)
                 if ids.size:
                     parts.append(ids)
                     total += ids.size

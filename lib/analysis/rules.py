@@ -35,21 +35,25 @@ class PhraseIndex:
                 words = tuple(p.split())
                 multi.setdefault(words[0], []).append(words)
         self.multi = {k: sorted(v, key=len, reverse=True) for k, v in multi.items()}
+        # One look-up per token: first word -> (is a phrase itself, [(following words, phrase)]).
+        self._starts: dict[str, tuple[bool, tuple[tuple[list[str], str], ...]]] = {
+            w: (w in self.unigrams, tuple((list(ws[1:]), " ".join(ws)) for ws in self.multi.get(w, ())))
+            for w in self.unigrams | self.multi.keys()
+        }
 
     def find(self, toks: list[str]) -> list[tuple[int, str]]:
         """(position, phrase) for every match, in text order."""
         found: list[tuple[int, str]] = []
-        uni, multi = self.unigrams, self.multi
-        n = len(toks)
+        starts = self._starts.get
         for i, t in enumerate(toks):
-            if t in uni:
+            entry = starts(t)
+            if entry is None:
+                continue
+            if entry[0]:
                 found.append((i, t))
-            cands = multi.get(t)
-            if cands:
-                for words in cands:
-                    k = len(words)
-                    if i + k <= n and tuple(toks[i:i + k]) == words:
-                        found.append((i, " ".join(words)))
+            for rest, phrase in entry[1]:
+                if toks[i + 1:i + 1 + len(rest)] == rest:  # a slice past the end is shorter: no match
+                    found.append((i, phrase))
         return found
 
 
