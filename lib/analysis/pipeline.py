@@ -16,7 +16,7 @@ ROUTE_STRONG = 3.0
 FUNCTION_MODEL_MIN_CONF = 0.55
 # Routing to Intelkam is early detection, a weaker act than raising a flag: a mention goes there when
 # the hate or hoax classifier gives at least this probability, even below the flag's threshold.
-INTELKAM_MIN_PROBA = 0.15  # chosen by 3-fold grouped CV (0.10-0.25 tried; docs/analysis.md)
+INTELKAM_MIN_PROBA = 0.25  # 0.10-0.25 tried by 3-fold grouped CV (docs/analysis.md)
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,8 @@ class PhraseIndex:
         return found
 
 
+MARK_NEGATION = True  # "negasi<word>" feature tokens for negated words
+
 INDEX = PhraseIndex(_all_phrases())
 _ROUTE_WEIGHTS: dict[str, list[tuple[int, float]]] = {}  # phrase -> [(function index, weight)]
 for _i, _fn in enumerate(lx.ROUTE_ORDER):
@@ -79,10 +81,13 @@ class Cues:
     function: str | None
     route_strength: float
     topic_event: str | None
+    negated_words: tuple[str, ...] = ()  # the word each negator governs ("tidak ... ditanggapi")
 
     def feature_tokens(self) -> list[str]:
         """Synthetic tokens appended to the model input, so the model can weigh the lexicons."""
         out = ["cuepos"] * min(self.pos, 3) + ["cueneg"] * min(self.neg, 3)
+        if MARK_NEGATION:
+            out += [f"negasi{w}" for w in self.negated_words]
         out += ["cuenegpos"] * min(self.negated_pos, 2) + ["cuenegneg"] * min(self.negated_neg, 2)
         out += [f"cueflag{f}" for f in sorted(self.flags)]
         if self.function:
@@ -119,6 +124,7 @@ def analyse_tokens(toks: list[str]) -> Cues:
         phrases=phrases, pos=pos, neg=neg + negated_pos, negated_pos=negated_pos, negated_neg=negated_neg,
         flags=flags_for(phrases, complaint=negated_service > 0), function=function, route_strength=strength,
         topic_event=topic_event(phrases),
+        negated_words=tuple(toks[j] for j in sorted(negated_at) if j < len(toks) and toks[j].isalnum()),
     )
 
 

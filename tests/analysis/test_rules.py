@@ -97,3 +97,9 @@ def test_phrase_index_finds_overlapping_phrases_and_stops_at_the_end() -> None:
     assert index.find(["oknum", "minta", "uang", "damai"]) == [
         (1, "minta uang damai"), (2, "uang"), (2, "uang damai"), (3, "damai")]
     assert index.find(["minta", "uang"]) == [(1, "uang")]  # a phrase cut off by the end is no match
+
+
+def test_negated_words_become_feature_tokens() -> None:
+    cues = analyse_tokens(tokens("laporan saya tidak ditanggapi, gak mengecewakan"))
+    assert {"negasiditanggapi", "negasimengecewakan"} <= set(cues.feature_tokens())
+    assert not any(t.startswith("negasi") for t in analyse_tokens(tokens("laporan sudah ditanggapi")).feature_tokens())
