@@ -16,6 +16,8 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 _CACHE_LIMIT = 200_000
+_WORD_PATTERN = r"(?u)\b\w+\b"
+_NOT_PLAIN = re.compile(r"[^0-9a-z_ ]")  # a text of only these: `\b\w+\b` tokens are its space-separated words
 _EMPTY = np.zeros(0, dtype=np.int32)
 
 
@@ -124,6 +126,11 @@ class FastWordTfidf:
 
     def transform(self, docs: list[str]) -> sp.csr_matrix:
         find = self._pattern.findall
+        if self.vectorizer.token_pattern == _WORD_PATTERN:  # plain words: str.split gives the same tokens
+            regex_find = find
+
+            def find(doc: str) -> list[str]:
+                return regex_find(doc) if _NOT_PLAIN.search(doc) else doc.split()
         vocab = self.vectorizer.vocabulary_
         get = vocab.get
         indices: list[int] = []
