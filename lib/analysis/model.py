@@ -20,7 +20,7 @@ import scipy.sparse as sp
 
 from lib.config import ROOT, setting
 
-MODEL_VERSION = 2
+MODEL_VERSION = 3  # 3: "negasi<word>" feature tokens
 ARTEFACT_STEM = f"analysis-v{MODEL_VERSION}"
 
 

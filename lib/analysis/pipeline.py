@@ -14,6 +14,9 @@ from lib.analysis.topics import extract_place, topic_key
 # classifier is confident; routing stays explainable ("these words") in the common case.
 ROUTE_STRONG = 3.0
 FUNCTION_MODEL_MIN_CONF = 0.55
+# Routing to Intelkam is early detection, a weaker act than raising a flag: a mention goes there when
+# the hate or hoax classifier gives at least this probability, even below the flag's threshold.
+INTELKAM_MIN_PROBA = 0.25  # 0.10-0.25 tried by 3-fold grouped CV (docs/analysis.md)
 
 
 @dataclass(frozen=True)
@@ -71,17 +74,19 @@ def analyze(texts: list[str], model: TrainedModel | None = None, *, use_model: b
     out: list[Analysis] = []
     for i, (text, tk, cue) in enumerate(zip(texts, toks, cues, strict=True)):
         function = cue.function
+        early = False
         if pred is None:
             sentiment, score = lexicon_sentiment(cue)
             flags = cue.flags
         else:
             sentiment, score = pred.sentiment[i], float(pred.confidence[i])
-            flags = model_flags(cue.flags, {f: float(p[i]) for f, p in pred.flag_proba.items()},
-                                model.flag_thresholds)  # type: ignore[union-attr]
+            proba = {f: float(p[i]) for f, p in pred.flag_proba.items()}
+            flags = model_flags(cue.flags, proba, model.flag_thresholds)  # type: ignore[union-attr]
+            early = max(proba.get("hate", 0.0), proba.get("hoax", 0.0)) >= INTELKAM_MIN_PROBA
             if (pred.function is not None and cue.route_strength < ROUTE_STRONG
                     and pred.function_confidence[i] >= FUNCTION_MODEL_MIN_CONF):  # type: ignore[index]
                 function = pred.function[i] or None
-        function = routed(function, sentiment, flags)
+        function = routed(function, sentiment, flags, early_detection=early)
         result = Analysis(sentiment, round(score, 4), flags, function, "", key_from_tokens(tk))
         if model is not None and model.memory and result.near_duplicate_key in model.memory:
             result = _corrected(result, model.memory[result.near_duplicate_key])
@@ -99,11 +104,12 @@ def model_flags(rule_flags: frozenset[str], proba: dict[str, float], thresholds:
     return frozenset(out)
 
 
-def routed(function: str | None, sentiment: str, flags: frozenset[str]) -> str | None:
+def routed(function: str | None, sentiment: str, flags: frozenset[str], *, early_detection: bool = False
+           ) -> str | None:
     """The routing rules on top of the cues (docs/analysis.md): SARA provocation and hoaxes go to
-    Intelkam (early detection); praise and thanks need no function, unless they also complain or
-    report an emergency."""
-    if flags & {"hate", "hoax"}:
+    Intelkam (early detection; also when the model only suspects them); praise and thanks need no
+    function, unless they also complain or report an emergency."""
+    if flags & {"hate", "hoax"} or early_detection:
         return "Intelkam"
     if sentiment == "positive" and not flags & {"urgent", "keluhan"}:
         return None

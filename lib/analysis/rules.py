@@ -35,23 +35,29 @@ class PhraseIndex:
                 words = tuple(p.split())
                 multi.setdefault(words[0], []).append(words)
         self.multi = {k: sorted(v, key=len, reverse=True) for k, v in multi.items()}
+        # One look-up per token: first word -> (is a phrase itself, [(following words, phrase)]).
+        self._starts: dict[str, tuple[bool, tuple[tuple[list[str], str], ...]]] = {
+            w: (w in self.unigrams, tuple((list(ws[1:]), " ".join(ws)) for ws in self.multi.get(w, ())))
+            for w in self.unigrams | self.multi.keys()
+        }
 
     def find(self, toks: list[str]) -> list[tuple[int, str]]:
         """(position, phrase) for every match, in text order."""
         found: list[tuple[int, str]] = []
-        uni, multi = self.unigrams, self.multi
-        n = len(toks)
+        starts = self._starts.get
         for i, t in enumerate(toks):
-            if t in uni:
+            entry = starts(t)
+            if entry is None:
+                continue
+            if entry[0]:
                 found.append((i, t))
-            cands = multi.get(t)
-            if cands:
-                for words in cands:
-                    k = len(words)
-                    if i + k <= n and tuple(toks[i:i + k]) == words:
-                        found.append((i, " ".join(words)))
+            for rest, phrase in entry[1]:
+                if toks[i + 1:i + 1 + len(rest)] == rest:  # a slice past the end is shorter: no match
+                    found.append((i, phrase))
         return found
 
+
+MARK_NEGATION = True  # "negasi<word>" feature tokens for negated words
 
 INDEX = PhraseIndex(_all_phrases())
 _ROUTE_WEIGHTS: dict[str, list[tuple[int, float]]] = {}  # phrase -> [(function index, weight)]
@@ -75,10 +81,13 @@ class Cues:
     function: str | None
     route_strength: float
     topic_event: str | None
+    negated_words: tuple[str, ...] = ()  # the word each negator governs ("tidak ... ditanggapi")
 
     def feature_tokens(self) -> list[str]:
         """Synthetic tokens appended to the model input, so the model can weigh the lexicons."""
         out = ["cuepos"] * min(self.pos, 3) + ["cueneg"] * min(self.neg, 3)
+        if MARK_NEGATION:
+            out += [f"negasi{w}" for w in self.negated_words]
         out += ["cuenegpos"] * min(self.negated_pos, 2) + ["cuenegneg"] * min(self.negated_neg, 2)
         out += [f"cueflag{f}" for f in sorted(self.flags)]
         if self.function:
@@ -115,6 +124,7 @@ def analyse_tokens(toks: list[str]) -> Cues:
         phrases=phrases, pos=pos, neg=neg + negated_pos, negated_pos=negated_pos, negated_neg=negated_neg,
         flags=flags_for(phrases, complaint=negated_service > 0), function=function, route_strength=strength,
         topic_event=topic_event(phrases),
+        negated_words=tuple(toks[j] for j in sorted(negated_at) if j < len(toks) and toks[j].isalnum()),
     )
 
 

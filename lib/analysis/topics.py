@@ -31,12 +31,13 @@ polisi polsek polres polda anak apa siapa kapan kenapa gimana mana sini situ san
 rumah kantor sekolah jalanan
 """)
 _NAME_WORD = r"[A-Za-z0-9][A-Za-z0-9'\-]*"
+# A place prefix and up to four name words. Searched on the lower-cased text without IGNORECASE
+# (about 4x faster); the groups are then read from the original text at the same offsets.
 _PREFIX_RE = re.compile(
-    r"\b(?:di|dekat|dkt|deket|depan|dpn|sekitar|area|kawasan|daerah|arah|seputaran|ruas)?\s*"
     r"\b(" + "|".join(sorted((re.escape(p) for p in _PREFIXES), key=len, reverse=True)) + r")\b\.?\s+"
-    r"(" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"){0,3})",
-    re.IGNORECASE,
+    r"(" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"){0,3})"
 )
+_PREFIX_RE_ANY_CASE = re.compile(_PREFIX_RE.pattern, re.IGNORECASE)
 _DI_NAME_RE = re.compile(r"\b(?:di|dekat|daerah|kawasan|wilayah|sekitar)\s+([A-Z][a-z]{2,}(?:\s+[A-Z][a-z]{2,}){0,2})")
 
 
@@ -72,8 +73,10 @@ def extract_place(text: str) -> Place | None:
     if not text:
         return None
     text = text[:1000]
-    for m in _PREFIX_RE.finditer(text):
-        words = _name_words(m.group(2))
+    lowered = text.lower()
+    same_offsets = len(lowered) == len(text)  # lower() can change the length of a few non-ASCII letters
+    for m in (_PREFIX_RE.finditer(lowered) if same_offsets else _PREFIX_RE_ANY_CASE.finditer(text)):
+        words = _name_words(text[m.start(2):m.end(2)])
         if words:
             display = " ".join([_PREFIXES[m.group(1).lower()], *(_title(w) for w in words)])
             return Place(_key(display), display)

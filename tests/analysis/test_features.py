@@ -36,5 +36,7 @@ def test_fast_word_tfidf_equals_sklearn() -> None:
             "sat-set polisi_ok 86 tandaseru", "respon respon respon admin"]
     fitted = TfidfVectorizer(token_pattern=r"(?u)\b\w+\b", ngram_range=(1, 2), sublinear_tf=True).fit(docs)
     fast = pickle.loads(pickle.dumps(FastWordTfidf(fitted)))
-    probe = [*docs, "Respon ADMIN lambat", "kata baru sekali", "di jalan raya ciledug ada begal"]
+    # plain texts take the str.split path, others (hyphen, capitals, "é", tabs) the regex path
+    probe = [*docs, "Respon ADMIN lambat", "kata baru sekali", "di jalan raya ciledug ada begal",
+             "respon\tadmin  lambat", "café respon admin", "admin-respon  lambat "]
     assert np.allclose(fast.transform(probe).toarray(), fitted.transform(probe).toarray())

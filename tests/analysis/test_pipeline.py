@@ -111,6 +111,8 @@ def test_routing_rules() -> None:
     assert routed("Reskrim", "neutral", frozenset({"hoax"})) == "Intelkam"  # rumours: early detection
     assert routed(None, "negative", frozenset({"hate"})) == "Intelkam"  # SARA provocation
     assert routed("Lantas", "negative", frozenset({"urgent"})) == "Lantas"
+    # a suspected (below-threshold) SARA or hoax mention still goes to Intelkam for early detection
+    assert routed("Reskrim", "negative", frozenset(), early_detection=True) == "Intelkam"
 
 
 def test_model_flags_use_thresholds_and_fall_back_to_rules() -> None:

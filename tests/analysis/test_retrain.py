@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from lib.analysis import analyze
 from lib.analysis.dataset import LabelledText
-from lib.analysis.model import TrainedModel, artefact_path, load_model, metadata_path
+from lib.analysis.model import MODEL_VERSION, TrainedModel, artefact_path, load_model, metadata_path
 from lib.analysis.retrain import corrections_from_db, retrain
 from lib.analysis.train import model_inputs, train
 from lib.models import Base, Correction, Mention, Unit
@@ -77,7 +77,7 @@ def test_retrain_learns_from_corrections(session: Session, tmp_path: Path, small
     report = retrain(session, out_dir=out, public=())
     assert report.corrections == 6 and report.counts["correction"] == 6
     meta = json.loads(metadata_path(out).read_text())
-    assert meta["corrections"] == 6 and meta["model_version"] == 2
+    assert meta["corrections"] == 6 and meta["model_version"] == MODEL_VERSION
 
     retrained = load_model(artefact_path(out))
     assert retrained is not None

@@ -88,3 +88,18 @@ def test_every_lexicon_entry_is_in_normalised_form() -> None:
     from lib.analysis.rules import _all_phrases
 
     assert sorted(p for p in _all_phrases() if normalize(p) != p) == []
+
+
+def test_phrase_index_finds_overlapping_phrases_and_stops_at_the_end() -> None:
+    from lib.analysis.rules import PhraseIndex
+
+    index = PhraseIndex(frozenset({"uang", "uang damai", "minta uang damai", "damai"}))
+    assert index.find(["oknum", "minta", "uang", "damai"]) == [
+        (1, "minta uang damai"), (2, "uang"), (2, "uang damai"), (3, "damai")]
+    assert index.find(["minta", "uang"]) == [(1, "uang")]  # a phrase cut off by the end is no match
+
+
+def test_negated_words_become_feature_tokens() -> None:
+    cues = analyse_tokens(tokens("laporan saya tidak ditanggapi, gak mengecewakan"))
+    assert {"negasiditanggapi", "negasimengecewakan"} <= set(cues.feature_tokens())
+    assert not any(t.startswith("negasi") for t in analyse_tokens(tokens("laporan sudah ditanggapi")).feature_tokens())

@@ -38,3 +38,10 @@ def test_topic_key_round_trip() -> None:
 
 def test_fallback_topic_is_order_free() -> None:
     assert topic_key(None, ["lampu", "jalan", "mati"], None) == topic_key(None, ["jalan", "lampu", "mati"], None)
+
+
+def test_place_keeps_original_casing_and_survives_length_changing_letters() -> None:
+    # The place is found on the lower-cased text; "İ" lower-cases to two characters, so that text
+    # takes the case-insensitive path and must give the same answer.
+    assert extract_place("begal di JL. Raya Ciledug tadi").display == "Jl. Raya Ciledug"
+    assert extract_place("İzin lapor, begal di Jl. Raya Ciledug tadi").display == "Jl. Raya Ciledug"
