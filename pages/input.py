@@ -13,6 +13,7 @@ from lib.intake import OPTIONAL, REQUIRED, add_manual, import_csv
 from lib.labels import PLATFORM_LABELS, label
 from lib.models import PLATFORMS, utcnow
 from lib.ui.context import page_context
+from lib.ui.uploader import indonesian_uploader
 from lib.units import units_in_scope
 
 ctx = page_context(sync=False)
@@ -66,6 +67,7 @@ with upload:
     st.caption(f"Kolom wajib: {', '.join(REQUIRED)}; opsional: {', '.join(OPTIONAL)}. Waktu ISO 8601 "
                "(tanpa zona = waktu setempat unit). Satu baris salah menolak seluruh berkas; tidak ada yang "
                "tersimpan sebagian.")
+    indonesian_uploader(25, "CSV")
     file = st.file_uploader("Berkas CSV (UTF-8)", type=["csv"])
     if file is not None and st.button("Impor", type="primary"):
         with st.status("Mengimpor berkas…", expanded=False) as progress:
