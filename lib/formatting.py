@@ -7,7 +7,7 @@ and every clock time carries its zone (WIB / WITA / WIT) or is shown in the unit
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
@@ -106,6 +106,8 @@ def datetime_label(when: datetime | None, tz: str) -> str:
     """"24 Nov 2026 10:15 WIB" for an aware UTC time in zone `tz` ("–" when missing)."""
     if when is None or when != when:  # None or NaT
         return DASH
+    if when.tzinfo is None:  # SQLite hands stored UTC back without its zone
+        when = when.replace(tzinfo=UTC)
     local = when.astimezone(ZoneInfo(tz))
     return f"{day_label(local.date())} {local:%H:%M} {zone_name(tz)}"
 

@@ -44,3 +44,10 @@ def test_money():
     assert money(150000, "IDR") == "Rp 150.000"
     assert money(0.005, digits=3) == "US$ 0,005"
     assert money(None) == "–"
+
+
+def test_a_zone_less_time_is_read_as_utc():
+    """SQLite returns stored UTC without its zone; the label must not depend on the server's zone."""
+    from lib.formatting import datetime_label
+
+    assert datetime_label(datetime(2026, 11, 24, 1, 47), "Asia/Makassar") == "24 Nov 2026 09:47 WITA"

@@ -15,7 +15,8 @@ from sqlalchemy import select
 
 from lib import meta_status, meta_tokens
 from lib.db import session_scope
-from lib.formatting import DASH, day_label, local_label, number
+from lib.formatting import DASH, day_label, number
+from lib.labels import for_display
 from lib.models import Unit
 from lib.sources.registry import SourceSpec
 from lib.sync import sync_now
@@ -62,16 +63,11 @@ Setelah itu token halaman Facebook tiap satuan dapat dipasang di sini. Lihat `do
     if tokens.empty:
         st.info("Belum ada akun Instagram/Facebook atau token dalam cakupan ini.")
     else:
-        # Gaps filled before `plain`, which would turn a NaN into the text "nan".
-        filled = tokens.drop(columns=["unit_id"]).astype({"last_error": object, "set_by": object})
-        filled[["last_error", "set_by"]] = filled[["last_error", "set_by"]].where(
-            filled[["last_error", "set_by"]].notna(), DASH)
-        shown = plain_frame_columns(filled, ["unit", "accounts", "last_error", "set_by"])
+        shown = for_display(tokens.drop(columns=["unit_id"]), datetimes=("set_at", "last_ok_at"), tz=ZONE)
+        shown = plain_frame_columns(shown, ["unit", "accounts", "last_error", "set_by"])
         # The expiry as the admin entered it (a UTC calendar day), in Indonesian: "5 Des 2026".
-        shown["expires_at"] = [day_label(v.date()) if v is not None and not pd.isna(v) else "–"
+        shown["expires_at"] = [day_label(v.date()) if v is not None and not pd.isna(v) else DASH
                                for v in tokens["expires_at"]]
-        for column in ("set_at", "last_ok_at"):
-            shown[column] = [_when(v) for v in tokens[column]]
         st.dataframe(
             shown,
             hide_index=True,
@@ -109,14 +105,10 @@ Setelah itu token halaman Facebook tiap satuan dapat dipasang di sini. Lihat `do
     if accounts.empty:
         st.info("Tidak ada akun Instagram/Facebook aktif dalam cakupan ini.")
         return
-    text_columns = ["user_id", "verified_type", "last_error", "problem"]
-    filled = accounts.drop(columns=["account_id"]).astype({c: object for c in text_columns})
-    filled[text_columns] = filled[text_columns].where(filled[text_columns].notna(), DASH).replace("", DASH)
-    shown = plain_frame_columns(filled, ["handle", "unit", "last_error", "problem"])
-    # Indonesian figures and WIB times as text ("3.400", "30 Nov 11:17 WIB", "–"), not the browser's locale.
-    shown["followers"] = [number(None if pd.isna(v) else v) for v in accounts["followers"]]
-    for column in ("last_sync", "next_allowed"):
-        shown[column] = [_when(v) for v in accounts[column]]
+    # Indonesian figures and WIB times as text ("3.400", "30 Nov 2026 11:17 WIB", "–"), not the browser's locale.
+    shown = for_display(accounts.drop(columns=["account_id"]), datetimes=("last_sync", "next_allowed"), tz=ZONE,
+                        numbers=("followers",)).replace("", DASH)
+    shown = plain_frame_columns(shown, ["handle", "unit", "last_error", "problem"])
     st.dataframe(
         shown,
         hide_index=True,
@@ -133,15 +125,6 @@ Setelah itu token halaman Facebook tiap satuan dapat dipasang di sini. Lihat `do
             "problem": st.column_config.TextColumn("Masalah akun"),
         },
     )
-
-
-def _when(value) -> str:
-    """A stored UTC time (naive on SQLite) as "30 Nov 11:17 WIB"; "–" when there is none."""
-    if value is None or pd.isna(value):
-        return DASH
-    stamp = pd.Timestamp(value)
-    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
-    return local_label(stamp.to_pydatetime(), ZONE)
 
 
 def _save(ctx, unit_id: int | None, token: str, expires: dt.date | None) -> None:

@@ -28,3 +28,14 @@ def two_units(registry):
                                       author_handle="warga_bpp").id,
         }
     return registry, ids
+
+
+@pytest.fixture
+def no_secrets_file(tmp_path, monkeypatch):
+    """Only the environment configures the test (no developer's secrets.toml leaks in)."""
+    from lib import config
+
+    monkeypatch.setenv("PANTAU_SECRETS_FILE", str(tmp_path / "absent.toml"))
+    config._secrets.cache_clear()
+    yield
+    config._secrets.cache_clear()

@@ -9,7 +9,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from lib import config, meta_tokens
+from lib import meta_tokens
 from lib.config import ROOT
 from lib.db import session_scope
 from lib.models import MetaToken, Unit, utcnow
@@ -18,13 +18,7 @@ from tests.helpers import signed_in
 PAGE = str(ROOT / "pages" / "admin_sources.py")
 TOKEN = "EAAGpageTokenTypedByAnAdmin0123456789NEVERSHOWN"
 
-
-@pytest.fixture(autouse=True)
-def no_secrets_file(tmp_path, monkeypatch):
-    monkeypatch.setenv("PANTAU_SECRETS_FILE", str(tmp_path / "absent.toml"))
-    config._secrets.cache_clear()
-    yield
-    config._secrets.cache_clear()
+pytestmark = pytest.mark.usefixtures("no_secrets_file")
 
 
 def everything(at: AppTest) -> str:

@@ -9,7 +9,7 @@ import responses
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from lib import config, ingest, ledger
+from lib import ingest, ledger
 from lib.config import ROOT
 from lib.db import session_scope
 from lib.models import Account, ApiRequest, SyncRun, Unit, utcnow
@@ -19,14 +19,7 @@ from tests.helpers import signed_in
 PAGE = str(ROOT / "pages" / "admin_sources.py")
 TOKEN = "AAAAAAAAAAAAAAAAAAAAApage-test-token-DO-NOT-SHOW"
 
-
-@pytest.fixture(autouse=True)
-def no_secrets_file(tmp_path, monkeypatch):
-    """Only the environment configures these tests (no developer's secrets.toml leaks in)."""
-    monkeypatch.setenv("PANTAU_SECRETS_FILE", str(tmp_path / "absent.toml"))
-    config._secrets.cache_clear()
-    yield
-    config._secrets.cache_clear()
+pytestmark = pytest.mark.usefixtures("no_secrets_file")
 
 
 def page_text(at: AppTest) -> str:
