@@ -10,16 +10,18 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Protocol
 
-from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import TextClause, bindparam, select, text, update
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from lib import issues
 from lib.analysis import analyze
 from lib.models import Account, ApiRequest, Mention, SyncState, utcnow
+from lib.partitions import keyed
 from lib.sanitize import clean_row, column_lengths
 from lib.sources.base import Batch, MentionRecord, ReplyRecord, RequestCost, SyncReport
 from lib.targets import add_targets, of_account
@@ -100,18 +102,21 @@ def store_mentions(session: Session, account: Target, records: Sequence[MentionR
     """Insert the records not stored yet; returns (new, duplicates). A duplicate stored under
     another unit's account gets this account's unit as a further target (lib/targets.py).
 
-    The database does the dedupe: one `INSERT … ON CONFLICT (platform, external_id) DO NOTHING`
-    per batch, so there is no read round trip first, and a mention stored by a concurrent writer
-    meanwhile is skipped instead of failing the batch. The price is that a re-sent mention is
+    The database does the dedupe in one executemany per batch, so there is no read round trip
+    first: on SQLite `INSERT … ON CONFLICT (platform, external_id) DO NOTHING`, on PostgreSQL an
+    insert that skips keys already in `mention_keys` (`_pg_insert`). A mention stored by a
+    concurrent writer meanwhile is skipped instead of failing the batch. The price is that a re-sent mention is
     analysed once more before it is skipped (re-sends are rare: the X source asks from its last id)."""
     unique: dict[str, MentionRecord] = {}
     for rec in records:
         unique.setdefault(rec.external_id, rec)
     if not unique:
         return 0, len(records)
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = insert(Mention.__table__).on_conflict_do_nothing(index_elements=["platform", "external_id"])
     rows = [clean_row(row, _MENTION_LENGTHS) for row in mention_rows(account, list(unique.values()), utcnow())]
+    if session.get_bind().dialect.name == "postgresql":
+        statement = _pg_insert(tuple(rows[0]))
+    else:
+        statement = sqlite.insert(Mention.__table__).on_conflict_do_nothing(index_elements=["platform", "external_id"])
     # One executemany; `preserve_rowcount` keeps the driver's count of rows really inserted (SQLAlchemy
     # reports -1 for an executemany otherwise). RETURNING would say the same, at half the speed on
     # PostgreSQL (it turns the batch into one large VALUES statement). The savepoint lets a row the
@@ -125,6 +130,20 @@ def store_mentions(session: Session, account: Target, records: Sequence[MentionR
         for chunk in _chunks(list(unique)):
             add_targets(session, account.platform, account.unit_id, account.id, chunk)
     return new, len(records) - new
+
+
+@lru_cache(maxsize=4)
+def _pg_insert(columns: tuple[str, ...]) -> TextClause:
+    """PostgreSQL (partitioned `mentions`, migration 0014_partition): the key is unique in
+    `mention_keys`, which a trigger on `mentions` fills in the same statement. The insert skips rows
+    whose key is known; a key stored by a concurrent writer meanwhile makes the trigger's insert fail
+    the batch, and the one-by-one retry below then skips that row as a duplicate."""
+    table = Mention.__table__
+    values = ", ".join(f":{c}" for c in columns)
+    return text(
+        f"INSERT INTO mentions ({', '.join(columns)}) SELECT * FROM (VALUES ({values})) AS v({', '.join(columns)}) "
+        "WHERE NOT EXISTS (SELECT 1 FROM mention_keys k WHERE k.platform = v.platform AND k.external_id = v.external_id)"
+    ).bindparams(*(bindparam(c, type_=table.c[c].type) for c in columns))
 
 
 # The columns whose values come from outside (the platform, a file, a form) or from their text;
@@ -157,8 +176,7 @@ def apply_replies(session: Session, account: Account, replies: Sequence[ReplyRec
     for chunk in _chunks(list(direct)):
         targets = session.execute(
             select(Mention.id, Mention.external_id, Mention.created_at).where(
-                Mention.platform == account.platform,
-                Mention.external_id.in_(chunk),
+                keyed(session.get_bind().dialect.name, account.platform, chunk),
                 Mention.answered_at.is_(None),
             )
         ).all()

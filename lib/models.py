@@ -121,11 +121,16 @@ class Issue(Base):
 
 
 class Mention(Base):
-    """A post that mentions a unit's account; `version` guards against lost concurrent edits."""
+    """A post that mentions a unit's account; `version` guards against lost concurrent edits.
+
+    On PostgreSQL (migration 0014_partition) the table is partitioned by month of `created_at`: its
+    primary key is (id, created_at) (`id` alone stays globally unique, from one sequence), and the
+    unique (platform, external_id) lives in `mention_keys` (lib/partitions.py), filled by a trigger.
+    SQLite keeps the plain table with the constraint below."""
 
     __tablename__ = "mentions"
     __table_args__ = (
-        UniqueConstraint("platform", "external_id"),
+        UniqueConstraint("platform", "external_id"),  # SQLite; PostgreSQL: `mention_keys`
         # Covering indexes for the metrics engine (lib/metrics/): a period scan per unit in
         # scope, a period scan nationally, and the open backlog as a small partial index.
         Index("ix_mentions_unit_created_cover", "unit_id", "created_at", "sentiment", "answered_at", "status"),
@@ -181,7 +186,8 @@ class Mention(Base):
 class MentionTarget(Base):
     """A further unit a mention tags, beyond its primary target `mentions.unit_id` (the account that
     stored it first). The mention is stored once and belongs to every target: see lib/targets.py.
-    `created_at` repeats the mention's, so a period's extra targets are one index range."""
+    `created_at` repeats the mention's, so a period's extra targets are one index range, and on
+    PostgreSQL (partitioned mentions) the foreign key is (mention_id, created_at)."""
 
     __tablename__ = "mention_targets"
     __table_args__ = (
@@ -284,7 +290,9 @@ class BilledRead(Base):
 
 
 class Correction(Base):
-    """An admin's correction of the analyser's output, used to retrain on local traffic."""
+    """An admin's correction of the analyser's output, used to retrain on local traffic. On
+    PostgreSQL `mention_id` references `mention_keys.mention_id` (the mention's identity row,
+    which exists exactly while the partitioned mention does)."""
 
     __tablename__ = "corrections"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -463,7 +471,8 @@ TICKET_CHANNELS = {"lapor": "LAPOR!", "dumas": "Dumas Presisi", "110": "Call Cen
 
 
 class TicketLink(Base):
-    """A mention's ticket id at another complaint channel."""
+    """A mention's ticket id at another complaint channel. On PostgreSQL `mention_id` references
+    `mention_keys.mention_id`, as `corrections` does."""
 
     __tablename__ = "ticket_links"
     __table_args__ = (UniqueConstraint("mention_id", "channel", "ticket_id"),)

@@ -20,7 +20,7 @@ from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from lib import daily, ingest, ledger
+from lib import daily, ingest, ledger, partitions
 from lib.config import Settings, load_settings
 from lib.db import get_engine, session_scope
 from lib.models import Account, Mention, SyncLock, SyncRun, SyncState, Unit, utcnow
@@ -93,6 +93,7 @@ def run(engine: Engine, sources: list[Source], scope: Scope = NATIONAL, handle: 
         for source in sources:
             _run_source(engine, source, scope, handle, result)
         refresh_daily_counts(engine)
+        partitions.ensure_daily(engine)  # next months' partitions (PostgreSQL), checked once a day
     finally:
         release_lock(engine, holder)
     return result

@@ -27,6 +27,7 @@ from sqlalchemy import ColumnElement, Select, case, func, insert, select, true, 
 from sqlalchemy.orm import Session
 
 from lib.models import Mention, MentionTarget, Unit, utcnow
+from lib.partitions import keyed
 from lib.scope import Scope
 
 
@@ -80,7 +81,7 @@ def add_targets(session: Session, platform: str, unit_id: int, account_id: int |
         return 0
     already = select(MentionTarget.mention_id).where(MentionTarget.unit_id == unit_id)
     rows = session.execute(select(Mention.id, Mention.created_at).where(
-        Mention.platform == platform, Mention.external_id.in_(list(external_ids)),
+        keyed(session.get_bind().dialect.name, platform, external_ids),
         Mention.unit_id != unit_id, Mention.id.not_in(already))).all()
     if not rows:
         return 0

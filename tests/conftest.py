@@ -39,6 +39,7 @@ def empty_tables(engine: Engine) -> None:
     the transaction and puts it back."""
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
     if engine.dialect.name == "postgresql":
+        tables.append("mention_keys")  # PostgreSQL's dedupe keys (migration 0014_partition), not a model
         with engine.begin() as conn:
             conn.execute(text("SET LOCAL session_replication_role = replica"))
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))

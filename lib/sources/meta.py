@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from lib import meta_tokens
 from lib.config import Settings, setting
 from lib.models import Account, Mention, SyncState, utcnow
+from lib.partitions import keyed
 from lib.sources.base import (
     AccountFacts,
     Batch,
@@ -536,8 +537,8 @@ def _on_visitor_post(session: Session, event: WebhookEvent) -> bool:
     """A Facebook comment under a post that is itself a stored mention (a visitor or tagged post)."""
     if event.platform != "facebook" or event.kind != "comment" or not event.post_id:
         return False
-    return session.scalar(select(Mention.id).where(Mention.platform == "facebook",
-                                                   Mention.external_id == event.post_id)) is not None
+    return session.scalar(select(Mention.id).where(
+        keyed(session.get_bind().dialect.name, "facebook", [event.post_id]))) is not None
 
 
 def _answers_from_store(session: Session, account: Account, reply: WebhookEvent) -> list[ReplyRecord]:
