@@ -166,7 +166,9 @@ def _drop_secondary_indexes(cur) -> list[str]:
         "(SELECT c.conname FROM pg_constraint c WHERE c.conrelid = 'mentions'::regclass)").fetchall()
     for name, _ in defs:
         cur.execute(f'DROP INDEX "{name}"')
-    return [d for _, d in defs]
+    # A partitioned parent's index reads "ON ONLY mentions" (the parent alone); built again without
+    # ONLY it is created on every partition too.
+    return [d.replace(" ON ONLY ", " ON ") for _, d in defs]
 
 
 def analyze_tables(engine: Engine) -> None:
@@ -174,6 +176,8 @@ def analyze_tables(engine: Engine) -> None:
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE mentions"))
+            if conn.scalar(text("SELECT to_regclass('mention_keys') IS NOT NULL")):  # 0014_partition
+                conn.execute(text("VACUUM ANALYZE mention_keys"))
             conn.execute(text("VACUUM ANALYZE units"))
             conn.execute(text("VACUUM ANALYZE accounts"))
     else:

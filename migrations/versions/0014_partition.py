@@ -64,9 +64,10 @@ BEGIN
     ON CONFLICT (platform, external_id) DO UPDATE SET created_at = EXCLUDED.created_at
     WHERE mention_keys.mention_id = EXCLUDED.mention_id;
     IF NOT FOUND THEN
-        RAISE unique_violation USING MESSAGE = format(
-            'duplicate mention key (%s, %s): already stored', NEW.platform, NEW.external_id),
-            CONSTRAINT = 'mention_keys_pkey';
+        RAISE unique_violation USING
+            MESSAGE = 'duplicate key value violates unique constraint "mention_keys_pkey"',
+            DETAIL = format('Key (platform, external_id)=(%s, %s) already exists.', NEW.platform, NEW.external_id),
+            CONSTRAINT = 'mention_keys_pkey', TABLE = 'mention_keys';
     END IF;
     RETURN NEW;
 END $$""",
