@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import random
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 from sqlalchemy import Engine, func, select, text
@@ -136,7 +136,9 @@ def load_mentions(engine: Engine, n: int, now: datetime, days: int = 90) -> int:
                 (MENTION_COLUMNS,)).fetchall() for oid in oid]
             # A big load drops the secondary indexes and builds them again after: maintaining seven
             # indexes row by row costs several times the COPY itself.
-            rebuild = _drop_secondary_indexes(cur) if n >= 1_000_000 else []
+            raw.commit()
+            keys = _partitions_for_load(engine, cur, now, days, big=n >= 1_000_000)
+            rebuild = (_drop_secondary_indexes(cur) if n >= 1_000_000 else []) + keys
             raw.commit()
             for columns in mention_columns(engine, n, start, now, days):
                 with cur.copy(f"COPY mentions ({cols}) FROM STDIN (FORMAT BINARY)") as copy:
@@ -157,6 +159,28 @@ def load_mentions(engine: Engine, n: int, now: datetime, days: int = 90) -> int:
         raw.close()
     analyze_tables(engine)
     return start + n
+
+
+def _partitions_for_load(engine: Engine, cur, now: datetime, days: int, big: bool) -> list[str]:
+    """PostgreSQL after migration 0014_partition: the month partitions the load's period needs (else
+    its rows would all land in the default partition). A big load also switches off the trigger that
+    fills `mention_keys` row by row and returns the statements that fill the keys in one pass and
+    switch it on again."""
+    from lib import partitions
+
+    with engine.connect() as conn:
+        if not partitions.partitioned(conn):
+            return []
+    first = (now - timedelta(days=days)).date()
+    span = (now.year - first.year) * 12 + now.month - first.month
+    partitions.ensure(engine, ahead=span + partitions.AHEAD, today=first)
+    if not big:
+        return []
+    last = cur.execute("SELECT coalesce(max(id), 0) FROM mentions").fetchone()[0]
+    cur.execute("ALTER TABLE mentions DISABLE TRIGGER mentions_key_insert")
+    return [f"INSERT INTO mention_keys (platform, external_id, mention_id, created_at) "
+            f"SELECT platform, external_id, id, created_at FROM mentions WHERE id > {int(last)}",
+            "ALTER TABLE mentions ENABLE TRIGGER mentions_key_insert"]
 
 
 def _drop_secondary_indexes(cur) -> list[str]:
