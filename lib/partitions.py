@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import csv
 import logging
+import os
 import re
 import shutil
 import subprocess
@@ -194,8 +195,14 @@ def _copy_out(conn: Connection, query: str, path: Path) -> int:
     return n
 
 
-def _libpq_url(engine: Engine) -> str:
-    return engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+def _libpq(engine: Engine) -> tuple[str, dict[str, str]]:
+    """A libpq URL without the password (a command line is visible to every local user) and the
+    environment that carries it instead."""
+    url = engine.url.set(drivername="postgresql")
+    env = dict(os.environ)
+    if url.password:
+        env["PGPASSWORD"] = str(url.password)
+    return url.set(password=None).render_as_string(hide_password=False), env
 
 
 def _dump_table(engine: Engine, name: str, out_dir: Path) -> Path:
@@ -204,8 +211,9 @@ def _dump_table(engine: Engine, name: str, out_dir: Path) -> Path:
     pg_dump = shutil.which("pg_dump")
     if pg_dump:
         path = out_dir / f"{name}.dump"
-        done = subprocess.run([pg_dump, "--format=custom", "--no-owner", "-t", name, "-f", str(path),
-                               "--dbname", _libpq_url(engine)], capture_output=True, text=True, check=False)
+        url, env = _libpq(engine)
+        done = subprocess.run([pg_dump, "--format=custom", "--no-owner", "-t", name, "-f", str(path), "--dbname", url],
+                              capture_output=True, text=True, check=False, env=env)
         if done.returncode == 0:
             return path
         log.warning("pg_dump of %s failed, writing CSV instead: %s", name, done.stderr.strip()[:300])
@@ -224,6 +232,9 @@ def archive(engine: Engine, before: date, dump_dir: Path) -> list[Archived]:
     2. the detached table to a file (pg_dump, else COPY), then DROP.
     A table left detached by an interrupted run is dumped and dropped by the next run."""
     before = month_start(before)
+    if before > month_start(datetime.now(UTC).date()):
+        raise ValueError("Bulan berjalan dan bulan yang akan datang tidak bisa diarsipkan: "
+                         "--before paling lambat bulan ini.")
     dump_dir.mkdir(parents=True, exist_ok=True)
     with engine.connect() as conn:
         if not partitioned(conn):
@@ -300,7 +311,11 @@ def main(argv: list[str] | None = None) -> int:
                     state = "" if p.attached else "  [terlepas: sisa arsip yang terputus]"
                     print(f"{p.name:<20} {label:<32} ±{number(p.rows)} baris{state}")
         else:
-            done = archive(engine, args.before, args.dump_dir)
+            try:
+                done = archive(engine, args.before, args.dump_dir)
+            except ValueError as exc:
+                print(exc, file=sys.stderr)
+                return 2
             if not done:
                 print(f"Tidak ada partisi sebelum {args.before:%Y-%m}.")
             for a in done:

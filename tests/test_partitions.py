@@ -51,7 +51,10 @@ def test_refetch_with_another_time_is_one_mention(registry, session):
     session.commit()
     assert (first, again) == ((1, 0), (1, 1))
     assert session.scalar(select(func.count()).select_from(Mention).where(Mention.external_id == "p1")) == 1
-    assert session.scalar(select(Mention.created_at).where(Mention.external_id == "p1")) == NOW
+    stored = session.scalar(select(Mention).where(Mention.external_id == "p1"))
+    assert stored.created_at == NOW
+    if session.get_bind().dialect.name == "postgresql":  # the store step wrote the key itself
+        assert keys(session, "x", "p1") == [(stored.id, NOW)]
 
 
 def test_duplicate_from_another_account_targets_it_too(registry, session):
@@ -232,6 +235,15 @@ def test_archive_dumps_detaches_and_drops_old_months(pg, registry, session, tmp_
         assert {r["external_id"] for r in _csv_rows(tmp_path / "mentions_p202001.csv")} == {"a1", "a2"}
     # the month can be archived only once; a later run finds nothing before it
     assert partitions.archive(pg, date(2020, 3, 1), tmp_path) == []
+
+
+def test_archive_refuses_the_current_month(pg, capsys):
+    next_month = partitions.month_start(datetime.now(UTC).date(), 1)
+    assert partitions.main(["archive", "--before", f"{next_month:%Y-%m}"]) == 2
+    assert "tidak bisa diarsipkan" in capsys.readouterr().err
+    with pg.connect() as conn:
+        names = {p.name for p in partitions.partitions(conn)}
+    assert partitions.partition_name(partitions.month_start(datetime.now(UTC).date())) in names
 
 
 # --------------------------------------------------------------------------- migrating existing data

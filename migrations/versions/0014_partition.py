@@ -16,7 +16,8 @@ PostgreSQL, in one transaction (the sync worker should be stopped; minutes of wr
   in the same statement, so every path that writes mentions (the store step, the ORM, COPY, raw SQL)
   keeps the old guarantee: a second mention with the same (platform, external_id), whatever its
   created_at, fails with a unique violation; DELETE, TRUNCATE and a change of the key columns follow.
-  The store step skips known keys in its INSERT (lib/ingest.py).
+  The store step writes key and mention in one statement itself (lib/ingest.py) and tells the
+  insert trigger to stand aside meanwhile (`pantau.mention_keys`, read by the trigger's WHEN).
 - References: `mention_targets (mention_id, created_at)` → `mentions (id, created_at)` ON DELETE
   CASCADE ON UPDATE CASCADE; `corrections` and `ticket_links` (no created_at) → `mention_keys
   (mention_id)`, which exists exactly while the mention does. Deleting a mention thus removes its
@@ -89,7 +90,11 @@ BEGIN
     DELETE FROM mention_keys;
     RETURN NULL;
 END $$""",
-    "CREATE TRIGGER mentions_key_insert BEFORE INSERT ON mentions FOR EACH ROW EXECUTE FUNCTION mentions_key_insert()",
+    # The store step writes the keys in its own statement and says so for its transaction
+    # (lib/ingest.py `_KEYS_WRITTEN`); the WHEN test costs no function call.
+    "CREATE TRIGGER mentions_key_insert BEFORE INSERT ON mentions FOR EACH ROW "
+    "WHEN (current_setting('pantau.mention_keys', true) IS DISTINCT FROM 'written') "
+    "EXECUTE FUNCTION mentions_key_insert()",
     "CREATE TRIGGER mentions_key_update AFTER UPDATE OF platform, external_id, id, created_at ON mentions "
     "FOR EACH ROW WHEN (OLD.platform IS DISTINCT FROM NEW.platform OR OLD.external_id IS DISTINCT FROM NEW.external_id "
     "OR OLD.id IS DISTINCT FROM NEW.id OR OLD.created_at IS DISTINCT FROM NEW.created_at) "
