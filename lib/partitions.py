@@ -235,11 +235,12 @@ def archive(engine: Engine, before: date, dump_dir: Path) -> list[Archived]:
     if before > month_start(datetime.now(UTC).date()):
         raise ValueError("Bulan berjalan dan bulan yang akan datang tidak bisa diarsipkan: "
                          "--before paling lambat bulan ini.")
-    dump_dir.mkdir(parents=True, exist_ok=True)
     with engine.connect() as conn:
         if not partitioned(conn):
             return []
         old = [p for p in partitions(conn) if p.month is not None and month_start(p.month, 1) <= before]
+    if old:
+        dump_dir.mkdir(parents=True, exist_ok=True)
     done = []
     for part in old:
         files: list[Path] = []

@@ -90,6 +90,18 @@ def test_cli_on_sqlite_says_postgres_only(engine, capsys):
     assert out.count("hanya ada di PostgreSQL") == 2 and "PostgreSQL-only" in out
 
 
+def test_sqlite_keeps_the_plain_table(engine, tmp_path):
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only: the PostgreSQL schema is checked below")
+    with engine.connect() as conn:
+        ddl = conn.scalar(text("SELECT sql FROM sqlite_master WHERE name = 'mentions'"))
+        assert conn.scalar(text("SELECT count(*) FROM sqlite_master WHERE name = 'mention_keys'")) == 0
+        assert not partitions.partitioned(conn)
+    assert "UNIQUE (platform, external_id)" in ddl
+    assert partitions.ensure(engine) == [] and partitions.archive(engine, date(2020, 1, 1), tmp_path / "tidak-dibuat") == []
+    assert not (tmp_path / "tidak-dibuat").exists()
+
+
 def test_bad_month_is_refused_in_indonesian(engine, capsys):
     with pytest.raises(SystemExit):
         partitions.main(["archive", "--before", "Januari"])
@@ -186,13 +198,15 @@ def test_ensure_leaves_a_month_the_default_partition_holds(pg, registry, session
         == "mentions_default"
 
 
-def test_sync_pass_ensures_partitions_daily(pg, monkeypatch):
+def test_sync_pass_ensures_partitions_daily(pg, registry, monkeypatch):
+    from lib import sync
+
     calls = []
     monkeypatch.setattr(partitions, "ensure", lambda engine, today=None: calls.append(today) or [])
     monkeypatch.setattr(partitions, "_last_ensured", None)
-    partitions.ensure_daily(pg)
-    partitions.ensure_daily(pg)
-    assert len(calls) == 1
+    assert sync.run(pg, []).status == "ran"
+    assert sync.run(pg, []).status == "ran"
+    assert calls == [datetime.now(UTC).date()]  # once a day, not once a pass
 
 
 def _csv_rows(path) -> list[dict]:
