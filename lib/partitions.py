@@ -135,12 +135,18 @@ def ensure(engine: Engine, ahead: int = AHEAD, today: date | None = None) -> lis
             continue
         lo, hi = f"{month:%Y-%m-%d} 00:00:00+00", f"{month_start(month, 1):%Y-%m-%d} 00:00:00+00"
         with engine.begin() as conn:
-            conn.execute(text("SET LOCAL lock_timeout = '5s'"))  # never queue page reads behind us for long
+            # Created apart, then attached: ATTACH holds only SHARE UPDATE EXCLUSIVE on `mentions`
+            # (reads and writes go on) where CREATE … PARTITION OF takes ACCESS EXCLUSIVE; the
+            # default partition is still locked while it is checked, so never queue behind a long
+            # statement for more than a moment (a timeout is retried on the next day's run).
+            conn.execute(text("SET LOCAL lock_timeout = '2s'"))
             if conn.scalar(text(f"SELECT EXISTS (SELECT 1 FROM {DEFAULT} WHERE created_at >= :lo AND created_at < :hi)"),
                            {"lo": lo, "hi": hi}):
                 log.warning("%s not created: the default partition holds mentions of that month", name)
                 continue
-            conn.execute(text(f"CREATE TABLE {name} PARTITION OF {PARENT} FOR VALUES FROM ('{lo}') TO ('{hi}')"))
+            conn.execute(text(f"CREATE TABLE {name} (LIKE {PARENT} INCLUDING DEFAULTS INCLUDING CONSTRAINTS "
+                              "INCLUDING STORAGE)"))
+            conn.execute(text(f"ALTER TABLE {PARENT} ATTACH PARTITION {name} FOR VALUES FROM ('{lo}') TO ('{hi}')"))
         created.append(name)
     return created
 

@@ -187,7 +187,24 @@ def test_ensure_creates_months_ahead_once(pg):
     assert partitions.ensure(pg, ahead=2, today=today) == []
     with pg.connect() as conn:
         bound = conn.scalar(text("SELECT pg_get_expr(relpartbound, oid) FROM pg_class WHERE relname = 'mentions_p203103'"))
+        indexes = {t: conn.scalar(text("SELECT count(*) FROM pg_indexes WHERE tablename = :t"), {"t": t})
+                   for t in ("mentions", "mentions_p203103")}
     assert bound == "FOR VALUES FROM ('2031-03-01 00:00:00+00') TO ('2031-04-01 00:00:00+00')"
+    assert indexes["mentions_p203103"] == indexes["mentions"]  # attached: it has every parent index
+
+
+def test_an_ensured_month_keeps_keys_and_dedupe(pg, registry, session):
+    partitions.ensure(pg, ahead=0, today=date(2031, 7, 1))
+    at = datetime(2031, 7, 9, tzinfo=UTC)
+    m = add_mentions(session, "polsekbenda", [("juli", "bulan baru", at)])[0]
+    assert keys(session, "x", "juli") == [(m.id, at)]
+    assert session.scalar(text("SELECT tableoid::regclass::text FROM mentions WHERE id = :i"), {"i": m.id}) \
+        == "mentions_p203107"
+    with pytest.raises(IntegrityError), session.begin_nested():  # the key trigger exists there too
+        session.execute(text("INSERT INTO mentions (platform, external_id, unit_id, text, created_at, fetched_at, "
+                             "sentiment, sentiment_score, flags, status, updated_at, version) SELECT platform, "
+                             "external_id, unit_id, text, created_at, fetched_at, sentiment, sentiment_score, flags, "
+                             "status, updated_at, version FROM mentions WHERE id = :i"), {"i": m.id})
 
 
 def test_ensure_leaves_a_month_the_default_partition_holds(pg, registry, session):
