@@ -21,7 +21,7 @@ from lib.config import ROOT
 from lib.db import make_engine
 from lib.ingest import store_mentions
 from lib.intake import add_manual, import_csv
-from lib.models import Correction, Mention, MentionTarget, TicketLink
+from lib.models import Account, Correction, Mention, MentionTarget, TicketLink
 from lib.scope import NATIONAL
 from lib.sources.base import MentionRecord
 from tests.conftest import NOW, TEST_DATA
@@ -365,3 +365,24 @@ def test_upgrade_existing_database_and_downgrade(scratch_url):
         assert conn.scalar(text("SELECT confrelid::regclass::text FROM pg_constraint "
                                 "WHERE conname = 'corrections_mention_id_fkey'")) == "mentions"
     engine.dispose()
+
+
+def test_generator_copy_loads_into_months_with_keys(pg):
+    """The bench generator's COPY: rows land in their month partitions (created for the load's
+    period), each with its key, so a later store of the same post is a duplicate."""
+    from bench import generate
+    from lib.db import session_scope
+
+    generate.registry(pg, polda=1, polres=2, polsek=4)
+    now = datetime.now(UTC)
+    generate.load_mentions(pg, 2000, now, days=75)
+    with pg.connect() as conn:
+        placed = dict(conn.execute(text("SELECT tableoid::regclass::text, count(*) FROM mentions GROUP BY 1")).all())
+        missing = conn.scalar(text("SELECT count(*) FROM mentions m WHERE NOT EXISTS (SELECT 1 FROM mention_keys k "
+                                   "WHERE k.mention_id = m.id AND k.external_id = m.external_id)"))
+    months = {partitions.partition_name(partitions.month_start((now - timedelta(days=75)).date(), k)) for k in range(4)}
+    assert set(placed) <= months and "mentions_default" not in placed and sum(placed.values()) == 2000
+    assert missing == 0
+    with session_scope(pg) as s:
+        acc = s.scalar(select(Account).where(Account.platform == "x").limit(1))
+        assert store_mentions(s, acc, [MentionRecord("b7", "lagi", now)]) == (0, 1)
