@@ -364,6 +364,9 @@ def test_upgrade_existing_database_and_downgrade(scratch_url):
                                 "WHERE conname = 'mentions_platform_external_id_key'")) == "UNIQUE (platform, external_id)"
         assert conn.scalar(text("SELECT confrelid::regclass::text FROM pg_constraint "
                                 "WHERE conname = 'corrections_mention_id_fkey'")) == "mentions"
+        assert [conn.scalar(text(f"SELECT count(*) FROM {t}")) for t in ("mention_targets", "corrections",
+                                                                          "ticket_links")] == [1, 1, 1]
+        assert conn.scalar(text("SELECT nextval('mentions_id_seq') > (SELECT max(id) FROM mentions)"))
     engine.dispose()
 
 
