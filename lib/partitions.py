@@ -18,7 +18,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import logging
 import os
 import re
@@ -189,16 +188,12 @@ _DEPENDENTS = {  # table: rows pointing at the partition's mentions (`p` is the 
 }
 
 
-def _copy_out(conn: Connection, query: str, path: Path) -> int:
-    """COPY a query's rows to a CSV file with a header; returns the number of rows."""
+def _copy_out(conn: Connection, query: str, path: Path) -> None:
+    """COPY a query's rows to a CSV file with a header, in the connection's transaction."""
     cur = conn.connection.driver_connection.cursor()
-    n = 0
     with path.open("wb") as fh, cur.copy(f"COPY ({query}) TO STDOUT WITH (FORMAT csv, HEADER)") as copy:
         for chunk in copy:
             fh.write(chunk)
-    with path.open(newline="", encoding="utf-8") as fh:
-        n = max(sum(1 for _ in csv.reader(fh)) - 1, 0)
-    return n
 
 
 def _libpq(engine: Engine) -> tuple[str, dict[str, str]]:
