@@ -3,7 +3,7 @@
 scikit-learn's `predict_proba` validates its input and computes each classifier separately, which
 costs more than the arithmetic for batches of a few mentions. `LinearHeads` copies the fitted
 coefficients once (after training) and applies the same formulas: sigmoid calibration of the
-sentiment SVMs averaged over the calibration folds (each stage of the two-stage model, sentiment.py),
+sentiment SVMs (averaged over the calibration folds; the two-stage model's own calibration, sentiment.py),
 a logistic per flag, a softmax over functions.
 A test checks the outputs equal scikit-learn's.
 """
@@ -16,7 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit, softmax
 
-from lib.analysis.sentiment import TwoStageSentiment, combine
+from lib.analysis.sentiment import TwoStageSentiment
 
 
 class LinearHeads:
@@ -33,18 +33,15 @@ class LinearHeads:
         self.sentiment_classes = list(sentiment_clf.classes_)
         n = len(self.sentiment_classes)
         self.sentiment_parts: list[tuple[slice, np.ndarray, np.ndarray, np.ndarray]] = []
-        # Two-stage sentiment (sentiment.py): (columns, a, b) per calibration fold of each binary stage.
-        self.gate_parts: list[tuple[slice, float, float]] = []
-        self.polarity_parts: list[tuple[slice, float, float]] = []
-        if isinstance(sentiment_clf, TwoStageSentiment):
-            if list(sentiment_clf.gate.classes_) != [False, True] or \
-                    list(sentiment_clf.polarity.classes_) != ["negative", "positive"]:
+        # Two-stage sentiment (sentiment.py): one score column per stage, then its calibration formula.
+        self.two_stage = sentiment_clf if isinstance(sentiment_clf, TwoStageSentiment) else None
+        if self.two_stage is not None:
+            gate, polarity = self.two_stage.gate, self.two_stage.polarity
+            if list(gate.classes_) != [False, True] or list(polarity.classes_) != ["negative", "positive"]:
                 raise ValueError("LinearHeads expects the gate over [False, True], polarity over [negative, positive]")
-            for stage, parts in ((sentiment_clf.gate, self.gate_parts), (sentiment_clf.polarity, self.polarity_parts)):
-                for cc in stage.calibrated_classifiers_:
-                    est, (cal,) = cc.estimator, cc.calibrators
-                    parts.append((add(est.coef_, est.intercept_), float(cal.a_), float(cal.b_)))
-        for cc in [] if self.gate_parts else sentiment_clf.calibrated_classifiers_:
+            self.gate_col = add(gate.coef_, gate.intercept_).start
+            self.polarity_col = add(polarity.coef_, polarity.intercept_).start
+        for cc in [] if self.two_stage else sentiment_clf.calibrated_classifiers_:
             est = cc.estimator
             if n < 3 or len(est.classes_) != n or len(cc.calibrators) != n:
                 raise ValueError("LinearHeads expects a calibrated classifier over three or more classes")
@@ -65,10 +62,8 @@ class LinearHeads:
         return np.asarray(x @ self.weights) + self.bias
 
     def sentiment_proba(self, z: np.ndarray) -> np.ndarray:
-        if self.gate_parts:  # calibrated P(class 1) of each binary stage, averaged over its folds
-            def stage(parts: list[tuple[slice, float, float]]) -> np.ndarray:
-                return sum(expit(-(a * z[:, cols][:, 0] + b)) for cols, a, b in parts) / len(parts)
-            return combine(stage(self.gate_parts), 1.0 - stage(self.polarity_parts))
+        if self.two_stage is not None:
+            return self.two_stage.proba_from_scores(z[:, self.gate_col], z[:, self.polarity_col])
         total = np.zeros((z.shape[0], len(self.sentiment_classes)))
         for cols, order, a, b in self.sentiment_parts:
             p = np.zeros_like(total)
