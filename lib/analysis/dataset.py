@@ -4,7 +4,7 @@
 |----------|-----------------------------------|-----------------------------------------------|----------------|
 | smsa     | smsa/train.tsv                    | sentiment (negative/neutral/positive)         | MIT            |
 | nusax    | nusax/train.csv, nusax/valid.csv  | sentiment (3 classes)                         | CC BY-SA 4.0   |
-| emot     | emot/train.csv                    | emotion -> sentiment (no neutral), eval only by default | MIT  |
+| emot     | emot/train.csv                    | emotion -> sentiment (no neutral: polarity only) | MIT         |
 | idhsab   | idhsab/train.csv                  | abusive, hate (SARA: HS_Religion or HS_Race)   | CC BY-NC-SA 4.0 (optional) |
 | police   | police_mentions.csv (+ police_templated.csv) | sentiment, every flag, function    | ours           |
 | heldout  | police_heldout.csv                | the same, never trained on                    | ours           |
@@ -37,6 +37,7 @@ NO_FUNCTION = ""  # a label meaning "no police function"; None means "not labell
 ALL_FLAGS = frozenset(FLAG_NAMES)
 PUBLIC_SOURCES = ("smsa", "nusax", "emot", "idhsab")
 NONCOMMERCIAL_SOURCES = frozenset({"idhsab"})
+NO_NEUTRAL_SOURCES = frozenset({"emot"})  # sentiment labels without a neutral class (polarity only)
 
 
 @dataclass(frozen=True)

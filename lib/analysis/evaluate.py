@@ -3,7 +3,8 @@
 For every data source: grouped k-fold cross-validation (fold = hash of the near-duplicate key, or
 of the template id for template-built police mentions, so copies never straddle folds). In each
 fold our model and a plain TF-IDF + LogisticRegression baseline are trained on the same other
-folds of every training source and score the held fold. EmoT is scored only (never trained on).
+folds of every training source and score the held fold (EmoT, which has no neutral class, trains
+our sentiment model's polarity stage only; a public set left out of training is scored only).
 Then both are trained on everything and scored on the police held-out split
 (`data/training/police_heldout.csv`). The out-of-fold flag probabilities on police mentions give
 the thresholds: police precision >= 0.90, best mean F1 over the sources (`FLAG_THRESHOLDS` in train.py).

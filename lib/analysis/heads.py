@@ -3,7 +3,8 @@
 scikit-learn's `predict_proba` validates its input and computes each classifier separately, which
 costs more than the arithmetic for batches of a few mentions. `LinearHeads` copies the fitted
 coefficients once (after training) and applies the same formulas: sigmoid calibration of the
-sentiment SVMs averaged over the calibration folds, a logistic per flag, a softmax over functions.
+sentiment SVMs (averaged over the calibration folds; the two-stage model's own calibration, sentiment.py),
+a logistic per flag, a softmax over functions.
 A test checks the outputs equal scikit-learn's.
 """
 
@@ -14,6 +15,8 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit, softmax
+
+from lib.analysis.sentiment import TwoStageSentiment
 
 
 class LinearHeads:
@@ -30,7 +33,15 @@ class LinearHeads:
         self.sentiment_classes = list(sentiment_clf.classes_)
         n = len(self.sentiment_classes)
         self.sentiment_parts: list[tuple[slice, np.ndarray, np.ndarray, np.ndarray]] = []
-        for cc in sentiment_clf.calibrated_classifiers_:
+        # Two-stage sentiment (sentiment.py): one score column per stage, then its calibration formula.
+        self.two_stage = sentiment_clf if isinstance(sentiment_clf, TwoStageSentiment) else None
+        if self.two_stage is not None:
+            gate, polarity = self.two_stage.gate, self.two_stage.polarity
+            if list(gate.classes_) != [False, True] or list(polarity.classes_) != ["negative", "positive"]:
+                raise ValueError("LinearHeads expects the gate over [False, True], polarity over [negative, positive]")
+            self.gate_col = add(gate.coef_, gate.intercept_).start
+            self.polarity_col = add(polarity.coef_, polarity.intercept_).start
+        for cc in [] if self.two_stage else sentiment_clf.calibrated_classifiers_:
             est = cc.estimator
             if n < 3 or len(est.classes_) != n or len(cc.calibrators) != n:
                 raise ValueError("LinearHeads expects a calibrated classifier over three or more classes")
@@ -51,6 +62,8 @@ class LinearHeads:
         return np.asarray(x @ self.weights) + self.bias
 
     def sentiment_proba(self, z: np.ndarray) -> np.ndarray:
+        if self.two_stage is not None:
+            return self.two_stage.proba_from_scores(z[:, self.gate_col], z[:, self.polarity_col])
         total = np.zeros((z.shape[0], len(self.sentiment_classes)))
         for cols, order, a, b in self.sentiment_parts:
             p = np.zeros_like(total)

@@ -20,7 +20,7 @@ import scipy.sparse as sp
 
 from lib.config import ROOT, setting
 
-MODEL_VERSION = 3  # 3: "negasi<word>" feature tokens
+MODEL_VERSION = 4  # 3: "negasi<word>" feature tokens; 4: two-stage sentiment, EmoT in training
 ARTEFACT_STEM = f"analysis-v{MODEL_VERSION}"
 
 
@@ -54,7 +54,7 @@ class TrainedModel:
 
     word_vec: Any  # TfidfVectorizer over normalised tokens + cue tokens
     char_vec: Any  # CachedCharTfidf over character n-grams of the normalised text
-    sentiment_clf: Any  # calibrated classifier: negative / neutral / positive
+    sentiment_clf: Any  # calibrated negative / neutral / positive: sentiment.TwoStageSentiment (or one SVM)
     function_clf: Any | None  # LogisticRegression over functions + "" (none); None if too few labels
     flag_clfs: dict[str, Any] = field(default_factory=dict)  # flag -> binary classifier (predict_proba)
     flag_thresholds: dict[str, float] = field(default_factory=dict)  # flag -> probability threshold

@@ -1,6 +1,6 @@
 """Train the analysis model: `python -m lib.analysis.train [--if-missing] [--no-db] [--without-noncommercial]`.
 
-Data (`data/training/`, README there): the public sets SmSA, NusaX (sentiment) and idhsab (abusive,
+Data (`data/training/`, README there): the public sets SmSA, NusaX, EmoT (sentiment) and idhsab (abusive,
 SARA hate; non-commercial licence, left out with `PANTAU_TRAIN_NONCOMMERCIAL=0` or
 `--without-noncommercial`), our labelled police mentions, and admins' corrections from the
 database. Police mentions and corrections weigh more, so the model speaks the command room's
@@ -30,15 +30,18 @@ from lib.analysis import rules
 from lib.analysis.features import CachedCharTfidf, FastWordTfidf
 from lib.analysis.model import MODEL_VERSION, TrainedModel, artefact_path, model_dir, save_model
 from lib.analysis.normalize import tokens
+from lib.analysis.sentiment import TwoStageSentiment
 from lib.config import setting
 
-# Sources used unless told otherwise; EmoT is scored by `make eval` but not trained on (it has no
-# neutral class, and cross-validation showed it pulls neutral texts to negative).
-DEFAULT_PUBLIC = ("smsa", "nusax", "idhsab")
-WEIGHTS = {"smsa": 1.0, "nusax": 1.0, "emot": 0.5, "idhsab": 1.0, "police": 3.0, "heldout": 3.0,
+# Sources used unless told otherwise. EmoT has no neutral class: it trains only the polarity stage of
+# the sentiment model (sentiment.py), where 3-fold grouped CV chose weight 1 over 0.5 and 1.5-2, and
+# enters its neutral gate as "not neutral" at NO_NEUTRAL_GATE_WEIGHT (0, 0.05, 0.25 tried).
+DEFAULT_PUBLIC = ("smsa", "nusax", "emot", "idhsab")
+WEIGHTS = {"smsa": 1.0, "nusax": 1.0, "emot": 1.0, "idhsab": 1.0, "police": 3.0, "heldout": 3.0,
            "correction": 5.0}
 MIN_FUNCTION_EXAMPLES = 20
-SENTIMENT_C = 0.3  # LinearSVC, then sigmoid calibration (3-fold); 0.15-1.0 tried by 3-fold grouped CV
+SENTIMENT_C = 0.3  # the one-stage model's LinearSVC (fallback, see _sentiment_model); two-stage: sentiment.py
+NO_NEUTRAL_GATE_WEIGHT = 0.1
 FLAG_C = 4.0
 FUNCTION_C = 4.0
 # Probability thresholds per flag. `make eval` prints, from out-of-fold predictions, the threshold
@@ -95,6 +98,20 @@ def _sentiment_model(c: float = SENTIMENT_C) -> CalibratedClassifierCV:
     return CalibratedClassifierCV(LinearSVC(C=c, class_weight="balanced"), method="sigmoid", cv=3)
 
 
+def fit_sentiment(x, items: list[ds.LabelledText], weights: np.ndarray):
+    """The two-stage model (sentiment.py): sources without a neutral class weigh NO_NEUTRAL_GATE_WEIGHT
+    times as much in its gate. The one-stage SVM when the labels cannot feed both stages (e.g. a
+    tiny training set without neutral examples)."""
+    labels = [it.sentiment for it in items]
+    knows_neutral = np.array([it.source not in ds.NO_NEUTRAL_SOURCES for it in items])
+    gate_weight = weights * np.where(knows_neutral, 1.0, NO_NEUTRAL_GATE_WEIGHT)
+    try:
+        return TwoStageSentiment().fit(x, labels, weights, gate_weight, [it.cv_group() for it in items])
+    except ValueError:
+        keep = np.flatnonzero(knows_neutral)
+        return _sentiment_model().fit(x[keep], [labels[i] for i in keep], sample_weight=weights[keep])
+
+
 def fit(items: list[ds.LabelledText], memory_items: list[ds.LabelledText] | None = None,
         meta: dict | None = None, thresholds: dict[str, float] | None = None) -> TrainedModel:
     """Fit the vectorisers on every text, then one classifier per task on the items labelled for it;
@@ -103,17 +120,19 @@ def fit(items: list[ds.LabelledText], memory_items: list[ds.LabelledText] | None
     if len({items[i].sentiment for i in sent_idx}) < 2:
         raise ValueError("need at least two sentiment classes to train")
     norms, augmented = model_inputs([it.text for it in items])
+    # The vocabulary comes from the sources labelled for more than polarity (EmoT's tweets teach only
+    # the polarity stage); this keeps the features of the flag and function classifiers as they were.
+    vocab_idx = [i for i, it in enumerate(items) if it.source not in ds.NO_NEUTRAL_SOURCES] or list(range(len(items)))
     word_vec = TfidfVectorizer(token_pattern=r"(?u)\b\w+\b", ngram_range=(1, 2), sublinear_tf=True, min_df=2,
                                max_features=80_000)
     char_tfidf = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=3,
                                  max_features=80_000)
-    word_vec = FastWordTfidf(word_vec.fit(augmented))
-    char_vec = CachedCharTfidf(char_tfidf.fit(norms))
+    word_vec = FastWordTfidf(word_vec.fit([augmented[i] for i in vocab_idx]))
+    char_vec = CachedCharTfidf(char_tfidf.fit([norms[i] for i in vocab_idx]))
     model = TrainedModel(word_vec, char_vec, None, None, meta=dict(meta or {}))
     x = model.features(norms, augmented)
     weights = np.array([WEIGHTS.get(it.source, 1.0) for it in items])
-    model.sentiment_clf = _sentiment_model()
-    model.sentiment_clf.fit(x[sent_idx], [items[i].sentiment for i in sent_idx], sample_weight=weights[sent_idx])
+    model.sentiment_clf = fit_sentiment(x[sent_idx], [items[i] for i in sent_idx], weights[sent_idx])
     for flag in ds.FLAG_NAMES:
         idx = [i for i, it in enumerate(items) if it.knows_flag(flag)]
         y = [flag in items[i].flags for i in idx]  # type: ignore[operator]
