@@ -18,8 +18,9 @@ from sqlalchemy import and_, case, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from lib import metrics, targets
-from lib.mentions import MentionFilter, list_mentions, unanswered_clause
+from lib.mentions import MentionFilter, has_flag, list_mentions, unanswered_clause
 from lib.metrics import Period, SlaPolicy
+from lib.metrics.dashboards import scope_percentiles
 from lib.models import OPEN_STATUSES, Issue, Mention, Unit, utcnow
 from lib.scope import Scope
 
@@ -63,8 +64,7 @@ def _count(session: Session, *conditions) -> int:
 
 
 def _has_flag(flag: str):
-    """`Mention.flags` is a sorted comma-separated list; flag names are not substrings of each other."""
-    return Mention.flags.contains(flag, autoescape=True)
+    return has_flag(flag)
 
 
 def backlog_at(session: Session, scope: Scope, sla: SlaPolicy | int, at: datetime) -> tuple[int, int]:
@@ -73,16 +73,23 @@ def backlog_at(session: Session, scope: Scope, sla: SlaPolicy | int, at: datetim
     as closed at its last update). At `at = now` this is exactly the live backlog of `lib.metrics`."""
     policy = SlaPolicy.of(sla)
     unit = Unit.__table__.c
-    base = and_(_in_backlog_at(at), _in_scope(scope))
     sla_col = func.coalesce(unit.sla_minutes, policy.first_response_minutes)
     slas = [int(m) for m in session.scalars(select(sla_col).where(scope.unit_clause()).distinct())]
     overdue = or_(*[and_(sla_col == m, Mention.created_at < at - timedelta(minutes=m)) for m in slas]) if slas \
         else false()
-    row = session.execute(
-        select(func.count(), func.coalesce(func.sum(case((overdue, 1), else_=0)), 0))
-        .select_from(Mention).join(Unit.__table__, unit.id == Mention.unit_id).where(base)
-    ).one()
-    return int(row[0]), int(row[1])
+    # `_in_backlog_at` as two disjoint parts, each read index-only: what is open now (the small partial
+    # index), and what left the backlog after `at` (the `updated_at` range, `ix_mentions_updated_cover`).
+    parts = [and_(unanswered_clause(), Mention.created_at < at),
+             and_(~unanswered_clause(), Mention.updated_at > at, Mention.created_at < at,
+                  or_(Mention.answered_at.is_(None), Mention.answered_at > at))]
+    total = [0, 0]
+    for part in parts:
+        row = session.execute(
+            select(func.count(), func.coalesce(func.sum(case((overdue, 1), else_=0)), 0))
+            .select_from(Mention).join(Unit.__table__, unit.id == Mention.unit_id).where(part, _in_scope(scope))
+        ).one()
+        total = [total[0] + int(row[0]), total[1] + int(row[1])]
+    return total[0], total[1]
 
 
 def _in_backlog_at(at: datetime):
@@ -119,7 +126,8 @@ def period_figures(session: Session, scope: Scope, sla: SlaPolicy | int, period:
     definitions of `lib.metrics` (pending as of the period's end)."""
     counts = metrics.unit_counts(session, scope, sla, period, now=period.until)
     total = counts[["mentions", "negative", "within_sla", "pending"]].sum()
-    pct = metrics.percentiles_of(metrics.response_times(session, scope, period))
+    # As the dashboard's own median: exact for a small scope, the stored histograms for a large one.
+    pct = scope_percentiles(session, scope, sla, period, counts, period.until)
     judged = int(total["mentions"] - total["pending"])
     mentions = int(total["mentions"])
     return PeriodFigures(
@@ -254,7 +262,7 @@ def backlog_map(session: Session, scope: Scope, sla: SlaPolicy | int, now: datet
     lat, lon, unanswered, overdue."""
     now = now or utcnow()
     level = metrics.league_level(session, scope)
-    rolled = metrics.rollup(session, scope, sla, now, period_days=1)
+    rolled = metrics.rollup(session, scope, sla, now, period_days=0)  # the backlog only: no period to scan
     rolled = rolled[rolled["level"] == level][["unit_id", "name", "level", "unanswered", "overdue"]]
     coords = pd.DataFrame(session.execute(
         select(Unit.id, Unit.lat, Unit.lon).where(scope.unit_clause(), Unit.lat.is_not(None), Unit.lon.is_not(None))
