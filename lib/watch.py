@@ -263,11 +263,20 @@ def backlog_map(session: Session, scope: Scope, sla: SlaPolicy | int, now: datet
     now = now or utcnow()
     level = metrics.league_level(session, scope)
     rolled = metrics.rollup(session, scope, sla, now, period_days=0)  # the backlog only: no period to scan
-    rolled = rolled[rolled["level"] == level][["unit_id", "name", "level", "unanswered", "overdue"]]
-    coords = pd.DataFrame(session.execute(
+    return map_points(rolled[rolled["level"] == level], unit_coordinates(session, scope))
+
+
+def unit_coordinates(session: Session, scope: Scope) -> pd.DataFrame:
+    """unit_id, lat, lon of the units in scope that have coordinates."""
+    return pd.DataFrame(session.execute(
         select(Unit.id, Unit.lat, Unit.lon).where(scope.unit_clause(), Unit.lat.is_not(None), Unit.lon.is_not(None))
     ).all(), columns=["unit_id", "lat", "lon"])
-    out = rolled.merge(coords, on="unit_id")
+
+
+def map_points(league: pd.DataFrame, coords: pd.DataFrame) -> pd.DataFrame:
+    """`backlog_map` from rows already rolled up (a dashboard's league: the same units and backlog
+    figures), so the overview page does not count the backlog a second time."""
+    out = league[["unit_id", "name", "level", "unanswered", "overdue"]].merge(coords, on="unit_id")
     return out[["unit_id", "name", "level", "lat", "lon", "unanswered", "overdue"]].reset_index(drop=True)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from itertools import count
 
+import pandas as pd
 import pytest
 from sqlalchemy import select
 
@@ -188,3 +189,19 @@ def test_a_mention_counts_in_the_scope_of_each_unit_it_tags(s):
         assert watch.burning(s, scope_for_unit(s, s.scalar(select(Unit.id).where(Unit.code == code))),
                              now=NOW).urgent_unanswered == 1, code
     assert watch.burning(s, NATIONAL, now=NOW).urgent_unanswered == 1
+
+
+def test_map_points_from_the_dashboard_league_equal_the_backlog_map(s):
+    """The overview page builds its map from the dashboard's league (no second backlog count)."""
+    put(s, "POLSEK-BENDA", 30)
+    put(s, "POLSEK-BENDA", 120)
+    put(s, "POLSEK-CILEDUG", 10)
+    s.commit()
+    polres = scope_for_unit(s, s.scalar(select(Unit.id).where(Unit.code == "POLRES-METRO-TANGERANG-KOTA")))
+    for scope in (NATIONAL, polres):
+        board = metrics.dashboard(s, scope, SLA, 7, now=NOW)
+        points = watch.map_points(board.league, watch.unit_coordinates(s, scope))
+        expected = watch.backlog_map(s, scope, SLA, NOW)
+        pd.testing.assert_frame_equal(points.sort_values("unit_id", ignore_index=True),
+                                      expected.sort_values("unit_id", ignore_index=True))
+        assert points["unanswered"].sum() == 3
