@@ -142,7 +142,9 @@ def load_mentions(engine: Engine, n: int, now: datetime, days: int = 90) -> int:
             # A big load drops the secondary indexes and builds them again after: maintaining seven
             # indexes row by row costs several times the COPY itself.
             rebuild = _drop_secondary_indexes(cur) if n >= 1_000_000 else []
-            if rebuild:  # the VACUUM ANALYZE after the load does its work once, not on every chunk
+            plain = cur.execute("SELECT relkind = 'r' FROM pg_class WHERE oid = 'mentions'::regclass").fetchone()[0]
+            if rebuild and plain:  # VACUUM ANALYZE after the load does the work once (a partitioned parent has
+                # no storage parameters; its partitions would need their own)
                 cur.execute("ALTER TABLE mentions SET (autovacuum_enabled = false)")
                 rebuild.append("ALTER TABLE mentions RESET (autovacuum_enabled)")
             raw.commit()
