@@ -488,6 +488,9 @@ class DailyResponseHist(Base):
     `lib.daily`; the large-scope percentiles merge these instead of reading every answered mention."""
 
     __tablename__ = "daily_response_hist"
+    # 0015_speed: a few anchors' days (a national week reads ~40 units × 8 days) are one short seek
+    # each; the (day, unit_id) key would be walked over every unit's row once per anchor.
+    __table_args__ = (Index("ix_daily_response_hist_unit_day", "unit_id", "day"),)
     day: Mapped[str] = mapped_column(String(10), primary_key=True)  # YYYY-MM-DD, local
     unit_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     hist: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)

@@ -270,6 +270,9 @@ def _stored_days(session: Session, scope: Scope, zones: list[str], splits: list,
                  today: list = ()) -> pd.DataFrame:
     """Per unit: the sums over its zone's whole days from `daily_counts` (zeros where none apply),
     and the mentions of each day in `today` (column `today_YYYY-MM-DD`)."""
+    if not any(splits):  # nothing stored to read (a small scope, a short period): no round trip
+        return pd.DataFrame(0, index=ids, columns=["mentions", "answered", "within_sla", "negative",
+                                                   *(f"today_{t.isoformat()}" for t in today)], dtype=np.int64)
     d = DailyCount
     # `unit_id + 0`, as in the live scan: SQLite would otherwise skip-scan the (unit_id, day) key for
     # its order instead of reading the one day range from the day index (about twice as slow).
