@@ -21,10 +21,11 @@ from lib import metrics, targets
 from lib.mentions import MentionFilter, has_flag, list_mentions, unanswered_clause
 from lib.metrics import Period, SlaPolicy
 from lib.metrics.dashboards import scope_percentiles
-from lib.models import OPEN_STATUSES, Issue, Mention, Unit, utcnow
+from lib.models import OPEN_STATUSES, Issue, Mention, MentionTarget, Unit, utcnow
 from lib.scope import Scope
 
 WEEK = timedelta(days=7)
+SMALL_SCOPE = 200  # units: a Polres has ~11
 DAY = timedelta(days=1)
 LEVEL_LABELS = {"mabes": "Mabes", "polda": "Polda", "polres": "Polres", "polsek": "Polsek"}
 
@@ -82,11 +83,21 @@ def backlog_at(session: Session, scope: Scope, sla: SlaPolicy | int, at: datetim
     parts = [and_(unanswered_clause(), Mention.created_at < at),
              and_(~unanswered_clause(), Mention.updated_at > at, Mention.created_at < at,
                   or_(Mention.answered_at.is_(None), Mention.answered_at > at))]
+    # A small scope by its units' ids, its own mentions apart from those it holds only as a further
+    # target: the planner then reads each unit's index range instead of the whole week of
+    # `updated_at` (0.9 s for one Polres at 10M mentions).
+    ids = list(session.scalars(select(Unit.id).where(scope.unit_clause()).limit(SMALL_SCOPE + 1))) \
+        if scope.path_prefix != "/" else []
+    if 0 < len(ids) <= SMALL_SCOPE:
+        further = select(MentionTarget.mention_id).where(MentionTarget.unit_id.in_(ids))
+        scopes = [Mention.unit_id.in_(ids), and_(Mention.unit_id.not_in(ids), Mention.id.in_(further))]
+    else:
+        scopes = [_in_scope(scope)]
     total = [0, 0]
-    for part in parts:
+    for part, scoped in ((p, sc) for p in parts for sc in scopes):
         row = session.execute(
             select(func.count(), func.coalesce(func.sum(case((overdue, 1), else_=0)), 0))
-            .select_from(Mention).join(Unit.__table__, unit.id == Mention.unit_id).where(part, _in_scope(scope))
+            .select_from(Mention).join(Unit.__table__, unit.id == Mention.unit_id).where(part, scoped)
         ).one()
         total = [total[0] + int(row[0]), total[1] + int(row[1])]
     return total[0], total[1]

@@ -8,7 +8,7 @@ from itertools import count
 
 import pandas as pd
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lib import metrics, watch
 from lib.metrics import SlaPolicy
@@ -205,3 +205,25 @@ def test_map_points_from_the_dashboard_league_equal_the_backlog_map(s):
         pd.testing.assert_frame_equal(points.sort_values("unit_id", ignore_index=True),
                                       expected.sort_values("unit_id", ignore_index=True))
         assert points["unanswered"].sum() == 3
+
+
+def test_backlog_at_in_a_small_scope_counts_its_further_targets_once(s):
+    """A Polres scope reads its units by id (two parts each); a mention stored under Balikpapan that
+    also tags Benda counts in Benda's Polres, as the single-query reading (`_in_backlog_at`) does."""
+    from lib.models import MentionTarget
+
+    put(s, "POLSEK-BENDA", WEEK + 120)  # open then and now
+    put(s, "POLSEK-BENDA", WEEK + 30, answered_after=60)  # answered after the instant
+    put(s, "POLSEK-CILEDUG", WEEK + 90, status="diabaikan", updated_minutes_ago=60)  # closed later
+    put(s, "POLSEK-BENDA", WEEK + 200, answered_after=10)  # answered before: not counted
+    tagged = put(s, "POLRESTA-BALIKPAPAN", WEEK + 100)
+    s.add(MentionTarget(mention_id=tagged.id, unit_id=s.scalar(select(Unit.id).where(Unit.code == "POLSEK-BENDA")),
+                        created_at=tagged.created_at))
+    s.commit()
+    polres = scope_for_unit(s, s.scalar(select(Unit.id).where(Unit.code == "POLRES-METRO-TANGERANG-KOTA")))
+    for scope in (polres, NATIONAL):
+        for at in (NOW - timedelta(days=7), NOW):
+            expected = s.scalar(select(func.count()).select_from(Mention).where(watch._in_backlog_at(at),
+                                                                                  watch._in_scope(scope)))
+            assert watch.backlog_at(s, scope, SLA, at)[0] == expected
+    assert watch.backlog_at(s, polres, SLA, NOW - timedelta(days=7))[0] == 4
