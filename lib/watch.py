@@ -113,14 +113,15 @@ def _in_backlog_at(at: datetime):
 
 
 def mentions_so_far_today(session: Session, scope: Scope, at: datetime) -> int:
-    """Mentions from each unit's local midnight up to `at` (each unit in its own zone)."""
-    total = 0
-    for zone in _zones(session, scope):
-        midnight = metrics.local_midnight_utc(zone, at)
-        zone_units = select(Unit.id).where(scope.unit_clause(), Unit.timezone == zone).scalar_subquery()
-        total += _count(session, Mention.created_at >= midnight, Mention.created_at < at,
-                        Mention.unit_id.in_(zone_units))
-    return total
+    """Mentions from each unit's local midnight up to `at` (each unit in its own zone): one range
+    from the earliest midnight, each row judged on its unit's zone."""
+    midnights = {zone: metrics.local_midnight_utc(zone, at) for zone in _zones(session, scope)}
+    since = min(midnights.values())
+    unit = Unit.__table__.c
+    today = or_(*[and_(unit.timezone == zone, Mention.created_at >= m) for zone, m in midnights.items()])
+    return int(session.scalar(
+        select(func.count()).select_from(Mention).join(Unit.__table__, unit.id == Mention.unit_id)
+        .where(Mention.created_at >= since, Mention.created_at < at, today, scope.unit_clause())) or 0)
 
 
 @dataclass(frozen=True)
