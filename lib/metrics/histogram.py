@@ -54,7 +54,8 @@ class ResponseHistogram:
     - `stored`: (unit_id, bucket, n) of whole stored days, each row a unit's whole **subtree**, for
       the anchors read (the scope's roots and the units at the levels asked for);
     - `live`: per level read (None when none was asked), (unit_id, bucket, n) of the partial days at
-      the edges, unit_id being the ancestor at that level (-1 for mentions of units above it);
+      the edges, unit_id being the ancestor at that level (-1 for mentions of units above it); `n`
+      is negative for the part of a stored edge day outside the period (`counts.widened`);
     - `extra`: the further targets, exactly (as `response_times`' extra rows);
     - `roots`: the units whose subtrees make up the scope; `anchors`: the units whose subtree rows
       were read (groups can only be these)."""
