@@ -55,6 +55,7 @@ bench-analysis: model
 # BENCH_ARGS="--sizes 100000,1000000,10000000 --url postgresql+psycopg://..." for PostgreSQL at 10M;
 # `make bench-pg` does that on a throwaway cluster; `make bench-pg BENCH_ARGS="--sizes 1000000,10000000,50000000"`
 # reaches 50M (binary COPY, indexes rebuilt after each big load; ~30 GB of disk at 50M).
+# BENCH_PG_DIR=/some/dir keeps that cluster; a second run with BENCH_ARGS="--reuse --sizes ..." skips the load.
 BENCH_ARGS ?=
 # Analysis throughput (vs normalisation alone) first, then the scale benchmarks; a missed target is
 # reported in the table, it does not stop the other measurements.

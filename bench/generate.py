@@ -75,7 +75,8 @@ def mention_columns(engine: Engine, n: int, start: int, now: datetime, days: int
                     seed: int = 11, chunk: int = 100_000) -> Iterator[list[list]]:
     """Chunks of `MENTION_COLUMNS` as lists (one per column), built column-wise in numpy: a Python
     loop per row would dominate a 50M load. External ids `start`.. `start + n - 1`; times are naive
-    UTC datetimes (the loader sets the session zone to UTC) or, on SQLite, the stored text form."""
+    UTC datetimes (the loader sets the session zone to UTC) or, on SQLite, the stored text form.
+    The chunks run from the oldest mention to the newest, each sorted by `created_at`."""
     rng = np.random.default_rng(seed + start)
     unit_ids, account_ids, weights = _unit_weights(engine, rng)
     texts = np.array([" ".join(random.Random(i).choices(WORDS, k=9)) for i in range(500)], dtype=object)
@@ -90,10 +91,14 @@ def mention_columns(engine: Engine, n: int, start: int, now: datetime, days: int
         return values.tolist()
 
     span = days * 86400
-    for offset in range(0, n, chunk):
+    parts = max(1, -(-n // chunk))
+    for k, offset in enumerate(range(0, n, chunk)):
         m = min(chunk, n - offset)
         pick = rng.choice(len(unit_ids), size=m, p=weights)
-        age = rng.uniform(0, span, m)
+        # Oldest chunk first, each in time order: rows land in the table in the order they were
+        # posted, as the sync stores them (a uniformly shuffled 90 days made every index range scan
+        # touch a different heap page, and visibility-map page, per row: a bench artefact).
+        age = np.sort(rng.uniform(span * (parts - k - 1) / parts, span * (parts - k) / parts, m))[::-1]
         reply = rng.lognormal(np.log(25 * 60), 1.3, m)  # median 25 minutes, long tail
         answered = (rng.random(m) < 0.88) & (reply < age)
         closed = rng.random(m) < 0.9  # old unanswered items are mostly closed by the admins
@@ -138,7 +143,13 @@ def load_mentions(engine: Engine, n: int, now: datetime, days: int = 90) -> int:
             # indexes row by row costs several times the COPY itself.
             raw.commit()
             keys = _partitions_for_load(engine, cur, now, days, big=n >= 1_000_000)
-            rebuild = (_drop_secondary_indexes(cur) if n >= 1_000_000 else []) + keys
+            rebuild = _drop_secondary_indexes(cur) if n >= 1_000_000 else []
+            plain = cur.execute("SELECT relkind = 'r' FROM pg_class WHERE oid = 'mentions'::regclass").fetchone()[0]
+            if rebuild and plain:  # VACUUM ANALYZE after the load does the work once (a partitioned parent has
+                # no storage parameters; its partitions would need their own)
+                cur.execute("ALTER TABLE mentions SET (autovacuum_enabled = false)")
+                rebuild.append("ALTER TABLE mentions RESET (autovacuum_enabled)")
+            rebuild += keys
             raw.commit()
             for columns in mention_columns(engine, n, start, now, days):
                 with cur.copy(f"COPY mentions ({cols}) FROM STDIN (FORMAT BINARY)") as copy:
@@ -184,7 +195,13 @@ def _partitions_for_load(engine: Engine, cur, now: datetime, days: int, big: boo
 
 
 def _drop_secondary_indexes(cur) -> list[str]:
-    """Drop the indexes of `mentions` that back no constraint; returns their CREATE statements."""
+    """Drop the indexes of `mentions` but the primary key's (unique constraints too: the generated
+    external ids are unique by construction); returns the statements that build them again."""
+    uniques = cur.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = 'mentions'::regclass AND contype = 'u'").fetchall()
+    for name, _ in uniques:
+        cur.execute(f'ALTER TABLE mentions DROP CONSTRAINT "{name}"')
     defs = cur.execute(
         "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = 'mentions' AND i.indexname NOT IN "
         "(SELECT c.conname FROM pg_constraint c WHERE c.conrelid = 'mentions'::regclass)").fetchall()
@@ -192,7 +209,8 @@ def _drop_secondary_indexes(cur) -> list[str]:
         cur.execute(f'DROP INDEX "{name}"')
     # A partitioned parent's index reads "ON ONLY mentions" (the parent alone); built again without
     # ONLY it is created on every partition too.
-    return [d.replace(" ON ONLY ", " ON ") for _, d in defs]
+    return ([d.replace(" ON ONLY ", " ON ") for _, d in defs]
+            + [f'ALTER TABLE mentions ADD CONSTRAINT "{name}" {d}' for name, d in uniques])
 
 
 def analyze_tables(engine: Engine) -> None:

@@ -72,6 +72,22 @@ def migrate(url: str) -> None:
     command.upgrade(cfg, "head")
 
 
+def reusable(url: str) -> Engine | None:
+    """The database of an earlier run (migrated to head, with its registry), or None."""
+    from lib.db import make_engine
+
+    engine = make_engine(url)
+    try:
+        migrate(url)
+        with engine.connect() as conn:
+            if conn.scalar(text("SELECT count(*) FROM units")):
+                return engine
+    except Exception:  # nothing there yet: start from scratch
+        pass
+    engine.dispose()
+    return None
+
+
 def reset(url: str) -> Engine:
     from lib.db import make_engine
 
@@ -401,13 +417,20 @@ def main() -> None:
     parser.add_argument("--ingest", type=int, default=5000, help="mentions per ingest measure")
     parser.add_argument("--wall-runs", type=int, default=2000)
     parser.add_argument("--markdown", help="also write the table to this file")
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep a database a previous run loaded (its registry and mentions); sizes below "
+                             "what it holds are skipped, larger ones are appended")
     args = parser.parse_args()
     if args.url.startswith("sqlite:///"):
         Path(args.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     os.environ.update(PANTAU_DATABASE_URL=args.url, PANTAU_DEMO_SOURCE="0")
-    engine = reset(args.url)
-    polda, polres, polsek = (int(x) for x in args.units.split(","))
-    units = generate.registry(engine, polda, polres, polsek)
+    engine = reusable(args.url) if args.reuse else None
+    if engine is None:
+        engine = reset(args.url)
+        polda, polres, polsek = (int(x) for x in args.units.split(","))
+        generate.registry(engine, polda, polres, polsek)
+    with engine.connect() as conn:
+        units = conn.scalar(text("SELECT count(*) FROM units"))
     print(f"{machine()}\n{engine.dialect.name}, {units:,} units", flush=True)
     from lib.models import Unit
 
@@ -415,14 +438,30 @@ def main() -> None:
         polres_id = conn.scalar(select(Unit.id).where(Unit.level == "polres").order_by(Unit.id).limit(1))
     auth = sign_in(engine)
     rows: list[Row] = []
-    have = 0
+    with engine.connect() as conn:
+        have = conn.scalar(text("SELECT count(*) FROM mentions"))
     now = datetime.now(UTC)
     sizes = [int(x) for x in args.sizes.split(",")]
+    skipped = [s for s in sizes if s < have]
+    if skipped:
+        print(f"-- reusing {have:,} mentions: sizes {', '.join(f'{s:,}' for s in skipped)} skipped", flush=True)
+    sizes = [s for s in sizes if s >= have]
     for size in sizes:
-        t0 = time.perf_counter()
-        have = generate.load_mentions(engine, size - have, now)
-        print(f"-- {size:,} mentions generated in {time.perf_counter() - t0:.0f} s", flush=True)
-        step = [daily_rows(engine, size)]
+        step = []
+        if size > have:
+            t0 = time.perf_counter()
+            loaded = size - have
+            have = generate.load_mentions(engine, loaded, now)
+            seconds = time.perf_counter() - t0
+            print(f"-- {size:,} mentions generated in {seconds:.0f} s", flush=True)
+            step.append(Row("load: generate + COPY + indexes + vacuum", size, loaded / seconds, "mentions/s"))
+            step.append(daily_rows(engine, size))
+        else:
+            print(f"-- {size:,} mentions already loaded (--reuse)", flush=True)
+            with engine.connect() as conn:
+                built = conn.scalar(text("SELECT count(*) FROM daily_counts_state WHERE watermark IS NOT NULL"))
+            if not built:
+                step.append(daily_rows(engine, size))
         step += ingest_rows(engine, size, args.ingest)
         q, floor_times = query_rows(engine, size)
         step += q

@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy import Select, and_, bindparam, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from lib import targets
 from lib.formatting import local_label
-from lib.models import OPEN_STATUSES, Account, Mention, Unit, utcnow
+from lib.models import FLAGGED_SQL, OPEN_STATUSES, Account, Mention, Unit, utcnow
 from lib.scope import Scope
 
 INBOX_COLUMNS = [
@@ -44,6 +44,13 @@ def unanswered_clause():
     return (Mention.answered_at.is_(None)) & (Mention.status.in_(open_statuses))
 
 
+def has_flag(flag: str):
+    """`Mention.flags` (a sorted comma-separated list; flag names are not substrings of each other)
+    holds `flag`. The literal `flags <> ''` lets both databases read the small partial index of
+    flagged mentions (`ix_mentions_flagged`, 0015_speed) instead of every mention of the range."""
+    return and_(literal_column(f"mentions.{FLAGGED_SQL}"), Mention.flags.contains(flag, autoescape=True))
+
+
 def _filtered(scope: Scope, flt: MentionFilter) -> Select:
     # A mention tagging several units is listed once, under its target inside the scope (lib/targets.py).
     q = (
@@ -60,7 +67,7 @@ def _filtered(scope: Scope, flt: MentionFilter) -> Select:
     if flt.platforms:
         q = q.where(Mention.platform.in_(flt.platforms))
     for flag in flt.flags:
-        q = q.where(Mention.flags.contains(flag, autoescape=True))
+        q = q.where(has_flag(flag))
     if flt.since:
         q = q.where(Mention.created_at >= flt.since)
     if flt.until:

@@ -31,6 +31,7 @@ SENTIMENTS = ("negative", "neutral", "positive")
 FLAGS = ("abusive", "hate", "hoax", "urgent", "keluhan")  # keluhan: complaint about police service/conduct
 # The partial index's condition; `lib.mentions.unanswered_clause()` renders exactly this.
 UNANSWERED_SQL = "answered_at IS NULL AND status IN ('baru', 'diteruskan', 'ditangani')"
+FLAGGED_SQL = "flags <> ''"  # the partial index of flagged mentions (0015_speed)
 
 
 def utcnow() -> datetime:
@@ -144,6 +145,11 @@ class Mention(Base):
         # mentions of the period and looks each row up for its issue).
         Index("ix_mentions_issue_created", "created_at", "issue_id", "unit_id", "status",
               sqlite_where=text("issue_id IS NOT NULL"), postgresql_where=text("issue_id IS NOT NULL")),
+        # 0015_speed: flagged mentions only (the burning strip, urgent alerts; `lib.mentions.has_flag`),
+        # and who was in the backlog at a past moment (`lib.watch.backlog_at`), both read index-only.
+        Index("ix_mentions_flagged", "created_at", "unit_id", "flags", "answered_at", "status", "updated_at",
+              sqlite_where=text(FLAGGED_SQL), postgresql_where=text(FLAGGED_SQL)),
+        Index("ix_mentions_updated_cover", "updated_at", "created_at", "unit_id", "answered_at", "status"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     platform: Mapped[str] = mapped_column(String(20))
@@ -491,6 +497,9 @@ class DailyResponseHist(Base):
     `lib.daily`; the large-scope percentiles merge these instead of reading every answered mention."""
 
     __tablename__ = "daily_response_hist"
+    # 0015_speed: a few anchors' days (a national week reads ~40 units × 8 days) are one short seek
+    # each; the (day, unit_id) key would be walked over every unit's row once per anchor.
+    __table_args__ = (Index("ix_daily_response_hist_unit_day", "unit_id", "day"),)
     day: Mapped[str] = mapped_column(String(10), primary_key=True)  # YYYY-MM-DD, local
     unit_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     hist: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)

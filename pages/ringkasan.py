@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
+from lib import watch
 from lib.charts import polsek_chart, share_chart, trend_chart
 from lib.formatting import clock_label, day_label, number
 from lib.formatting import duration_minutes as minutes_text
@@ -190,7 +191,7 @@ with left:
         st.altair_chart(polsek_chart(polsek), width="stretch")
 with right:
     st.subheader(f"Peta: belum dijawab per {LEVEL_TITLES[board.level]}")
-    backlog_map(cached.backlog_map(url, scope, policy, version))
+    backlog_map(watch.map_points(board.league, cached.unit_coordinates(url, scope)))
 
 st.subheader(f"Tren harian ({period} hari kalender)")
 st.altair_chart(trend_chart(cached.trend(url, scope, policy, period, version)), width="stretch")

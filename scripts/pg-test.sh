@@ -2,6 +2,7 @@
 # A throwaway PostgreSQL cluster on a free local port, run as a non-root user.
 #   scripts/pg-test.sh start   -> prints the SQLAlchemy URL
 #   scripts/pg-test.sh stop
+#   scripts/pg-test.sh resume  -> starts the cluster kept in PANTAU_PG_DIR again (same port), prints the URL
 set -euo pipefail
 DIR=${PANTAU_PG_DIR:-/tmp/pantau-pg-$(id -u)}
 BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
@@ -27,9 +28,20 @@ case "${1:-}" in
     as_owner "$BIN/createdb" -h 127.0.0.1 -p "$PORT" -U pantau pantau_test
     echo "postgresql+psycopg://pantau@127.0.0.1:$PORT/pantau_test" | tee "$DIR/url"
     ;;
+  resume)
+    URL=$(cat "$DIR/url")
+    PORT=${URL##*:}; PORT=${PORT%%/*}
+    [ -f "$DIR/data/postmaster.pid" ] || as_owner "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w -o \
+      "-p $PORT -k $DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+      start >/dev/null
+    echo "$URL"
+    ;;
+  halt)
+    [ -d "$DIR/data" ] && as_owner "$BIN/pg_ctl" -D "$DIR/data" -m fast -w stop >/dev/null || true
+    ;;
   stop)
     [ -d "$DIR/data" ] && as_owner "$BIN/pg_ctl" -D "$DIR/data" -m fast -w stop >/dev/null || true
     rm -rf "$DIR"
     ;;
-  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|resume|halt" >&2; exit 2 ;;
 esac

@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 from itertools import count
 
+import pandas as pd
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lib import metrics, watch
 from lib.metrics import SlaPolicy
@@ -188,3 +189,41 @@ def test_a_mention_counts_in_the_scope_of_each_unit_it_tags(s):
         assert watch.burning(s, scope_for_unit(s, s.scalar(select(Unit.id).where(Unit.code == code))),
                              now=NOW).urgent_unanswered == 1, code
     assert watch.burning(s, NATIONAL, now=NOW).urgent_unanswered == 1
+
+
+def test_map_points_from_the_dashboard_league_equal_the_backlog_map(s):
+    """The overview page builds its map from the dashboard's league (no second backlog count)."""
+    put(s, "POLSEK-BENDA", 30)
+    put(s, "POLSEK-BENDA", 120)
+    put(s, "POLSEK-CILEDUG", 10)
+    s.commit()
+    polres = scope_for_unit(s, s.scalar(select(Unit.id).where(Unit.code == "POLRES-METRO-TANGERANG-KOTA")))
+    for scope in (NATIONAL, polres):
+        board = metrics.dashboard(s, scope, SLA, 7, now=NOW)
+        points = watch.map_points(board.league, watch.unit_coordinates(s, scope))
+        expected = watch.backlog_map(s, scope, SLA, NOW)
+        pd.testing.assert_frame_equal(points.sort_values("unit_id", ignore_index=True),
+                                      expected.sort_values("unit_id", ignore_index=True))
+        assert points["unanswered"].sum() == 3
+
+
+def test_backlog_at_in_a_small_scope_counts_its_further_targets_once(s):
+    """A Polres scope reads its units by id (two parts each); a mention stored under Balikpapan that
+    also tags Benda counts in Benda's Polres, as the single-query reading (`_in_backlog_at`) does."""
+    from lib.models import MentionTarget
+
+    put(s, "POLSEK-BENDA", WEEK + 120)  # open then and now
+    put(s, "POLSEK-BENDA", WEEK + 30, answered_after=60)  # answered after the instant
+    put(s, "POLSEK-CILEDUG", WEEK + 90, status="diabaikan", updated_minutes_ago=60)  # closed later
+    put(s, "POLSEK-BENDA", WEEK + 200, answered_after=10)  # answered before: not counted
+    tagged = put(s, "POLRESTA-BALIKPAPAN", WEEK + 100)
+    s.add(MentionTarget(mention_id=tagged.id, unit_id=s.scalar(select(Unit.id).where(Unit.code == "POLSEK-BENDA")),
+                        created_at=tagged.created_at))
+    s.commit()
+    polres = scope_for_unit(s, s.scalar(select(Unit.id).where(Unit.code == "POLRES-METRO-TANGERANG-KOTA")))
+    for scope in (polres, NATIONAL):
+        for at in (NOW - timedelta(days=7), NOW):
+            expected = s.scalar(select(func.count()).select_from(Mention).where(watch._in_backlog_at(at),
+                                                                                  watch._in_scope(scope)))
+            assert watch.backlog_at(s, scope, SLA, at)[0] == expected
+    assert watch.backlog_at(s, polres, SLA, NOW - timedelta(days=7))[0] == 4

@@ -4,6 +4,7 @@ their roll-up over the unit tree; see the package doc for the definitions."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -30,6 +31,7 @@ from lib.metrics.sql import (
     UTC,
     Period,
     SlaPolicy,
+    ZoneSplit,
     count_if,
     frame_of,
     in_scope,
@@ -42,6 +44,8 @@ from lib.metrics.sql import (
 )
 from lib.models import DailyCount, Mention, Unit, utcnow
 from lib.scope import Scope
+
+LIVE_LEVELS = ("polres", "polsek")  # scopes counted live (`unit_counts`)
 
 
 def units_frame(session: Session, scope: Scope) -> pd.DataFrame:
@@ -75,25 +79,27 @@ def unit_counts(session: Session, scope: Scope, sla: SlaPolicy | int, period: Pe
     zones = sorted(units["timezone"].unique())
     unit_sla = units["sla_minutes"].fillna(policy.first_response_minutes).astype(int)
     slas = sorted(int(s) for s in unit_sla.unique())
+    # A Polres or Polsek is scanned live: its few hundred mentions a week cost less than the stored
+    # days' freshness check and read (five round trips), with the same figures.
+    root = units.loc[units["unit_id"] == scope.root_unit_id, "level"]
+    stored_days = stored_days and not (len(root) and root.iat[0] in LIVE_LEVELS)
     splits = [split(z, period.since, period.until) if stored_days and period.until <= now else None
               for z in zones]
     if any(splits):
         daily.refresh(session, policy.first_response_minutes)
+    splits = widened(zones, splits, period)
     secs = response_seconds(session.get_bind().dialect.name)
     open_unanswered = unanswered_clause()
     in_period = and_(Mention.created_at >= ts(period.since), Mention.created_at < ts(period.until))
-    # The live scan: the period minus the days every zone reads from the table.
-    head_end = max((sp.start if sp else period.until) for sp in splits)
-    tail_start = min((sp.end if sp else period.since) for sp in splits)
-    # Two queries over two bounded ranges (SQLite would scan the whole period for one range with a hole).
-    ranges = [(period.since, head_end), (tail_start, period.until)] if head_end < tail_start else [
-        (period.since, period.until)]
-    # Each live row is counted per (unit, bucket): the bucket is the number of zone boundaries (stored
-    # days' start and end, local midnights) at or before `created_at`, so which buckets lie outside a
-    # zone's stored days, or in its "today", is decided below per unit in numpy, and the scan
-    # evaluates each expression once per row instead of once per zone.
+    ranges = live_ranges(period, splits)
+    # Each live row is counted per (unit, bucket): the bucket is the number of boundaries (the
+    # period's, each zone's stored days', local midnights) at or before `created_at`, so whether a
+    # bucket adds (in the period, not stored), subtracts (stored, outside the period) or is the
+    # unit's "today" is decided below per unit in numpy, and the scan evaluates each expression
+    # once per row instead of once per zone.
     midnights = [local_midnight_utc(z, now) for z in zones]
-    bounds = sorted({*midnights, *(t for sp in splits if sp for t in (sp.start, sp.end))})
+    bounds = sorted({period.since, period.until, *midnights,
+                     *(t for sp in splits if sp for t in (sp.start, sp.end))})
     bucket = sum((case((Mention.created_at >= ts(b), 1), else_=0) for b in bounds), literal(0)).label("bucket")
     cols = [
         func.count().label("mentions"),
@@ -121,9 +127,17 @@ def unit_counts(session: Session, scope: Scope, sla: SlaPolicy | int, period: Pe
     zone_ix = units["timezone"].map({z: i for i, z in enumerate(zones)}).to_numpy()
     sla_ix = unit_sla.map({s: i for i, s in enumerate(slas)}).to_numpy()
     ids = units["unit_id"].to_numpy()
-    period_frame = _live_counts(session, live, ids, zone_ix, sla_ix, _bucket_masks(bounds, splits, midnights))
+    period_frame = _live_counts(session, live, ids, zone_ix, sla_ix,
+                                _bucket_weights(bounds, splits, midnights, period))
     backlog_frame = indexed(session, backlog, ids)
-    stored = _stored_days(session, scope, zones, splits, ids)
+    today_days = [(local_midnight_utc(z, now).astimezone(ZoneInfo(z)).date() if sp and sp.start <= m < sp.end
+                   else None) for z, sp, m in zip(zones, splits, midnights, strict=True)]
+    stored = _stored_days(session, scope, zones, splits, ids, sorted({d for d in today_days if d}))
+    # Today's stored row (when the period's tail reads it): each unit's zone picks its own date.
+    unit_today = np.array([d.isoformat() if d else "" for d in today_days], dtype=object)[zone_ix]
+    stored_today = np.zeros(len(ids), dtype=np.int64)
+    for d in {d for d in today_days if d}:
+        stored_today += np.where(unit_today == d.isoformat(), stored[f"today_{d.isoformat()}"].to_numpy(), 0)
     rows = np.arange(len(ids))
 
     def pick(frame: pd.DataFrame, prefix: str, index: np.ndarray, n: int) -> np.ndarray:
@@ -132,7 +146,7 @@ def unit_counts(session: Session, scope: Scope, sla: SlaPolicy | int, period: Pe
     out = pd.DataFrame({
         "unit_id": ids,
         "mentions": period_frame["mentions"] + stored["mentions"].to_numpy(),
-        "today": period_frame["today"],
+        "today": period_frame["today"] + stored_today,
         "answered": period_frame["answered"] + stored["answered"].to_numpy(),
         "within_sla": period_frame["within_sla"] + stored["within_sla"].to_numpy(),
         "pending": pick(backlog_frame, "pending", sla_ix, len(slas)),
@@ -160,19 +174,70 @@ def scope_totals(counts: pd.DataFrame) -> pd.Series:
     return total
 
 
-def _bucket_masks(bounds: list[datetime], splits: list, midnights: list[datetime]) -> tuple[np.ndarray, np.ndarray]:
-    """Per zone and bucket (bucket b = [bounds[b-1], bounds[b]), open at both ends): whether the
-    bucket is scanned live for that zone (outside its stored days) and whether it is its today."""
+def widened(zones: list[str], splits: list[ZoneSplit | None], period: Period) -> list[ZoneSplit | None]:
+    """The stored days, widened by the partial day at either end of the period when the part of that
+    day outside the period is the shorter one: the whole day is then read from storage and the part
+    outside subtracted live. For a period that ends now, today's stored row minus what lies after
+    now (usually nothing) replaces today's live scan; it is complete because the reader refreshed
+    the tables first. Decided once for all zones (their midnights are hours apart), so the live
+    scans stay two short ranges."""
+    used = [(z, sp) for z, sp in zip(zones, splits, strict=True) if sp]
+    if not used:
+        return splits
+    day = timedelta(days=1)
+    tail_inside = period.until - min(sp.end for _, sp in used)
+    tail_outside = max(Period.local_days(sp.end_day, sp.end_day, z).until for z, sp in used) - period.until
+    head_inside = max(sp.start for _, sp in used) - period.since
+    head_outside = period.since - min(Period.local_days(sp.first_day - day, sp.first_day - day, z).since
+                                      for z, sp in used)
+    tail, head = tail_outside < tail_inside, head_outside < head_inside
+    if not (tail or head):
+        return splits
+
+    def grown(zone: str, sp: ZoneSplit | None) -> ZoneSplit | None:
+        if sp is None:
+            return None
+        first = sp.first_day - day if head else sp.first_day
+        end = sp.end_day + day if tail else sp.end_day
+        return ZoneSplit(first, end, Period.local_days(first, first, zone).since,
+                         Period.local_days(end, end, zone).since)
+
+    return [grown(z, sp) for z, sp in zip(zones, splits, strict=True)]
+
+
+def live_ranges(period: Period, splits: list[ZoneSplit | None]) -> list[tuple[datetime, datetime]]:
+    """The ranges scanned live: every zone's period minus its stored days (added) and stored days
+    minus the period (subtracted), as at most two bounded ranges (SQLite would scan the whole period
+    for one range with a hole)."""
+    if not splits or not all(splits):
+        lo = min([period.since, *(sp.start for sp in splits if sp)])
+        hi = max([period.until, *(sp.end for sp in splits if sp)])
+        return [(lo, hi)]
+    head = (min(period.since, *(sp.start for sp in splits)), max(period.since, *(sp.start for sp in splits)))
+    tail = (min(period.until, *(sp.end for sp in splits)), max(period.until, *(sp.end for sp in splits)))
+    if head[1] >= tail[0]:
+        return [(head[0], tail[1])]
+    return [r for r in (head, tail) if r[0] < r[1]]
+
+
+def _bucket_weights(bounds: list[datetime], splits: list, midnights: list[datetime],
+                    period: Period) -> tuple[np.ndarray, np.ndarray]:
+    """Per zone and bucket (bucket b = [bounds[b-1], bounds[b])): +1 where the bucket is in the
+    period but not in the zone's stored days (counted live), -1 where it is stored but outside the
+    period (subtracted), 0 otherwise; and the same weights for "today" (from the zone's midnight)."""
     lo = np.array([datetime.min.replace(tzinfo=UTC), *bounds], dtype=object)
-    edge = np.array([[True] * len(lo) if sp is None else [b >= sp.end or b < sp.start for b in lo] for sp in splits])
-    today = np.array([[b >= m for b in lo] for m in midnights])
-    return edge, today
+    inside = np.array([period.since <= b < period.until for b in lo], dtype=np.int64)
+    weight = np.array([inside - (0 if sp is None else np.array([sp.start <= b < sp.end for b in lo], dtype=np.int64))
+                       for sp in splits]).reshape(len(splits), len(lo))
+    today = np.array([weight[i] * np.array([b >= m for b in lo]) for i, m in enumerate(midnights)],
+                     dtype=np.int64).reshape(len(midnights), len(lo))
+    return weight, today
 
 
 def _live_counts(session: Session, statements: list, ids: np.ndarray, zone_ix: np.ndarray, sla_ix: np.ndarray,
                  masks: tuple[np.ndarray, np.ndarray]) -> dict[str, np.ndarray]:
-    """Sum the (unit, bucket) rows of the live scans per unit, each bucket counted only where it is
-    live for the unit's zone (and "today" only from the unit's own midnight)."""
+    """Sum the (unit, bucket) rows of the live scans per unit, each bucket with its weight for the
+    unit's zone (`_bucket_weights`: added, subtracted or not counted)."""
     edge, today = masks
     out = {k: np.zeros(len(ids), dtype=np.int64) for k in ("mentions", "answered", "negative", "within_sla", "today")}
     position = pd.Series(np.arange(len(ids)), index=ids)
@@ -201,15 +266,22 @@ def _day_bounds(splits: list, d=DailyCount) -> list[ColumnElement[bool]]:
             d.day < max(sp.end_day for sp in used).isoformat()]
 
 
-def _stored_days(session: Session, scope: Scope, zones: list[str], splits: list, ids: np.ndarray) -> pd.DataFrame:
-    """Per unit: the sums over its zone's whole days from `daily_counts` (zeros where none apply)."""
+def _stored_days(session: Session, scope: Scope, zones: list[str], splits: list, ids: np.ndarray,
+                 today: list = ()) -> pd.DataFrame:
+    """Per unit: the sums over its zone's whole days from `daily_counts` (zeros where none apply),
+    and the mentions of each day in `today` (column `today_YYYY-MM-DD`)."""
+    if not any(splits):  # nothing stored to read (a small scope, a short period): no round trip
+        return pd.DataFrame(0, index=ids, columns=["mentions", "answered", "within_sla", "negative",
+                                                   *(f"today_{t.isoformat()}" for t in today)], dtype=np.int64)
     d = DailyCount
     # `unit_id + 0`, as in the live scan: SQLite would otherwise skip-scan the (unit_id, day) key for
     # its order instead of reading the one day range from the day index (about twice as slow).
     unit_key = (d.unit_id + 0).label("unit_id")
     return indexed(session, (
         select(unit_key, func.sum(d.mentions).label("mentions"), func.sum(d.answered).label("answered"),
-               func.sum(d.within_sla).label("within_sla"), func.sum(d.negative).label("negative"))
+               func.sum(d.within_sla).label("within_sla"), func.sum(d.negative).label("negative"),
+               *[func.coalesce(func.sum(case((d.day == t.isoformat(), d.mentions), else_=0)), 0)
+                 .label(f"today_{t.isoformat()}") for t in today])
         .where(_stored_rows(scope, zones, splits)).group_by(unit_key)), ids)
 
 

@@ -45,6 +45,13 @@ def _percentiles(times: pd.DataFrame | ResponseHistogram, keys: pd.Series | None
     return percentiles_of(times, keys)
 
 
+def scope_percentiles(session: Session, scope: Scope, sla: SlaPolicy | int, period: Period, counts: pd.DataFrame,
+                      now: datetime) -> pd.DataFrame:
+    """The scope's median and p90 for the period by the dashboards' rule (exact for a small scope,
+    stored histograms for a large one); `counts` is the period's `unit_counts`."""
+    return _percentiles(_times(session, scope, sla, period, counts, now))
+
+
 def _shares(frame: pd.DataFrame) -> pd.DataFrame:
     judged = frame["mentions"] - frame["pending"]
     frame["within_sla_share"] = (frame["within_sla"] / judged.where(judged > 0)).astype(float)

@@ -39,7 +39,7 @@ from lib.metrics.buckets import (
     representative,
     unpack,
 )
-from lib.metrics.counts import _bucket_masks
+from lib.metrics.counts import _bucket_weights, live_ranges, widened
 from lib.metrics.percentiles import _ancestor_at, _once, further_target_times
 from lib.metrics.sql import Period, SlaPolicy, ZoneSplit, in_scope, ints, response_seconds, split, ts
 from lib.models import DailyResponseHist, Mention, Unit, utcnow
@@ -54,7 +54,8 @@ class ResponseHistogram:
     - `stored`: (unit_id, bucket, n) of whole stored days, each row a unit's whole **subtree**, for
       the anchors read (the scope's roots and the units at the levels asked for);
     - `live`: per level read (None when none was asked), (unit_id, bucket, n) of the partial days at
-      the edges, unit_id being the ancestor at that level (-1 for mentions of units above it);
+      the edges, unit_id being the ancestor at that level (-1 for mentions of units above it); `n`
+      is negative for the part of a stored edge day outside the period (`counts.widened`);
     - `extra`: the further targets, exactly (as `response_times`' extra rows);
     - `roots`: the units whose subtrees make up the scope; `anchors`: the units whose subtree rows
       were read (groups can only be these)."""
@@ -94,7 +95,7 @@ def response_histogram(session: Session, scope: Scope, period: Period, sla: SlaP
     roots = ((scope.root_unit_id,) if scope.root_unit_id is not None
              else tuple(r[0] for r in unit_rows if r[3] is None))
     anchors = set(roots) | {r[0] for r in unit_rows if r[2] in levels}
-    splits = _common_days(zones, period, now)
+    splits = widened(zones, _common_days(zones, period, now), period) if zones else []
     stored = unpack([])
     if splits and splits[0] is not None:
         if refresh:
@@ -104,14 +105,11 @@ def response_histogram(session: Session, scope: Scope, period: Period, sla: SlaP
             h.day >= splits[0].first_day.isoformat(), h.day < splits[0].end_day.isoformat(),
             h.unit_id.in_(sorted(anchors))))
         stored = unpack(rows)
-    head_end = max((sp.start if sp else period.until) for sp in splits) if splits else period.until
-    tail_start = min((sp.end if sp else period.since) for sp in splits) if splits else period.since
-    ranges = [(period.since, head_end), (tail_start, period.until)] if head_end < tail_start else [
-        (period.since, period.until)]
-    bounds = sorted({t for sp in splits if sp for t in (sp.start, sp.end)})
+    ranges = live_ranges(period, splits)
+    bounds = sorted({period.since, period.until, *(t for sp in splits if sp for t in (sp.start, sp.end))})
     zone_bucket = sum((case((Mention.created_at >= ts(b), 1), else_=0) for b in bounds), literal(0))
     secs = response_seconds(session.get_bind().dialect.name)
-    edge, _ = _bucket_masks(bounds, splits, [])
+    weight, _ = _bucket_weights(bounds, splits, [], period)
     # The live rows are summed in SQL per group already (the units at each level asked for, or the
     # whole scope), with the unit's zone and zone-boundary bucket for the mask: a few thousand rows
     # back however busy the edge days were.
@@ -133,8 +131,10 @@ def response_histogram(session: Session, scope: Scope, period: Period, sla: SlaP
             anchors_ = np.array([-1 if r[0] is None else r[0] for r in rows], dtype=np.int64)
             zone = np.array([zones.index(r[1]) for r in rows], dtype=np.int64)
             data = ints([r[2:] for r in rows], 3)
-            keep = edge[zone, data[:, 0]] if len(data) else np.zeros(0, dtype=bool)
-            frames.append(pd.DataFrame({"unit_id": anchors_[keep], "bucket": data[keep, 1], "n": data[keep, 2]}))
+            w = weight[zone, data[:, 0]] if len(data) else np.zeros(0, dtype=np.int64)
+            keep = w != 0  # subtracted rows (stored days outside the period) carry -1
+            frames.append(pd.DataFrame({"unit_id": anchors_[keep], "bucket": data[keep, 1],
+                                        "n": data[keep, 2] * w[keep]}))
         live[level] = pd.concat(frames, ignore_index=True)
     return ResponseHistogram(stored=stored, live=live,
                              extra=further_target_times(session, scope, period), roots=roots,

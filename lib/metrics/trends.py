@@ -8,16 +8,16 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from sqlalchemy import (
     and_,
+    case,
     func,
     or_,
     select,
-    true,
 )
 from sqlalchemy.orm import Session, aliased
 
 from lib import daily
 from lib.mentions import unanswered_clause
-from lib.metrics.counts import _stored_rows
+from lib.metrics.counts import _stored_rows, live_ranges, widened
 from lib.metrics.overlap import trend_extra
 from lib.metrics.sql import (
     Period,
@@ -53,18 +53,23 @@ def daily_trend(session: Session, scope: Scope, sla: SlaPolicy | int, days: int,
     splits = [split(z, since, now) if stored_days else None for z in zones]
     if any(splits):
         daily.refresh(session, policy.first_response_minutes)
+    splits = widened(zones, splits, period)  # today's stored row, less what lies after now
     day = local_day(session, scope, period, unit)
     secs = response_seconds(session.get_bind().dialect.name)
     unit_sla = func.coalesce(unit.sla_minutes, policy.first_response_minutes) * 60
-    live = or_(*[and_(unit.timezone == z, or_(Mention.created_at < ts(sp.start), Mention.created_at >= ts(sp.end))
-                      if sp else true()) for z, sp in zip(zones, splits, strict=True)])
-    head_end = max((sp.start if sp else now) for sp in splits)
-    tail_start = min((sp.end if sp else since) for sp in splits)
-    ranges = [(since, head_end), (tail_start, now)] if head_end < tail_start else [(since, now)]
+    in_period = and_(Mention.created_at >= ts(since), Mention.created_at < ts(now))
+
+    def stored_(sp):
+        return and_(Mention.created_at >= ts(sp.start), Mention.created_at < ts(sp.end))
+
+    # Live: what is in the period but not stored (added) or stored but outside the period (subtracted).
+    live = or_(*[and_(unit.timezone == z, or_(and_(in_period, ~stored_(sp)), and_(~in_period, stored_(sp)))
+                      if sp else in_period) for z, sp in zip(zones, splits, strict=True)])
+    sign = case((in_period, 1), else_=-1).label("sign")
     rows = []
-    for lo, hi in ranges:  # one query per bounded range, as in `unit_counts`
-        rows += session.execute(
-            select(day.label("day"), func.count().label("mentions"),
+    for lo, hi in live_ranges(period, splits):  # one query per bounded range, as in `unit_counts`
+        signed = session.execute(
+            select(day.label("day"), sign, func.count().label("mentions"),
                    count_if(and_(Mention.answered_at.is_not(None), secs <= unit_sla)).label("within_sla"),
                    count_if(Mention.sentiment == "negative").label("negative"),
                    count_if(unanswered_clause()).label("unanswered"))
@@ -72,8 +77,9 @@ def daily_trend(session: Session, scope: Scope, sla: SlaPolicy | int, days: int,
             # instead of seeking every unit's index range (5,539 seeks nationally).
             .join(unit, unit.id == Mention.unit_id + 0)
             .where(Mention.created_at >= ts(lo), Mention.created_at < ts(hi), in_scope(scope), live)
-            .group_by(day)
+            .group_by(day, sign)
         ).all()
+        rows += [(r[0], *(int(v) * int(r[1]) for v in r[2:])) for r in signed]
     d = DailyCount
     if any(splits):
         rows += session.execute(

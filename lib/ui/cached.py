@@ -101,10 +101,11 @@ def alerts(url: str, scope: Scope, sla: SlaPolicy | int, version: Version, limit
         return watch.unhandled_alerts(s, scope, sla, limit)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False, max_entries=200)
-def backlog_map(url: str, scope: Scope, sla: SlaPolicy | int, version: Version) -> pd.DataFrame:
+@st.cache_data(ttl=timedelta(minutes=10), show_spinner=False, max_entries=200)
+def unit_coordinates(url: str, scope: Scope) -> pd.DataFrame:
+    """The map's coordinates (the registry's, rarely changed); the points come from the dashboard."""
     with session_scope(get_engine(url)) as s:
-        return watch.backlog_map(s, scope, sla)
+        return watch.unit_coordinates(s, scope)
 
 
 @st.cache_data(ttl=timedelta(minutes=10), show_spinner=False, max_entries=200)

@@ -59,15 +59,18 @@ def assert_same(engine: Engine) -> None:
         for policy in POLICIES:
             for days in (1, 3, 7, 10, 30):
                 for scope in scopes:
-                    for now in (NOW, NOW + timedelta(hours=13, minutes=30)):  # 13:30 UTC = 21:30 WIB/22:30 WITA
+                    # 16:30 UTC = 23:30 WIB / 00:30 WITA; NOW - 13 h = 21:00 WIB, with mentions after it: today's
+                    # stored row is read and what lies after `now` subtracted (`lib.metrics.counts.widened`).
+                    for now in (NOW, NOW + timedelta(hours=13, minutes=30), NOW - timedelta(hours=13)):
                         period = Period.last_days(days, now)
                         fast = metrics.unit_counts(s, scope, policy, period, now)
                         live = metrics.unit_counts(s, scope, policy, period, now, stored_days=False)
                         pd.testing.assert_frame_equal(fast, live)
                 for days in (7, 30):
-                    fast = metrics.daily_trend(s, NATIONAL, policy, days, NOW)
-                    live = metrics.daily_trend(s, NATIONAL, policy, days, NOW, stored_days=False)
-                    pd.testing.assert_frame_equal(fast, live)
+                    for now in (NOW, NOW - timedelta(hours=13)):
+                        fast = metrics.daily_trend(s, NATIONAL, policy, days, now)
+                        live = metrics.daily_trend(s, NATIONAL, policy, days, now, stored_days=False)
+                        pd.testing.assert_frame_equal(fast, live)
 
 
 def test_stored_days_equal_the_live_scan(spread_data: Engine) -> None:
@@ -163,7 +166,8 @@ def test_engine_equals_a_mention_by_mention_count(spread_data: Engine, days: int
         s.scalar(select(Unit).where(Unit.code == "POLSEK-BENDA")).sla_minutes = 120
     with session_scope(spread_data) as s:
         for policy in POLICIES:
-            for now in (NOW, NOW + timedelta(hours=13, minutes=30), NOW + timedelta(hours=16, minutes=30)):
+            for now in (NOW, NOW + timedelta(hours=13, minutes=30), NOW + timedelta(hours=16, minutes=30),
+                        NOW - timedelta(hours=13)):
                 period = Period.last_days(days, now)
                 expected = reference_counts(s, policy, period, now).sort_values("unit_id", ignore_index=True)
                 for stored in (True, False):
@@ -171,3 +175,55 @@ def test_engine_equals_a_mention_by_mention_count(spread_data: Engine, days: int
                     got = got.sort_values("unit_id", ignore_index=True)
                     pd.testing.assert_frame_equal(got[expected.columns], expected, check_dtype=False)
                     assert got["mentions"].sum() > 0
+
+
+LATE_EVENING = NOW - timedelta(hours=13)  # 14:00 UTC: 21:00 WIB, 22:00 WITA, 23:00 WIT
+
+
+def test_today_is_read_from_the_stored_day_less_what_lies_after_now(spread_data: Engine) -> None:
+    """Late in the local day the period's tail is today's stored row minus the mentions after `now`
+    (there are some: the data runs to NOW); a tampered row of today shows up, so the stored path is
+    really taken, and the figures equal the live scan and a mention-by-mention count."""
+    policy, period = POLICIES[0], Period.last_days(7, LATE_EVENING)
+    today = LATE_EVENING.astimezone(metrics.UTC).date().isoformat()  # 21:00 WIB: the same date in every zone
+    with session_scope(spread_data) as s:
+        after = s.scalar(select(func.count()).select_from(Mention).where(
+            Mention.created_at >= LATE_EVENING, Mention.created_at < NOW.replace(hour=15)))
+        assert after > 0
+        fast = metrics.unit_counts(s, NATIONAL, policy, period, LATE_EVENING)
+        pd.testing.assert_frame_equal(fast, metrics.unit_counts(s, NATIONAL, policy, period, LATE_EVENING,
+                                                                stored_days=False))
+        expected = reference_counts(s, policy, period, LATE_EVENING).sort_values("unit_id", ignore_index=True)
+        got = fast.sort_values("unit_id", ignore_index=True)
+        pd.testing.assert_frame_equal(got[expected.columns], expected, check_dtype=False)
+        assert got["today"].sum() > 0
+        row = s.scalars(select(DailyCount).where(DailyCount.day == today).order_by(DailyCount.unit_id).limit(1)).one()
+        row.mentions += 1000
+        s.flush()
+        tampered = metrics.unit_counts(s, NATIONAL, policy, period, LATE_EVENING)
+        assert int(tampered["today"].sum()) == int(fast["today"].sum()) + 1000
+        assert int(tampered["mentions"].sum()) == int(fast["mentions"].sum()) + 1000
+
+
+def test_mentions_stored_after_the_last_refresh_are_in_today(spread_data: Engine) -> None:
+    """A read refreshes today's stored row first: mentions stored since the previous read (before
+    and after `now`) leave the figures equal to the raw count."""
+    policy, period = POLICIES[0], Period.last_days(7, LATE_EVENING)
+    with session_scope(spread_data) as s:
+        before = metrics.unit_counts(s, NATIONAL, policy, period, LATE_EVENING)  # refreshes the table
+        trend_before = metrics.daily_trend(s, NATIONAL, policy, 7, LATE_EVENING)
+    with session_scope(spread_data) as s:
+        add_mentions(s, "polsekbenda", [("late1", "tolong pak", LATE_EVENING - timedelta(minutes=5)),
+                                        ("late2", "macet", LATE_EVENING - timedelta(hours=3)),
+                                        ("late3", "begal", LATE_EVENING + timedelta(minutes=5))],
+                     replies=[("late2", LATE_EVENING - timedelta(hours=2, minutes=50))])
+    with session_scope(spread_data) as s:
+        after = metrics.unit_counts(s, NATIONAL, policy, period, LATE_EVENING)
+        pd.testing.assert_frame_equal(after, metrics.unit_counts(s, NATIONAL, policy, period, LATE_EVENING,
+                                                                 stored_days=False))
+        assert int(after["today"].sum()) == int(before["today"].sum()) + 2
+        assert int(after["answered"].sum()) == int(before["answered"].sum()) + 1
+        trend = metrics.daily_trend(s, NATIONAL, policy, 7, LATE_EVENING)
+        pd.testing.assert_frame_equal(trend, metrics.daily_trend(s, NATIONAL, policy, 7, LATE_EVENING,
+                                                                 stored_days=False))
+        assert int(trend["mentions"].iloc[-1]) == int(trend_before["mentions"].iloc[-1]) + 2

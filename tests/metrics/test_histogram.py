@@ -86,7 +86,8 @@ def test_histogram_percentiles_lie_within_the_bound_of_the_exact_figure(generate
         checked = 0
         for scope in (NATIONAL, polda):
             for days in (1, 7, 10):
-                for now in (NOW, NOW + timedelta(hours=13, minutes=30)):
+                # NOW - 13 h (21:00 WIB): today's stored histogram less the replies after now
+                for now in (NOW, NOW + timedelta(hours=13, minutes=30), NOW - timedelta(hours=13)):
                     period = Period.last_days(days, now)
                     hist = response_histogram(s, scope, period, POLICY, now, levels=("polda", "polres", "polsek"))
                     times = metrics.response_times(s, scope, period)
