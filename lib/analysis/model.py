@@ -46,6 +46,8 @@ class Prediction:
     flag_proba: dict[str, np.ndarray]
     function: list[str] | None
     function_confidence: np.ndarray | None
+    function_proba: np.ndarray | None = None  # every function's probability, columns `function_classes`
+    function_classes: list[str] | None = None
 
 
 @dataclass
@@ -61,6 +63,7 @@ class TrainedModel:
     memory: dict[str, dict[str, Any]] = field(default_factory=dict)  # near-dup key -> corrected fields
     meta: dict[str, Any] = field(default_factory=dict)
     heads: Any | None = None  # LinearHeads: the classifiers above as one matrix (fast path), if built
+    route_combiner: Any | None = None  # routing.RouteCombiner (cues + function classifier); None: hand rule
 
     def compile(self) -> None:
         """Build the fast path after fitting; kept None (scikit-learn path) if the shapes are unusual."""
@@ -90,7 +93,7 @@ class TrainedModel:
         fproba = self.function_clf.predict_proba(x)
         fbest = fproba.argmax(axis=1)
         return Prediction(labels, conf, flag_proba, [self.function_clf.classes_[i] for i in fbest],
-                          fproba[np.arange(len(fbest)), fbest])
+                          fproba[np.arange(len(fbest)), fbest], fproba, list(self.function_clf.classes_))
 
 
     def _predict_fast(self, x: sp.csr_matrix) -> Prediction:
@@ -105,7 +108,7 @@ class TrainedModel:
             return Prediction(labels, proba[rows, best], h.flag_proba(z), None, None)
         fbest = fproba.argmax(axis=1)
         return Prediction(labels, proba[rows, best], h.flag_proba(z), [h.function_classes[i] for i in fbest],
-                          fproba[rows, fbest])
+                          fproba[rows, fbest], fproba, h.function_classes)
 
 
 @dataclass(frozen=True)

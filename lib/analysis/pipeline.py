@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from lib.analysis import lexicons as lx
 from lib.analysis import rules
 from lib.analysis.dataset import key_from_tokens
 from lib.analysis.model import TrainedModel, load_model
@@ -68,9 +69,13 @@ def analyze(texts: list[str], model: TrainedModel | None = None, *, use_model: b
         model = load_model()
     norms = [" ".join(t) for t in toks]
     pred = None
+    combined: list[str | None] | None = None
     if model is not None:
         augmented = [n + " " + " ".join(c.feature_tokens()) for n, c in zip(norms, cues, strict=True)]
         pred = model.predict(norms, augmented)
+        combiner = getattr(model, "route_combiner", None)  # absent in artefacts trained before it existed
+        if combiner is not None and pred.function_proba is not None:
+            combined = combiner.predict(pred.function_proba, pred.function_classes, cues)
     out: list[Analysis] = []
     for i, (text, tk, cue) in enumerate(zip(texts, toks, cues, strict=True)):
         function = cue.function
@@ -82,9 +87,13 @@ def analyze(texts: list[str], model: TrainedModel | None = None, *, use_model: b
             sentiment, score = pred.sentiment[i], float(pred.confidence[i])
             proba = {f: float(p[i]) for f, p in pred.flag_proba.items()}
             flags = model_flags(cue.flags, proba, model.flag_thresholds)  # type: ignore[union-attr]
-            early = max(proba.get("hate", 0.0), proba.get("hoax", 0.0)) >= INTELKAM_MIN_PROBA
-            if (pred.function is not None and cue.route_strength < ROUTE_STRONG
-                    and pred.function_confidence[i] >= FUNCTION_MODEL_MIN_CONF):  # type: ignore[index]
+            early = (max(proba.get("hate", 0.0), proba.get("hoax", 0.0)) >= INTELKAM_MIN_PROBA
+                     or "hate" in cue.flags)
+            if combined is not None:
+                function = combined[i]
+            elif (pred.function is not None and cue.route_strength < ROUTE_STRONG
+                    and pred.function_confidence[i] >= FUNCTION_MODEL_MIN_CONF
+                    and not (cue.function is None and cue.phrases & lx.OTHER_AGENCY)):  # type: ignore[index]
                 function = pred.function[i] or None
         function = routed(function, sentiment, flags, early_detection=early)
         result = Analysis(sentiment, round(score, 4), flags, function, "", key_from_tokens(tk))
