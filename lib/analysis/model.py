@@ -46,8 +46,6 @@ class Prediction:
     flag_proba: dict[str, np.ndarray]
     function: list[str] | None
     function_confidence: np.ndarray | None
-    function_proba: np.ndarray | None = None  # every function's probability, columns `function_classes`
-    function_classes: list[str] | None = None
 
 
 @dataclass
@@ -63,7 +61,6 @@ class TrainedModel:
     memory: dict[str, dict[str, Any]] = field(default_factory=dict)  # near-dup key -> corrected fields
     meta: dict[str, Any] = field(default_factory=dict)
     heads: Any | None = None  # LinearHeads: the classifiers above as one matrix (fast path), if built
-    route_combiner: Any | None = None  # routing.RouteCombiner (cues + function classifier); None: hand rule
 
     def compile(self) -> None:
         """Build the fast path after fitting; kept None (scikit-learn path) if the shapes are unusual."""
@@ -93,7 +90,7 @@ class TrainedModel:
         fproba = self.function_clf.predict_proba(x)
         fbest = fproba.argmax(axis=1)
         return Prediction(labels, conf, flag_proba, [self.function_clf.classes_[i] for i in fbest],
-                          fproba[np.arange(len(fbest)), fbest], fproba, list(self.function_clf.classes_))
+                          fproba[np.arange(len(fbest)), fbest])
 
 
     def _predict_fast(self, x: sp.csr_matrix) -> Prediction:
@@ -108,7 +105,7 @@ class TrainedModel:
             return Prediction(labels, proba[rows, best], h.flag_proba(z), None, None)
         fbest = fproba.argmax(axis=1)
         return Prediction(labels, proba[rows, best], h.flag_proba(z), [h.function_classes[i] for i in fbest],
-                          fproba[rows, fbest], fproba, h.function_classes)
+                          fproba[rows, fbest])
 
 
 @dataclass(frozen=True)

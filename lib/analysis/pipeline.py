@@ -12,11 +12,14 @@ from lib.analysis.normalize import tokens
 from lib.analysis.topics import extract_place, topic_key
 
 # The function classifier overrides the lexicon router only when the lexicon is weak and the
-# classifier is confident; routing stays explainable ("these words") in the common case.
+# classifier is confident, and never on another agency's matter (PLN, Damkar) the cues routed out;
+# routing stays explainable ("these words") in the common case. A learned combiner of cue scores
+# and classifier probabilities gave the same 3-fold CV accuracy (docs/analysis.md), so not kept.
 ROUTE_STRONG = 3.0
 FUNCTION_MODEL_MIN_CONF = 0.55
 # Routing to Intelkam is early detection, a weaker act than raising a flag: a mention goes there when
-# the hate or hoax classifier gives at least this probability, even below the flag's threshold.
+# the hate or hoax classifier gives at least this probability, even below the flag's threshold, or
+# when the SARA lexicon (a group word next to a hostile word or insult, or a slur) fires.
 INTELKAM_MIN_PROBA = 0.25  # 0.10-0.25 tried by 3-fold grouped CV (docs/analysis.md)
 
 
@@ -69,13 +72,9 @@ def analyze(texts: list[str], model: TrainedModel | None = None, *, use_model: b
         model = load_model()
     norms = [" ".join(t) for t in toks]
     pred = None
-    combined: list[str | None] | None = None
     if model is not None:
         augmented = [n + " " + " ".join(c.feature_tokens()) for n, c in zip(norms, cues, strict=True)]
         pred = model.predict(norms, augmented)
-        combiner = getattr(model, "route_combiner", None)  # absent in artefacts trained before it existed
-        if combiner is not None and pred.function_proba is not None:
-            combined = combiner.predict(pred.function_proba, pred.function_classes, cues)
     out: list[Analysis] = []
     for i, (text, tk, cue) in enumerate(zip(texts, toks, cues, strict=True)):
         function = cue.function
@@ -89,11 +88,9 @@ def analyze(texts: list[str], model: TrainedModel | None = None, *, use_model: b
             flags = model_flags(cue.flags, proba, model.flag_thresholds)  # type: ignore[union-attr]
             early = (max(proba.get("hate", 0.0), proba.get("hoax", 0.0)) >= INTELKAM_MIN_PROBA
                      or "hate" in cue.flags)
-            if combined is not None:
-                function = combined[i]
-            elif (pred.function is not None and cue.route_strength < ROUTE_STRONG
-                    and pred.function_confidence[i] >= FUNCTION_MODEL_MIN_CONF
-                    and not (cue.function is None and cue.phrases & lx.OTHER_AGENCY)):  # type: ignore[index]
+            if (pred.function is not None and cue.route_strength < ROUTE_STRONG
+                    and pred.function_confidence[i] >= FUNCTION_MODEL_MIN_CONF  # type: ignore[index]
+                    and not (cue.function is None and cue.phrases & lx.OTHER_AGENCY)):
                 function = pred.function[i] or None
         function = routed(function, sentiment, flags, early_detection=early)
         result = Analysis(sentiment, round(score, 4), flags, function, "", key_from_tokens(tk))

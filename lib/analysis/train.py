@@ -26,7 +26,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
 
 from lib.analysis import dataset as ds
-from lib.analysis import routing, rules
+from lib.analysis import rules
 from lib.analysis.features import CachedCharTfidf, FastWordTfidf
 from lib.analysis.model import MODEL_VERSION, TrainedModel, artefact_path, model_dir, save_model
 from lib.analysis.normalize import tokens
@@ -95,10 +95,6 @@ def _sentiment_model(c: float = SENTIMENT_C) -> CalibratedClassifierCV:
     return CalibratedClassifierCV(LinearSVC(C=c, class_weight="balanced"), method="sigmoid", cv=3)
 
 
-def _function_model() -> LogisticRegression:
-    return LogisticRegression(C=FUNCTION_C, class_weight="balanced", max_iter=2000)
-
-
 def fit(items: list[ds.LabelledText], memory_items: list[ds.LabelledText] | None = None,
         meta: dict | None = None, thresholds: dict[str, float] | None = None) -> TrainedModel:
     """Fit the vectorisers on every text, then one classifier per task on the items labelled for it;
@@ -128,10 +124,8 @@ def fit(items: list[ds.LabelledText], memory_items: list[ds.LabelledText] | None
     model.flag_thresholds = dict(thresholds or FLAG_THRESHOLDS)
     fn_idx = [i for i, it in enumerate(items) if it.function is not None]
     if len(fn_idx) >= MIN_FUNCTION_EXAMPLES and len({items[i].function for i in fn_idx}) >= 2:
-        model.function_clf = _function_model()
+        model.function_clf = LogisticRegression(C=FUNCTION_C, class_weight="balanced", max_iter=2000)
         model.function_clf.fit(x[fn_idx], [items[i].function for i in fn_idx], sample_weight=weights[fn_idx])
-        if routing.ENABLED:
-            model.route_combiner = routing.fit_combiner(x, items, weights, fn_idx, _function_model)
     model.compile()
     for it in memory_items or []:
         model.memory[ds.near_duplicate_key(it.text)] = {
