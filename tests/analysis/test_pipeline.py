@@ -146,7 +146,13 @@ def test_sara_lexicon_sends_to_intelkam_and_other_agencies_stay_out(small_model:
     blind.compile()
     [a] = analyze(["jangan kasih orang papua tinggal di jl magelang, bawa sial"], model=blind)
     assert "hate" not in a.flags and a.function == "Intelkam"
-    # another agency's matter with no police cue: the function classifier may not route it anyway
-    got = analyze(["ada ular masuk rumah warga, damkar nomornya berapa?", "lampu pln mati sejak sore"],
-                  model=small_model)
-    assert [r.function for r in got] == [None, None]
+    # another agency's matter with no police cue: even a function classifier sure of Lantas may not
+    # route it, while a mention with no cue at all still goes where the classifier says
+    sure = copy.deepcopy(small_model.function_clf)
+    sure.coef_[:] = 0.0
+    sure.intercept_[:] = [20.0 if c == "Lantas" else 0.0 for c in sure.classes_]
+    lantas = replace(small_model, function_clf=sure)
+    lantas.compile()
+    got = analyze(["ada ular masuk rumah warga, damkar nomornya berapa?", "lampu pln mati sejak sore",
+                   "min mau tanya sesuatu"], model=lantas)
+    assert [r.function for r in got] == [None, None, "Lantas"]
