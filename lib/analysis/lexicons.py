@@ -161,7 +161,7 @@ HOSTILE: frozenset[str] = words("""
 usir pulangin pulangkan bantai ganyang basmi bunuh musnahkan binasakan benci najis sampah penjajah antek biang
 perusak hama virus parasit tumpas serbu bakar habisi enyahkan hancurkan pulangkan laknat dijarah
 jarah sesat kotor
-""") | {"tidak pantas hidup", "tidak layak", "tahu rasa", "tidak pantas tinggal", "tidak usah dibantu",
+""") | {"bawa sial"} | {"tidak pantas hidup", "tidak layak", "tahu rasa", "tidak pantas tinggal", "tidak usah dibantu",
        "tidak usah dijaga"}
 SLURS: frozenset[str] = frozenset({
     "antek aseng", "aseng", "asing aseng", "kafir laknat", "dasar kafir", "cina babi", "cina kafir",
@@ -246,12 +246,13 @@ KELUHAN: frozenset[str] = frozenset({
 # ROUTE_ORDER. Conduct words weigh most, since "oknum ... tilang" is a Propam matter, not Lantas.
 ROUTES: dict[str, dict[str, float]] = {
     "Propam": {
-        "korup": 3, "korupsi": 2, "uang administrasi": 3, "tindak lanjut": 1, "mandek": 2, "penyidik": 2, "diketawain": 2, "ditertawakan": 2, "disuruh damai": 3, "salah tangkap": 3, "tanpa surat": 2,
+        "korup": 3, "korupsi": 2, "uang administrasi": 3, "tindak lanjut": 1, "mandek": 2, "penyidik": 2, "diketawain": 2, "ditertawakan": 2, "disuruh damai": 4, "salah tangkap": 3, "tanpa surat": 2,
         "pungli": 4, "oknum": 4, "polisi nakal": 3, "pemerasan": 4, "diperas": 3, "memeras": 3,
         "86": 2, "damai di tempat": 3, "salam tempel": 3, "uang damai": 4, "suap": 3, "disuap": 3,
         "sogok": 3, "arogan": 2, "sewenang wenang": 2, "tidak ditindaklanjuti": 2, "sp2hp": 2,
         "propam": 4, "minta uang": 2, "dimintai uang": 4, "membentak": 2, "dibentak": 2,
         "dipukul polisi": 3, "kekerasan aparat": 3, "backing": 2, "beking": 2, "kode etik": 3,
+        "dipungli": 4, "laporan ditolak": 3, "laporan saya ditolak": 3, "tidur pas jaga": 3, "main hp": 2,
     },
     "Narkoba": {
         "narkoba": 3, "sabu": 3, "ganja": 3, "pil": 1, "ekstasi": 3, "inex": 3, "tramadol": 3,
@@ -271,6 +272,7 @@ ROUTES: dict[str, dict[str, float]] = {
         "mobil hilang": 2, "penusukan": 3, "ditusuk": 3, "dibacok": 3, "pembacokan": 3, "tipu": 2,
         "transfer": 1, "rekening": 1, "olshop": 1, "cod": 1, "kriminal": 2, "pencabulan": 3,
         "pengeroyokan": 2, "dikeroyok": 2, "cctv": 1, "pelaku": 1, "hipnotis": 3, "rumah dibobol": 3,
+        "dipukulin": 3, "mukulin": 2,
     },
     "Lantas": {
         "mogok": 2, "tumbang": 2, "roboh": 2, "derek": 3, "diderek": 3, "satpas": 3, "polantas": 3, "razia kendaraan": 3, "jalan tol": 2, "tol": 1, "rambu": 3, "jalur sepeda": 2,
@@ -281,6 +283,7 @@ ROUTES: dict[str, dict[str, float]] = {
         "angkot": 1, "ojol": 1, "rekayasa lalu lintas": 3, "pengalihan arus": 3,
         "samsat": 3, "plat nomor": 2, "knalpot": 2, "knalpot brong": 3, "helm": 2, "pajak kendaraan": 2,
         "contraflow": 3, "one way": 3, "mudik": 2, "kebut": 1, "bus": 1, "perlintasan": 1,
+        "kacilakan": 3, "kacilakaan": 3, "kecelakan": 3, "penutupan jalan": 3,
     },
     "Samapta": {
         "konvoi": 2, "bapak ogah": 3, "supporter": 2, "suporter": 2, "merusak": 1, "tenggelam": 3, "loncat": 3, "bunuh diri": 3, "juru parkir": 2, "pengemis": 2, "sakau": 1,
@@ -290,7 +293,7 @@ ROUTES: dict[str, dict[str, float]] = {
         "sound horeg": 2, "ormas": 2, "perkelahian": 3, "kerusuhan": 3, "ricuh": 2, "bentrok": 2,
         "sajam": 3, "celurit": 3, "onar": 3, "meresahkan": 1, "gangguan kamtibmas": 3,
         "kebakaran": 2, "terbakar": 2, "mengamuk": 2, "orang gila": 2, "odgj": 2, "pengamen": 2,
-        "anak punk": 2, "rawan": 1, "jaga malam": 2,
+        "anak punk": 2, "rawan": 1, "jaga malam": 2, "anjing liar": 2,
     },
     "Binmas": {
         "sembako": 2, "bagi sembako": 3, "kerja bakti": 3, "posyandu": 2,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from lib.analysis import lexicons as lx
 from lib.analysis import rules
 from lib.analysis.dataset import key_from_tokens
 from lib.analysis.model import TrainedModel, load_model
@@ -11,11 +12,14 @@ from lib.analysis.normalize import tokens
 from lib.analysis.topics import extract_place, topic_key
 
 # The function classifier overrides the lexicon router only when the lexicon is weak and the
-# classifier is confident; routing stays explainable ("these words") in the common case.
+# classifier is confident, and never on another agency's matter (PLN, Damkar) the cues routed out;
+# routing stays explainable ("these words") in the common case. A learned combiner of cue scores
+# and classifier probabilities gave the same 3-fold CV accuracy (docs/analysis.md), so not kept.
 ROUTE_STRONG = 3.0
 FUNCTION_MODEL_MIN_CONF = 0.55
 # Routing to Intelkam is early detection, a weaker act than raising a flag: a mention goes there when
-# the hate or hoax classifier gives at least this probability, even below the flag's threshold.
+# the hate or hoax classifier gives at least this probability, even below the flag's threshold, or
+# when the SARA lexicon (a group word next to a hostile word or insult, or a slur) fires.
 INTELKAM_MIN_PROBA = 0.25  # 0.10-0.25 tried by 3-fold grouped CV (docs/analysis.md)
 
 
@@ -82,9 +86,11 @@ def analyze(texts: list[str], model: TrainedModel | None = None, *, use_model: b
             sentiment, score = pred.sentiment[i], float(pred.confidence[i])
             proba = {f: float(p[i]) for f, p in pred.flag_proba.items()}
             flags = model_flags(cue.flags, proba, model.flag_thresholds)  # type: ignore[union-attr]
-            early = max(proba.get("hate", 0.0), proba.get("hoax", 0.0)) >= INTELKAM_MIN_PROBA
+            early = (max(proba.get("hate", 0.0), proba.get("hoax", 0.0)) >= INTELKAM_MIN_PROBA
+                     or "hate" in cue.flags)
             if (pred.function is not None and cue.route_strength < ROUTE_STRONG
-                    and pred.function_confidence[i] >= FUNCTION_MODEL_MIN_CONF):  # type: ignore[index]
+                    and pred.function_confidence[i] >= FUNCTION_MODEL_MIN_CONF  # type: ignore[index]
+                    and not (cue.function is None and cue.phrases & lx.OTHER_AGENCY)):
                 function = pred.function[i] or None
         function = routed(function, sentiment, flags, early_detection=early)
         result = Analysis(sentiment, round(score, 4), flags, function, "", key_from_tokens(tk))

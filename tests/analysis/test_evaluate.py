@@ -49,3 +49,24 @@ def test_model_beats_lexicon_fallback_on_heldout(small_model: TrainedModel) -> N
     with_model = ev.score_source(heldout, ev.predict_ours(small_model, texts))
     lexicon_only = ev.score_source(heldout, ev.predict_ours(None, texts))
     assert with_model["sentiment"]["macro_f1"] > lexicon_only["sentiment"]["macro_f1"] + 0.05
+
+
+def test_thresholds_favour_the_public_tweets_within_the_police_floor() -> None:
+    """abusive/hate: the best idhsab F1 among thresholds whose police precision is >= 0.90 (a mean
+    of police and idhsab F1 would pick <= 0.55 here)."""
+    police = [ds.LabelledText(f"p{i}", "negative", frozenset({"hate"} if i < 10 else set()), "", "police")
+              for i in range(40)]
+    tweets = [ds.LabelledText(f"t{i}", None, frozenset({"hate"} if i < 10 else set()), None, "idhsab",
+                              ds.IDHSAB_TASKS) for i in range(40)]
+    p_police = [0.9] * 6 + [0.55] * 4 + [0.05] * 30
+    p_tweets = [0.95] * 5 + [0.7] * 5 + [0.6] * 5 + [0.05] * 25  # idhsab F1 is 1.0 for 0.6 < t <= 0.7
+    [(t, p, r, _f)] = ev.choose_thresholds(police + tweets, {"hate": p_police + p_tweets}).values()
+    assert p >= 0.9 and r == 0.6 and 0.6 < t <= 0.7
+
+
+def test_precision_rows_show_cv_and_heldout_per_flag() -> None:
+    cv = {"urgent": (0.95, 0.9, 0.92, 180)}
+    held = {"urgent": (0.8, 0.9, 0.85, 28)}
+    text = "\n".join(ev.precision_rows(cv, held))
+    assert "| urgent |" in text and "0.950 / 0.900 / 0.920 (180)" in text and "0.800 / 0.900 / 0.850 (28)" in text
+    assert "| hate |" in text  # a flag with no positives still gets a row

@@ -130,3 +130,29 @@ def test_score_is_a_probability_of_the_chosen_label(small_model: TrainedModel) -
     proba = small_model.sentiment_clf.predict_proba(small_model.features(*model_inputs(texts)))
     for r, row in zip(results, proba, strict=True):
         assert abs(r.score - row.max()) < 1e-3 and abs(row.sum() - 1) < 1e-6
+
+
+def test_sara_lexicon_sends_to_intelkam_and_other_agencies_stay_out(small_model: TrainedModel) -> None:
+    import copy
+    from dataclasses import replace
+
+    # a hate classifier that never suspects SARA and no function classifier: the lexicon alone (group
+    # word + hostile word) still sends the mention to Intelkam for early detection
+
+    never = copy.deepcopy(small_model.flag_clfs["hate"])
+    never.coef_[:] = 0.0
+    never.intercept_[:] = -20.0 if never.classes_[1] else 20.0
+    blind = replace(small_model, flag_clfs={**small_model.flag_clfs, "hate": never}, function_clf=None)
+    blind.compile()
+    [a] = analyze(["jangan kasih orang papua tinggal di jl magelang, bawa sial"], model=blind)
+    assert "hate" not in a.flags and a.function == "Intelkam"
+    # another agency's matter with no police cue: even a function classifier sure of Lantas may not
+    # route it, while a mention with no cue at all still goes where the classifier says
+    sure = copy.deepcopy(small_model.function_clf)
+    sure.coef_[:] = 0.0
+    sure.intercept_[:] = [20.0 if c == "Lantas" else 0.0 for c in sure.classes_]
+    lantas = replace(small_model, function_clf=sure)
+    lantas.compile()
+    got = analyze(["ada ular masuk rumah warga, damkar nomornya berapa?", "lampu pln mati sejak sore",
+                   "min mau tanya sesuatu"], model=lantas)
+    assert [r.function for r in got] == [None, None, "Lantas"]

@@ -17,6 +17,7 @@ def cues(text: str):
         ("goblok banget adminnya", "abusive"),
         ("usir semua aseng dari kampung kita", "hate"),
         ("dasar kafir gak pantas di sini", "hate"),
+        ("jangan kasih orang papua tinggal di sini, bawa sial", "hate"),
         ("beredar pesan berantai penculikan anak, sebarkan!", "hoax"),
         ("katanya besok ada razia besar, benarkah?", "hoax"),
         ("tolong ada begal di jl raya ciledug sekarang", "urgent"),
@@ -56,6 +57,11 @@ def test_flag_not_raised_on_clear_counterexample(text: str, flag: str) -> None:
         ("izin keramaian untuk konser di lapangan", "Intelkam"),
         ("cara bikin skck online", "SPKT"),
         ("mau bikin surat kehilangan ktp", "SPKT"),
+        ("kacilakan ing jl magelang, ana sing ora obah", "Lantas"),  # Javanese
+        ("tetangga dipukulin suaminya barusan", "Reskrim"),  # KDRT, slang verb
+        ("bikin skck aja dipungli 50rb", "Propam"),  # conduct outweighs the SKCK desk
+        ("laporan sy ditolak petugas spkt, disuruh damai", "Propam"),
+        ("besok ada penutupan jalan di jl sudirman?", "Lantas"),
     ],
 )
 def test_routing_rule(text: str, function: str) -> None:
