@@ -23,6 +23,7 @@ SLANG: dict[str, str] = {
     "teu": "tidak", "hanteu": "tidak", "gaada": "tidak ada", "gada": "tidak ada", "gakada": "tidak ada",
     "gapernah": "tidak pernah", "gabisa": "tidak bisa", "gakbisa": "tidak bisa", "gamau": "tidak mau",
     "gausah": "tidak usah", "gajelas": "tidak jelas", "gaguna": "tidak berguna", "gajadi": "tidak jadi",
+    "dereng": "belum", "durung": "belum", "wonten": "ada", "nyuekin": "dicuekin",
     "blm": "belum", "blom": "belum", "belom": "belum", "bkn": "bukan", "jgn": "jangan", "jngn": "jangan",
     # function words
     "yg": "yang", "yng": "yang", "dgn": "dengan", "dg": "dengan", "dng": "dengan", "utk": "untuk",
@@ -148,6 +149,8 @@ alhamdulillah adem seneng senang lega bersyukur syukur
 QUESTION: frozenset[str] = words("""
 apa apakah bagaimana siapa kapan berapa benarkah tandatanya syarat prosedur caranya
 """) | {"di mana", "benar tidak", "benar atau tidak", "bagaimana cara", "mau tanya", "izin tanya"}
+# Praise next to one of these is sarcasm ("wah keren, lapor begal malah disuruh sabar").
+SARCASM_MARKERS: frozenset[str] = frozenset({"malah", "giliran", "disuruh sabar"})
 # Crimes, traffic and places: what happened or where, not how the writer feels about it.
 EVENT_WORDS: frozenset[str] = words("""
 macet hilang dicuri kecurian kemalingan dibegal rawan gelap sepi bahaya berbahaya ditipu tertipu

@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from lib.analysis import lexicons as lx
 
 _FILLER_AFTER_NEGATOR = frozenset({"ada", "pernah", "juga", "kunjung", "bisa", "mau", "di", "segera", "cukup",
-                                   "terlalu", "begitu", "sama", "sekali", "langsung", "pula", "lagi", "ke"})
+                                   "terlalu", "begitu", "sama", "sekali", "langsung", "pula", "lagi", "ke", "yang"})
 
 
 def _all_phrases() -> frozenset[str]:
     groups = [lx.POSITIVE, lx.NEGATIVE, lx.SERVICE, lx.NEGATORS, lx.ABUSIVE, lx.ABUSIVE_LITERAL,
               lx.SARA_GROUPS, lx.HOSTILE, lx.SLURS, lx.HOAX_CUES, lx.HOAX_WEAK, lx.HOAX_DENIED,
               lx.URGENT_STRONG, lx.URGENT_SEVERE, lx.URGENT_EVENTS, lx.URGENT_NOW, lx.PAST_MARKERS, lx.HABITUAL, lx.RESOLVED, lx.OTHER_AGENCY,
-              lx.KELUHAN, lx.PRAISE, lx.QUESTION, lx.EVENT_WORDS, lx.RESOLUTION]
+              lx.KELUHAN, lx.PRAISE, lx.QUESTION, lx.SARCASM_MARKERS, lx.EVENT_WORDS, lx.RESOLUTION]
     groups += [set(cues) for cues in lx.ROUTES.values()]
     groups += [set(cues) for cues, _label in lx.TOPICS.values()]
     return frozenset(p for g in groups for p in g)
@@ -134,13 +134,14 @@ def analyse_tokens(toks: list[str]) -> Cues:
     complaint = negated_service or phrases & lx.KELUHAN
     if praise:
         # Praise next to a complaint is sarcasm; without one, event words say what is praised.
-        if complaint:
+        if complaint or phrases & lx.SARCASM_MARKERS:
             tone = "sarcasm"
         else:
             tone = "praise"
             neg -= events
-    elif not complaint and not neg and phrases & lx.QUESTION:
-        tone = "question"
+    elif not complaint and neg == events and phrases & lx.QUESTION:
+        tone = "question"  # an event asked about ("ktp hilang, ngurus di mana?") is not the writer's tone
+        neg = 0
     function, strength = route(phrases)
     return Cues(
         phrases=phrases, pos=pos, neg=neg + negated_pos, negated_pos=negated_pos, negated_neg=negated_neg,

@@ -127,3 +127,11 @@ def test_praise_keeps_event_words_out_of_the_negative_count() -> None:
     assert praised.neg == 0 and praised.resolved
     assert {"cuepraise", "cueresolved"} <= set(praised.feature_tokens())
     assert "cuesarkas" in cues("mantap pak, laporan saya ga ditanggapi").feature_tokens()
+
+
+def test_sarcasm_marker_and_question_about_an_event() -> None:
+    assert cues("wah keren, lapor begal malah disuruh sabar").tone == "sarcasm"
+    assert cues("hebat ya, telpon darurat gak ada yang angkat").tone == "sarcasm"  # "tidak ada yang angkat"
+    asked = cues("mau tanya, kalau ktp hilang surat keterangannya ngurus dimana?")
+    assert asked.tone == "question" and asked.neg == 0
+    assert cues("laporan kula 40 hari dereng wonten tindak lanjut").flags >= {"keluhan"}
