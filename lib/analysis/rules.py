@@ -75,7 +75,7 @@ class Cues:
 
     phrases: frozenset[str]
     pos: int  # positive cues not negated
-    neg: int  # negative cues not negated, plus negated positive/service words
+    neg: int  # negative cues not negated (event words apart), plus negated positive/service words
     negated_pos: int
     negated_neg: int
     flags: frozenset[str]
@@ -85,6 +85,7 @@ class Cues:
     negated_words: tuple[str, ...] = ()  # the word each negator governs ("tidak ... ditanggapi")
     tone: str = ""  # "praise" (thanks/praise, no complaint), "sarcasm" (praise next to a complaint),
     # "question" (a question, no complaint, no negative cue) or ""
+    events: int = 0  # event words not negated ("macet", "hilang"): what happened, not the writer's tone
     resolved: bool = False  # an event word and its good end ("hp yang hilang sudah ketemu")
 
     def feature_tokens(self) -> list[str]:
@@ -97,6 +98,7 @@ class Cues:
             out.append(_TONE_TOKENS[self.tone])
         if self.resolved:
             out.append("cueresolved")
+        out += ["cueevent"] * min(self.events, 2)
         out += [f"cueflag{f}" for f in sorted(self.flags)]
         if self.function:
             out.append("cueroute")
@@ -127,28 +129,24 @@ def analyse_tokens(toks: list[str]) -> Cues:
         elif p in lx.NEGATIVE:
             if negated:
                 negated_neg += 1
+            elif p in lx.EVENT_WORDS:
+                events += 1
             else:
                 neg += 1
-                events += p in lx.EVENT_WORDS
     tone = ""
     complaint = negated_service or phrases & lx.KELUHAN
     if praise:
         # Praise next to a complaint is sarcasm; without one, event words say what is praised.
-        if complaint or phrases & lx.SARCASM_MARKERS:
-            tone = "sarcasm"
-        else:
-            tone = "praise"
-            neg -= events
-    elif not complaint and neg == events and phrases & lx.QUESTION:
+        tone = "sarcasm" if complaint or phrases & lx.SARCASM_MARKERS else "praise"
+    elif not complaint and not neg and phrases & lx.QUESTION:
         tone = "question"  # an event asked about ("ktp hilang, ngurus di mana?") is not the writer's tone
-        neg = 0
     function, strength = route(phrases)
     return Cues(
         phrases=phrases, pos=pos, neg=neg + negated_pos, negated_pos=negated_pos, negated_neg=negated_neg,
         flags=flags_for(phrases, complaint=negated_service > 0), function=function, route_strength=strength,
         topic_event=topic_event(phrases),
         negated_words=tuple(toks[j] for j in sorted(negated_at) if j < len(toks) and toks[j].isalnum()),
-        tone=tone, resolved=bool(phrases & lx.EVENT_WORDS and phrases & lx.RESOLUTION),
+        tone=tone, events=events, resolved=bool(phrases & lx.EVENT_WORDS and phrases & lx.RESOLUTION),
     )
 
 

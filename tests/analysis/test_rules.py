@@ -120,9 +120,10 @@ def test_tone_cue(text: str, tone: str) -> None:
 
 
 def test_praise_keeps_event_words_out_of_the_negative_count() -> None:
-    """A domain word in praise names what is praised; outside praise it still counts as negative."""
+    """A domain word names what happened (`cueevent`), not the tone; praise around it stays praise."""
     assert cues("salut sama bapak lantas yang ngatur macet").neg == 0
-    assert cues("macet parah dari pagi").neg >= 1
+    jam = cues("macet parah dari pagi")
+    assert jam.neg == 1 and jam.events == 1 and "cueevent" in jam.feature_tokens()
     praised = cues("tas saya yang hilang sudah ketemu, polisi keren")
     assert praised.neg == 0 and praised.resolved
     assert {"cuepraise", "cueresolved"} <= set(praised.feature_tokens())
