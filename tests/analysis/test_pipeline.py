@@ -130,3 +130,15 @@ def test_score_is_a_probability_of_the_chosen_label(small_model: TrainedModel) -
     proba = small_model.sentiment_clf.predict_proba(small_model.features(*model_inputs(texts)))
     for r, row in zip(results, proba, strict=True):
         assert abs(r.score - row.max()) < 1e-3 and abs(row.sum() - 1) < 1e-6
+
+
+@pytest.mark.parametrize(("text", "sentiment"), [
+    ("motor saya hilang di parkiran", "negative"),
+    ("salut sama polisi yang ngatur macet", "positive"),
+    ("ktp hilang, ngurus suratnya di mana?", "neutral"),
+    ("mantap pak, laporan saya 3 bulan ga ditanggapi", "negative"),
+])
+def test_lexicon_fallback_reads_tone_cues(text: str, sentiment: str) -> None:
+    """Without a model an event word is bad news, unless the text praises or asks; sarcasm is a complaint."""
+    [result] = analyze([text], use_model=False)
+    assert result.sentiment == sentiment
