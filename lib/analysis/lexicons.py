@@ -23,6 +23,7 @@ SLANG: dict[str, str] = {
     "teu": "tidak", "hanteu": "tidak", "gaada": "tidak ada", "gada": "tidak ada", "gakada": "tidak ada",
     "gapernah": "tidak pernah", "gabisa": "tidak bisa", "gakbisa": "tidak bisa", "gamau": "tidak mau",
     "gausah": "tidak usah", "gajelas": "tidak jelas", "gaguna": "tidak berguna", "gajadi": "tidak jadi",
+    "dereng": "belum", "durung": "belum", "wonten": "ada", "nyuekin": "dicuekin",
     "blm": "belum", "blom": "belum", "belom": "belum", "bkn": "bukan", "jgn": "jangan", "jngn": "jangan",
     # function words
     "yg": "yang", "yng": "yang", "dgn": "dengan", "dg": "dengan", "dng": "dengan", "utk": "untuk",
@@ -53,7 +54,7 @@ SLANG: dict[str, str] = {
     "mksh": "terima kasih", "makasih": "terima kasih", "makasi": "terima kasih", "makasii": "terima kasih",
     "trims": "terima kasih", "trimakasih": "terima kasih", "terimakasih": "terima kasih",
     "tks": "terima kasih", "thx": "terima kasih", "thanks": "terima kasih", "tengkyu": "terima kasih",
-    "suwun": "terima kasih", "nuhun": "terima kasih", "hatur": "terima",
+    "suwun": "terima kasih", "nuwun": "terima kasih", "nuhun": "terima kasih", "hatur": "terima",
     "mantul": "mantap", "mantab": "mantap", "mantep": "mantap", "mntp": "mantap", "josss": "mantap",
     "jos": "mantap", "gercep": "gerak cepat", "sat-set": "cepat", "satset": "cepat", "cepet": "cepat",
     "cpt": "cepat", "lelet": "lambat", "lemot": "lambat", "lmbt": "lambat", "lama2": "lama",
@@ -133,6 +134,32 @@ respon merespon direspon dibalas balas balasan ditanggapi tanggapan ditindak dit
 tindak lanjut diproses proses datang jelas kejelasan kabar becus bantu dibantu membantu peduli
 diangkat angkat digubris gubris ditangani tangani ada aktif jalan hadir muncul serius diurus
 kelar selesai tuntas beres ditangkap tertangkap
+""")
+
+# Thanks and praise aimed at someone. In a text with one of these, a domain word (EVENT_WORDS) names
+# what the praise is about ("salut ... ngatur macet"), not the writer's tone: rules.py then emits
+# `cuepraise` instead of counting the event as negative; next to a complaint it emits `cuesarkas`
+# ("mantap pak, laporan saya 3 bulan ga ditanggapi"). Normalised forms (makasih -> terima kasih).
+PRAISE: frozenset[str] = words("""
+salut apresiasi mantap keren hebat top jempol respect bangga sigap tanggap responsif ramah
+alhamdulillah adem seneng senang lega bersyukur syukur
+""") | {"terima kasih", "gerak cepat", "selamat bertugas", "luar biasa",
+        "semoga sehat"}
+# A question asked without a complaint ("syarat bikin skck apa aja?") is neutral: rules.py emits `cuetanya`.
+QUESTION: frozenset[str] = words("""
+apa apakah bagaimana siapa kapan berapa benarkah tandatanya syarat prosedur caranya
+""") | {"di mana", "benar tidak", "benar atau tidak", "bagaimana cara", "mau tanya", "izin tanya"}
+# Praise next to one of these is sarcasm ("wah keren, lapor begal malah disuruh sabar").
+SARCASM_MARKERS: frozenset[str] = frozenset({"malah", "giliran", "disuruh sabar"})
+# Crimes, traffic and places: what happened or where, not how the writer feels about it.
+EVENT_WORDS: frozenset[str] = words("""
+macet hilang dicuri kecurian kemalingan dibegal rawan gelap sepi bahaya berbahaya ditipu tertipu
+penipuan dipalak diperas pemerasan teror takut ngeri resah meresahkan
+""")
+# A case that ended well: found, caught, dealt with.
+RESOLUTION: frozenset[str] = words("""
+ketemu ditemukan kembali tertangkap ditangkap ketangkep diringkus diamankan dibekuk diciduk dipecat
+dibubarkan terungkap diungkap
 """)
 
 # --- flags ----------------------------------------------------------------------------------------

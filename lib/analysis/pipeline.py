@@ -46,7 +46,10 @@ def reset_caches() -> None:
 
 def lexicon_sentiment(cues: rules.Cues) -> tuple[str, float]:
     """Sentiment from the curated cues alone: the fallback when no trained model is available."""
-    balance = cues.pos - cues.neg + (1 if cues.negated_neg and not cues.neg else 0)
+    # An event word ("hilang", "macet") reads as bad news unless the text thanks, praises or asks.
+    neg = cues.neg + (cues.events if cues.tone in ("", "sarcasm") else 0)
+    pos = 0 if cues.tone == "sarcasm" else cues.pos  # praise next to a complaint means the complaint
+    balance = pos - neg + (1 if cues.negated_neg and not neg else 0)
     if cues.flags & {"abusive", "hate", "urgent"}:
         balance -= 2
     if balance == 0:

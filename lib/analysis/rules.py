@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from lib.analysis import lexicons as lx
 
 _FILLER_AFTER_NEGATOR = frozenset({"ada", "pernah", "juga", "kunjung", "bisa", "mau", "di", "segera", "cukup",
-                                   "terlalu", "begitu", "sama", "sekali", "langsung", "pula", "lagi", "ke"})
+                                   "terlalu", "begitu", "sama", "sekali", "langsung", "pula", "lagi", "ke", "yang"})
 
 
 def _all_phrases() -> frozenset[str]:
     groups = [lx.POSITIVE, lx.NEGATIVE, lx.SERVICE, lx.NEGATORS, lx.ABUSIVE, lx.ABUSIVE_LITERAL,
               lx.SARA_GROUPS, lx.HOSTILE, lx.SLURS, lx.HOAX_CUES, lx.HOAX_WEAK, lx.HOAX_DENIED,
               lx.URGENT_STRONG, lx.URGENT_SEVERE, lx.URGENT_EVENTS, lx.URGENT_NOW, lx.PAST_MARKERS, lx.HABITUAL, lx.RESOLVED, lx.OTHER_AGENCY,
-              lx.KELUHAN]
+              lx.KELUHAN, lx.PRAISE, lx.QUESTION, lx.SARCASM_MARKERS, lx.EVENT_WORDS, lx.RESOLUTION]
     groups += [set(cues) for cues in lx.ROUTES.values()]
     groups += [set(cues) for cues, _label in lx.TOPICS.values()]
     return frozenset(p for g in groups for p in g)
@@ -57,6 +57,7 @@ class PhraseIndex:
         return found
 
 
+_TONE_TOKENS = {"praise": "cuepraise", "sarcasm": "cuesarkas", "question": "cuetanya"}
 MARK_NEGATION = True  # "negasi<word>" feature tokens for negated words
 
 INDEX = PhraseIndex(_all_phrases())
@@ -74,7 +75,7 @@ class Cues:
 
     phrases: frozenset[str]
     pos: int  # positive cues not negated
-    neg: int  # negative cues not negated, plus negated positive/service words
+    neg: int  # negative cues not negated (event words apart), plus negated positive/service words
     negated_pos: int
     negated_neg: int
     flags: frozenset[str]
@@ -82,6 +83,10 @@ class Cues:
     route_strength: float
     topic_event: str | None
     negated_words: tuple[str, ...] = ()  # the word each negator governs ("tidak ... ditanggapi")
+    tone: str = ""  # "praise" (thanks/praise, no complaint), "sarcasm" (praise next to a complaint),
+    # "question" (a question, no complaint, no negative cue) or ""
+    events: int = 0  # event words not negated ("macet", "hilang"): what happened, not the writer's tone
+    resolved: bool = False  # an event word and its good end ("hp yang hilang sudah ketemu")
 
     def feature_tokens(self) -> list[str]:
         """Synthetic tokens appended to the model input, so the model can weigh the lexicons."""
@@ -89,6 +94,11 @@ class Cues:
         if MARK_NEGATION:
             out += [f"negasi{w}" for w in self.negated_words]
         out += ["cuenegpos"] * min(self.negated_pos, 2) + ["cuenegneg"] * min(self.negated_neg, 2)
+        if self.tone:
+            out.append(_TONE_TOKENS[self.tone])
+        if self.resolved:
+            out.append("cueresolved")
+        out += ["cueevent"] * min(self.events, 2)
         out += [f"cueflag{f}" for f in sorted(self.flags)]
         if self.function:
             out.append("cueroute")
@@ -98,7 +108,7 @@ class Cues:
 def analyse_tokens(toks: list[str]) -> Cues:
     found = INDEX.find(toks)
     phrases = frozenset(p for _i, p in found)
-    pos = neg = negated_pos = negated_neg = negated_service = 0
+    pos = neg = negated_pos = negated_neg = negated_service = praise = events = 0
     negated_at: set[int] = set()
     for i, p in found:
         if p in lx.NEGATORS:
@@ -108,6 +118,8 @@ def analyse_tokens(toks: list[str]) -> Cues:
             negated_at.add(j)
     for i, p in found:
         negated = i in negated_at
+        if p in lx.PRAISE and not negated:
+            praise += 1
         if p in lx.POSITIVE or (negated and p in lx.SERVICE):
             if negated:
                 negated_pos += 1
@@ -117,14 +129,24 @@ def analyse_tokens(toks: list[str]) -> Cues:
         elif p in lx.NEGATIVE:
             if negated:
                 negated_neg += 1
+            elif p in lx.EVENT_WORDS:
+                events += 1
             else:
                 neg += 1
+    tone = ""
+    complaint = negated_service or phrases & lx.KELUHAN
+    if praise:
+        # Praise next to a complaint is sarcasm; without one, event words say what is praised.
+        tone = "sarcasm" if complaint or phrases & lx.SARCASM_MARKERS else "praise"
+    elif not complaint and not neg and phrases & lx.QUESTION:
+        tone = "question"  # an event asked about ("ktp hilang, ngurus di mana?") is not the writer's tone
     function, strength = route(phrases)
     return Cues(
         phrases=phrases, pos=pos, neg=neg + negated_pos, negated_pos=negated_pos, negated_neg=negated_neg,
         flags=flags_for(phrases, complaint=negated_service > 0), function=function, route_strength=strength,
         topic_event=topic_event(phrases),
         negated_words=tuple(toks[j] for j in sorted(negated_at) if j < len(toks) and toks[j].isalnum()),
+        tone=tone, events=events, resolved=bool(phrases & lx.EVENT_WORDS and phrases & lx.RESOLUTION),
     )
 
 

@@ -156,3 +156,15 @@ def test_sara_lexicon_sends_to_intelkam_and_other_agencies_stay_out(small_model:
     got = analyze(["ada ular masuk rumah warga, damkar nomornya berapa?", "lampu pln mati sejak sore",
                    "min mau tanya sesuatu"], model=lantas)
     assert [r.function for r in got] == [None, None, "Lantas"]
+
+
+@pytest.mark.parametrize(("text", "sentiment"), [
+    ("motor saya hilang di parkiran", "negative"),
+    ("salut sama polisi yang ngatur macet", "positive"),
+    ("ktp hilang, ngurus suratnya di mana?", "neutral"),
+    ("mantap pak, laporan saya 3 bulan ga ditanggapi", "negative"),
+])
+def test_lexicon_fallback_reads_tone_cues(text: str, sentiment: str) -> None:
+    """Without a model an event word is bad news, unless the text praises or asks; sarcasm is a complaint."""
+    [result] = analyze([text], use_model=False)
+    assert result.sentiment == sentiment

@@ -109,3 +109,36 @@ def test_negated_words_become_feature_tokens() -> None:
     cues = analyse_tokens(tokens("laporan saya tidak ditanggapi, gak mengecewakan"))
     assert {"negasiditanggapi", "negasimengecewakan"} <= set(cues.feature_tokens())
     assert not any(t.startswith("negasi") for t in analyse_tokens(tokens("laporan sudah ditanggapi")).feature_tokens())
+
+
+@pytest.mark.parametrize(("text", "tone"), [
+    ("salut sama bapak2 lantas yg ngatur macet pas ujan deres", "praise"),
+    ("hp sy yg ilang udh ketemu, polisi keren", "praise"),
+    ("matur nuwun pak, laporan sy ditindaklanjuti cepet", "praise"),
+    ("mantap pak, laporan saya 3 bulan ga ditanggapi 👍", "sarcasm"),
+    ("hebat ya, ada pungli di depan mata", "sarcasm"),
+    ("syarat bikin skck apa aja ya min?", "question"),
+    ("kenapa laporan saya tidak ditanggapi?", ""),
+    ("macet parah di jl sudirman, ga ada petugas", ""),
+])
+def test_tone_cue(text: str, tone: str) -> None:
+    assert cues(text).tone == tone
+
+
+def test_praise_keeps_event_words_out_of_the_negative_count() -> None:
+    """A domain word names what happened (`cueevent`), not the tone; praise around it stays praise."""
+    assert cues("salut sama bapak lantas yang ngatur macet").neg == 0
+    jam = cues("macet parah dari pagi")
+    assert jam.neg == 1 and jam.events == 1 and "cueevent" in jam.feature_tokens()
+    praised = cues("tas saya yang hilang sudah ketemu, polisi keren")
+    assert praised.neg == 0 and praised.resolved
+    assert {"cuepraise", "cueresolved"} <= set(praised.feature_tokens())
+    assert "cuesarkas" in cues("mantap pak, laporan saya ga ditanggapi").feature_tokens()
+
+
+def test_sarcasm_marker_and_question_about_an_event() -> None:
+    assert cues("wah keren, lapor begal malah disuruh sabar").tone == "sarcasm"
+    assert cues("hebat ya, telpon darurat gak ada yang angkat").tone == "sarcasm"  # "tidak ada yang angkat"
+    asked = cues("mau tanya, kalau ktp hilang surat keterangannya ngurus dimana?")
+    assert asked.tone == "question" and asked.neg == 0
+    assert cues("laporan kula 40 hari dereng wonten tindak lanjut").flags >= {"keluhan"}
