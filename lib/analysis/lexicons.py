@@ -279,7 +279,10 @@ ROUTES: dict[str, dict[str, float]] = {
         "sogok": 3, "arogan": 2, "sewenang wenang": 2, "tidak ditindaklanjuti": 2, "sp2hp": 2,
         "propam": 4, "minta uang": 2, "dimintai uang": 4, "membentak": 2, "dibentak": 2,
         "dipukul polisi": 3, "kekerasan aparat": 3, "backing": 2, "beking": 2, "kode etik": 3,
-        "dipungli": 4, "laporan ditolak": 3, "laporan saya ditolak": 3, "tidur pas jaga": 3, "main hp": 2,
+        "dipungli": 4, "laporan ditolak": 3,
+        # a report not followed up is Propam's (domain.md), whatever crime it was about
+        "tidak ada kabar": 3, "belum ada kabar": 3, "tidak ada tindak lanjut": 3, "belum ada tindak lanjut": 3,
+        "tidak ada kejelasan": 3, "belum ada kejelasan": 3, "masih lidik": 3, "laporan saya ditolak": 3, "tidur pas jaga": 3, "main hp": 2,
     },
     "Narkoba": {
         "narkoba": 3, "sabu": 3, "ganja": 3, "pil": 1, "ekstasi": 3, "inex": 3, "tramadol": 3,

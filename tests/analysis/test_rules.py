@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from lib.analysis import analyze
 from lib.analysis.normalize import tokens
 from lib.analysis.rules import analyse_tokens
 
@@ -142,3 +143,19 @@ def test_sarcasm_marker_and_question_about_an_event() -> None:
     asked = cues("mau tanya, kalau ktp hilang surat keterangannya ngurus dimana?")
     assert asked.tone == "question" and asked.neg == 0
     assert cues("laporan kula 40 hari dereng wonten tindak lanjut").flags >= {"keluhan"}
+
+
+@pytest.mark.parametrize("text", [
+    "anak sy jd korban pencabulan, sdh lapor 2 bln blm ada kabar",
+    "bulan lalu motor sy ilang, sampe sekarang gak ada kabar sama sekali",
+    "blm ada tindak lanjut dr laporan sy soal penipuan arisan",
+])
+def test_report_not_followed_up_goes_to_propam(text: str) -> None:
+    """domain.md: Propam hears "laporan tidak ditindaklanjuti", whatever crime the report was about."""
+    [a] = analyze([text], use_model=False)
+    assert a.function == "Propam" and "keluhan" in a.flags
+
+
+def test_a_crime_report_itself_stays_with_reskrim() -> None:
+    [a] = analyze(["motor saya dicuri semalam di depan rumah"], use_model=False)
+    assert a.function == "Reskrim" and "keluhan" not in a.flags
