@@ -168,7 +168,7 @@ def unit_counts(session: Session, scope: Scope, sla: SlaPolicy | int, period: Pe
 
 def scope_totals(counts: pd.DataFrame) -> pd.Series:
     """The scope's totals from `unit_counts`: a mention tagging several units in it counts once."""
-    total = counts[COUNT_COLUMNS].sum()
+    total = pd.Series(counts[COUNT_COLUMNS].to_numpy(dtype=np.int64).sum(axis=0), index=COUNT_COLUMNS)
     if "overlap" in counts.attrs:
         total = total - counts.attrs["overlap"][1].reindex(COUNT_COLUMNS, fill_value=0)
     return total
@@ -332,7 +332,7 @@ def rolled_up(units: pd.DataFrame, counts: pd.DataFrame, compliance: pd.DataFram
     if "overlap" in counts.attrs:  # a mention with several targets in a subtree counts once there
         ncount = len(COUNT_COLUMNS)
         totals[:, :ncount] = subtract(totals[:, :ncount], ids, counts.attrs["overlap"][0], COUNT_COLUMNS)
-    out = units.copy()
-    for i, col in enumerate(per_unit.columns):
-        out[col] = totals[:, i]
-    return out
+    # Built in one go: adding columns one by one costs ~0.4 ms each on pandas 3 (string column labels).
+    data = {c: units[c].array for c in units.columns if c not in per_unit.columns}
+    data.update({col: totals[:, i] for i, col in enumerate(per_unit.columns)})
+    return pd.DataFrame(data, index=units.index)
