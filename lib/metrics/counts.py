@@ -139,29 +139,37 @@ def unit_counts(session: Session, scope: Scope, sla: SlaPolicy | int, period: Pe
     for d in {d for d in today_days if d}:
         stored_today += np.where(unit_today == d.isoformat(), stored[f"today_{d.isoformat()}"].to_numpy(), 0)
     rows = np.arange(len(ids))
+    backlog_values, backlog_names = backlog_frame.to_numpy(dtype=np.int64), list(backlog_frame.columns)
 
-    def pick(frame: pd.DataFrame, prefix: str, index: np.ndarray, n: int) -> np.ndarray:
-        return frame[[f"{prefix}_{i}" for i in range(n)]].to_numpy()[rows, index]
+    def pick(prefix: str, index: np.ndarray, n: int) -> np.ndarray:
+        return backlog_values[:, [backlog_names.index(f"{prefix}_{i}") for i in range(n)]][rows, index]
 
-    out = pd.DataFrame({
-        "unit_id": ids,
-        "mentions": period_frame["mentions"] + stored["mentions"].to_numpy(),
-        "today": period_frame["today"] + stored_today,
-        "answered": period_frame["answered"] + stored["answered"].to_numpy(),
-        "within_sla": period_frame["within_sla"] + stored["within_sla"].to_numpy(),
-        "pending": pick(backlog_frame, "pending", sla_ix, len(slas)),
-        "negative": period_frame["negative"] + stored["negative"].to_numpy(),
-        "unanswered": backlog_frame["unanswered"].to_numpy(),
-        "overdue": pick(backlog_frame, "overdue", sla_ix, len(slas)),
-        "over_hard_limit": backlog_frame["over_hard_limit"].to_numpy(),
-    })
-    out = out.astype({c: "int64" for c in COUNT_COLUMNS})
+    def stored_col(name: str) -> np.ndarray:
+        return stored[name].to_numpy(dtype=np.int64)
+
+    # One int64 matrix in COUNT_COLUMNS order, built and adjusted in numpy, then one frame (a small
+    # scope's pandas column operations cost more than its SQL, see docs/benchmarks.md).
+    values = np.column_stack([
+        period_frame["mentions"] + stored_col("mentions"),
+        period_frame["today"] + stored_today,
+        period_frame["answered"] + stored_col("answered"),
+        period_frame["within_sla"] + stored_col("within_sla"),
+        pick("pending", sla_ix, len(slas)),
+        period_frame["negative"] + stored_col("negative"),
+        backlog_values[:, backlog_names.index("unanswered")],
+        pick("overdue", sla_ix, len(slas)),
+        backlog_values[:, backlog_names.index("over_hard_limit")],
+    ]).astype(np.int64, copy=False).reshape(len(ids), len(COUNT_COLUMNS))
     # Mentions with further targets (lib/targets.py, few): each further target adds the mention to
     # its unit's counts, judged on that unit's SLA and zone; totals subtract the overlap.
     flags = target_flags(target_rows(session, period), units, policy, period, now)
     if len(flags):
-        extra = flags[flags["extra"] == 1].groupby("unit_id")[COUNT_COLUMNS].sum()
-        out[COUNT_COLUMNS] += extra.reindex(ids, fill_value=0).to_numpy(dtype=np.int64)
+        extra = flags[flags["extra"] == 1]
+        at = pd.Index(ids).get_indexer(extra["unit_id"].to_numpy())
+        keep = at >= 0
+        np.add.at(values, at[keep], extra[COUNT_COLUMNS].to_numpy(dtype=np.int64)[keep])
+    out = pd.DataFrame(values, columns=COUNT_COLUMNS)
+    out.insert(0, "unit_id", ids)
     out.attrs["overlap"] = overlap(flags, units)  # what totals subtract (see `scope_totals`)
     return out
 
