@@ -136,7 +136,9 @@ class PeriodFigures:
 def period_figures(session: Session, scope: Scope, sla: SlaPolicy | int, period: Period) -> PeriodFigures:
     """The period's mentions, negative share, within-SLA share and median first response, with the
     definitions of `lib.metrics` (pending as of the period's end)."""
-    counts = metrics.unit_counts(session, scope, sla, period, now=period.until)
+    # Only "pending" of the backlog is used here: the SLA window before the period's end, not a
+    # further scan of the whole open backlog (the dashboard next to it has read that already).
+    counts = metrics.unit_counts(session, scope, sla, period, now=period.until, pending_only=True)
     total = counts[["mentions", "negative", "within_sla", "pending"]].sum()
     # As the dashboard's own median: exact for a small scope, the stored histograms for a large one.
     pct = scope_percentiles(session, scope, sla, period, counts, period.until)

@@ -64,12 +64,15 @@ def units_frame(session: Session, scope: Scope) -> pd.DataFrame:
 
 def unit_counts(session: Session, scope: Scope, sla: SlaPolicy | int, period: Period,
                 now: datetime | None = None, units: pd.DataFrame | None = None,
-                stored_days: bool = True) -> pd.DataFrame:
+                stored_days: bool = True, pending_only: bool = False) -> pd.DataFrame:
     """Additive counts per unit in scope (zeros for quiet units): see the module doc for definitions.
 
     Whole local days inside the period come from `daily_counts` (lib/daily.py, refreshed first);
     the partial days at both ends are scanned live, each unit on its own zone's day boundaries.
-    `stored_days=False` scans the whole period live (the reference the tests compare against)."""
+    `stored_days=False` scans the whole period live (the reference the tests compare against).
+    `pending_only=True` reads of the open backlog only the SLA window before the period's end (what
+    "pending" counts): unanswered, overdue and over_hard_limit are then left at 0, for callers that
+    use the period's figures only (last week's side of the overview: no third backlog scan)."""
 
     policy = SlaPolicy.of(sla)
     now = now or utcnow()
@@ -122,7 +125,12 @@ def unit_counts(session: Session, scope: Scope, sla: SlaPolicy | int, period: Pe
         *[count_if(and_(in_period, Mention.created_at >= ts(now - timedelta(minutes=int(s))))).label(f"pending_{i}")
           for i, s in enumerate(slas)],
     ]
-    backlog = select(Mention.unit_id, *backlog_cols).where(open_unanswered, in_scope(scope)).group_by(Mention.unit_id)
+    window = []
+    if pending_only:  # pending: in the period and younger than the unit's SLA at `now`
+        window = [Mention.created_at >= ts(max(period.since, now - timedelta(minutes=max(slas)))),
+                  Mention.created_at < ts(period.until)]
+    backlog = (select(Mention.unit_id, *backlog_cols).where(open_unanswered, in_scope(scope), *window)
+               .group_by(Mention.unit_id))
 
     zone_ix = units["timezone"].map({z: i for i, z in enumerate(zones)}).to_numpy()
     sla_ix = unit_sla.map({s: i for i, s in enumerate(slas)}).to_numpy()
@@ -168,6 +176,8 @@ def unit_counts(session: Session, scope: Scope, sla: SlaPolicy | int, period: Pe
         at = pd.Index(ids).get_indexer(extra["unit_id"].to_numpy())
         keep = at >= 0
         np.add.at(values, at[keep], extra[COUNT_COLUMNS].to_numpy(dtype=np.int64)[keep])
+    if pending_only:
+        values[:, [COUNT_COLUMNS.index(c) for c in ("unanswered", "overdue", "over_hard_limit")]] = 0
     out = pd.DataFrame(values, columns=COUNT_COLUMNS)
     out.insert(0, "unit_id", ids)
     out.attrs["overlap"] = overlap(flags, units)  # what totals subtract (see `scope_totals`)

@@ -171,7 +171,8 @@ def percentiles_of(times: pd.DataFrame, keys: pd.Series | None = None) -> pd.Dat
         order = np.argsort(key, kind="stable")
         key, seconds = key[order], seconds[order]
         starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.array([], dtype=np.int64)
-        groups = [(int(key[a]), seconds[a:b]) for a, b in zip(starts, np.r_[starts[1:], len(key)], strict=True)]
+        ends = np.r_[starts[1:], len(key)] if len(key) else starts
+        groups = [(int(key[a]), seconds[a:b]) for a, b in zip(starts, ends, strict=True)]
     out = []
     for key, values in groups:
         v = np.sort(values)

@@ -82,3 +82,25 @@ def test_backlog_ties_keep_the_unit_order() -> None:
     assert got["unit_id"].tolist() == [4, 3, 5, 2]  # 3 unanswered; then 2 with 1 overdue by unit order
     pd.testing.assert_frame_equal(got, _backlog_pandas(units, counts, 10))
     assert np.array_equal(got["within_sla"].to_numpy(), [3, 1, 1, 2])
+
+
+def test_pending_only_reads_the_same_period_figures(generated: Engine) -> None:  # noqa: F811
+    """Last week's side of the overview reads only the SLA window of the backlog: every figure it
+    uses equals the full count's, for periods ending now, mid-day a week ago and at a midnight."""
+    from datetime import timedelta
+
+    period_cols = ["mentions", "today", "answered", "within_sla", "pending", "negative"]
+    with session_scope(generated) as s:
+        polres = s.scalar(select(Unit.id).where(Unit.level == "polres").order_by(Unit.id))
+        ends = [NOW, NOW - timedelta(days=7), NOW - timedelta(days=7, hours=5, minutes=17),
+                NOW.replace(hour=17, minute=0, second=0, microsecond=0) - timedelta(days=3)]
+        pending_seen = 0
+        for scope in (NATIONAL, scope_for_unit(s, polres)):
+            for end in ends:
+                period = metrics.Period(end - timedelta(days=7, hours=3), end)
+                full = metrics.unit_counts(s, scope, POLICY, period, now=end)
+                lean = metrics.unit_counts(s, scope, POLICY, period, now=end, pending_only=True)
+                pd.testing.assert_frame_equal(lean[["unit_id", *period_cols]], full[["unit_id", *period_cols]])
+                assert (lean[["unanswered", "overdue", "over_hard_limit"]].to_numpy() == 0).all()
+                pending_seen += int(full["pending"].sum())
+        assert pending_seen > 0  # the window had pending mentions to find
