@@ -181,7 +181,24 @@ def unit_counts(session: Session, scope: Scope, sla: SlaPolicy | int, period: Pe
     out = pd.DataFrame(values, columns=COUNT_COLUMNS)
     out.insert(0, "unit_id", ids)
     out.attrs["overlap"] = overlap(flags, units)  # what totals subtract (see `scope_totals`)
+    if not pending_only:  # the open backlog per primary unit, as read (see `open_by_level`)
+        raw = backlog_frame.attrs.get("rows", np.zeros((0, 2), dtype=np.int64))
+        out.attrs["open_by_unit"] = raw[:, :2].copy()  # an array: pandas deep-copies attrs often
     return out
+
+
+def open_by_level(units: pd.DataFrame, counts: pd.DataFrame) -> dict[str, int] | None:
+    """Open unanswered mentions by the level of their primary unit, from the backlog `unit_counts`
+    already read (no second scan); None when that read is not at hand or holds a unit outside
+    `units` (an inactive one, whose level the frame does not know)."""
+    per_unit = counts.attrs.get("open_by_unit")
+    if per_unit is None:
+        return None
+    at = pd.Index(units["unit_id"].to_numpy()).get_indexer(per_unit[:, 0])
+    if (at < 0).any():
+        return None
+    levels = units["level"].to_numpy()[at]
+    return {str(lv): int(per_unit[levels == lv, 1].sum()) for lv in np.unique(levels)}
 
 
 def scope_totals(counts: pd.DataFrame) -> pd.Series:

@@ -14,7 +14,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from lib.metrics.counts import rolled_up, scope_totals, unit_counts, units_frame, verified_compliance
+from lib.metrics.counts import open_by_level, rolled_up, scope_totals, unit_counts, units_frame, verified_compliance
 from lib.metrics.histogram import ResponseHistogram, histogram_percentiles, response_histogram
 from lib.metrics.percentiles import percentiles_of, response_times, unit_ancestors
 from lib.metrics.sql import Period, SlaPolicy
@@ -162,6 +162,7 @@ class Dashboard:
     league: pd.DataFrame  # one row per unit at `level` (see `league`)
     backlog_by_polsek: pd.DataFrame  # see `unanswered_by_polsek`
     level: str
+    open_by_level: dict[str, int] | None = None  # see `lib.metrics.counts.open_by_level`
 
 
 def dashboard(session: Session, scope: Scope, sla: SlaPolicy | int, period_days: int, level: str | None = None,
@@ -183,6 +184,7 @@ def dashboard(session: Session, scope: Scope, sla: SlaPolicy | int, period_days:
         league=_league(session, scope, level, units, counts, compliance, times),
         backlog_by_polsek=_backlog_by_polsek(units, counts, polsek_limit),
         level=level,
+        open_by_level=open_by_level(units, counts),
     )
 
 

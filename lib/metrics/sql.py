@@ -142,7 +142,9 @@ def indexed(session: Session, statement, ids: np.ndarray) -> pd.DataFrame:
     at = pd.Index(ids).get_indexer(data[:, 0])
     keep = at >= 0
     out[at[keep]] = data[keep, 1:]
-    return pd.DataFrame(out, index=pd.Index(ids, name="unit_id"), columns=list(keys[1:]))
+    frame = pd.DataFrame(out, index=pd.Index(ids, name="unit_id"), columns=list(keys[1:]))
+    frame.attrs["rows"] = data  # every row, units outside `ids` (inactive ones) included
+    return frame
 
 
 def ints(rows: list[tuple], width: int) -> np.ndarray:
