@@ -136,7 +136,9 @@ class PeriodFigures:
 def period_figures(session: Session, scope: Scope, sla: SlaPolicy | int, period: Period) -> PeriodFigures:
     """The period's mentions, negative share, within-SLA share and median first response, with the
     definitions of `lib.metrics` (pending as of the period's end)."""
-    counts = metrics.unit_counts(session, scope, sla, period, now=period.until)
+    # Only "pending" of the backlog is used here: the SLA window before the period's end, not a
+    # further scan of the whole open backlog (the dashboard next to it has read that already).
+    counts = metrics.unit_counts(session, scope, sla, period, now=period.until, pending_only=True)
     total = counts[["mentions", "negative", "within_sla", "pending"]].sum()
     # As the dashboard's own median: exact for a small scope, the stored histograms for a large one.
     pct = scope_percentiles(session, scope, sla, period, counts, period.until)
@@ -255,9 +257,13 @@ def unhandled_alerts(session: Session, scope: Scope, sla: SlaPolicy | int, limit
     return out.reset_index(drop=True)
 
 
-def unanswered_by_account_level(session: Session, scope: Scope) -> dict[str, int]:
+def unanswered_by_account_level(session: Session, scope: Scope,
+                                board: metrics.Dashboard | None = None) -> dict[str, int]:
     """Unanswered mentions by the level of the account they were addressed to (Mabes, Polda, Polres,
-    Polsek): how the national total splits, so the Polsek chart and the Polda table reconcile."""
+    Polsek): how the national total splits, so the Polsek chart and the Polda table reconcile. With
+    the scope's `board`, from the backlog it read (one scan of the open backlog per page run)."""
+    if board is not None and board.open_by_level is not None:
+        return {level: board.open_by_level.get(level, 0) for level in LEVEL_LABELS}
     rows = session.execute(
         select(Unit.level, func.count()).select_from(Mention).join(Unit, Unit.id == Mention.unit_id)
         .where(unanswered_clause(), scope.unit_clause()).group_by(Unit.level)

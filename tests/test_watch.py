@@ -160,6 +160,29 @@ def test_backlog_by_account_level_reconciles(s):
     assert sum(levels.values()) == metrics.overview(s, NATIONAL, SLA, 7, now=NOW).unanswered
 
 
+def test_backlog_by_account_level_from_the_board_is_the_same(s):
+    """The page takes the split from the dashboard's own backlog read; an inactive unit's open
+    mention (a level the board's units do not know) makes it count again, with the same answer."""
+    for code in ("POLSEK-BENDA", "POLSEK-BENDA", "POLSEK-CILEDUG", "POLRES-METRO-TANGERANG-KOTA", "MABES"):
+        put(s, code, 30)
+    put(s, "POLDA-METRO-JAYA", 3000)
+    s.commit()
+    polda = scope_for_unit(s, s.scalar(select(Unit.id).where(Unit.code == "POLDA-METRO-JAYA")))
+    split = {}
+    for scope in (NATIONAL, polda):
+        board = metrics.dashboard(s, scope, SLA, 7, now=NOW)
+        assert board.open_by_level is not None
+        split[scope.path_prefix] = watch.unanswered_by_account_level(s, scope, board)
+        assert split[scope.path_prefix] == watch.unanswered_by_account_level(s, scope)
+    assert split["/"] == {"mabes": 1, "polda": 1, "polres": 1, "polsek": 3}
+    assert split[polda.path_prefix] == {"mabes": 0, "polda": 1, "polres": 1, "polsek": 3}
+    s.get(Unit, s.scalar(select(Unit.id).where(Unit.code == "POLSEK-CILEDUG"))).active = False
+    s.commit()
+    board = metrics.dashboard(s, NATIONAL, SLA, 7, now=NOW)
+    assert board.open_by_level is None
+    assert watch.unanswered_by_account_level(s, NATIONAL, board)["polsek"] == 3
+
+
 def test_backlog_map_points_one_level_down(s):
     put(s, "POLSEK-BENDA", 30)
     put(s, "POLSEK-BENDA", 120)

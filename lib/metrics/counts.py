@@ -64,12 +64,15 @@ def units_frame(session: Session, scope: Scope) -> pd.DataFrame:
 
 def unit_counts(session: Session, scope: Scope, sla: SlaPolicy | int, period: Period,
                 now: datetime | None = None, units: pd.DataFrame | None = None,
-                stored_days: bool = True) -> pd.DataFrame:
+                stored_days: bool = True, pending_only: bool = False) -> pd.DataFrame:
     """Additive counts per unit in scope (zeros for quiet units): see the module doc for definitions.
 
     Whole local days inside the period come from `daily_counts` (lib/daily.py, refreshed first);
     the partial days at both ends are scanned live, each unit on its own zone's day boundaries.
-    `stored_days=False` scans the whole period live (the reference the tests compare against)."""
+    `stored_days=False` scans the whole period live (the reference the tests compare against).
+    `pending_only=True` reads of the open backlog only the SLA window before the period's end (what
+    "pending" counts): unanswered, overdue and over_hard_limit are then left at 0, for callers that
+    use the period's figures only (last week's side of the overview: no third backlog scan)."""
 
     policy = SlaPolicy.of(sla)
     now = now or utcnow()
@@ -122,7 +125,12 @@ def unit_counts(session: Session, scope: Scope, sla: SlaPolicy | int, period: Pe
         *[count_if(and_(in_period, Mention.created_at >= ts(now - timedelta(minutes=int(s))))).label(f"pending_{i}")
           for i, s in enumerate(slas)],
     ]
-    backlog = select(Mention.unit_id, *backlog_cols).where(open_unanswered, in_scope(scope)).group_by(Mention.unit_id)
+    window = []
+    if pending_only:  # pending: in the period and younger than the unit's SLA at `now`
+        window = [Mention.created_at >= ts(max(period.since, now - timedelta(minutes=max(slas)))),
+                  Mention.created_at < ts(period.until)]
+    backlog = (select(Mention.unit_id, *backlog_cols).where(open_unanswered, in_scope(scope), *window)
+               .group_by(Mention.unit_id))
 
     zone_ix = units["timezone"].map({z: i for i, z in enumerate(zones)}).to_numpy()
     sla_ix = unit_sla.map({s: i for i, s in enumerate(slas)}).to_numpy()
@@ -139,36 +147,63 @@ def unit_counts(session: Session, scope: Scope, sla: SlaPolicy | int, period: Pe
     for d in {d for d in today_days if d}:
         stored_today += np.where(unit_today == d.isoformat(), stored[f"today_{d.isoformat()}"].to_numpy(), 0)
     rows = np.arange(len(ids))
+    backlog_values, backlog_names = backlog_frame.to_numpy(dtype=np.int64), list(backlog_frame.columns)
 
-    def pick(frame: pd.DataFrame, prefix: str, index: np.ndarray, n: int) -> np.ndarray:
-        return frame[[f"{prefix}_{i}" for i in range(n)]].to_numpy()[rows, index]
+    def pick(prefix: str, index: np.ndarray, n: int) -> np.ndarray:
+        return backlog_values[:, [backlog_names.index(f"{prefix}_{i}") for i in range(n)]][rows, index]
 
-    out = pd.DataFrame({
-        "unit_id": ids,
-        "mentions": period_frame["mentions"] + stored["mentions"].to_numpy(),
-        "today": period_frame["today"] + stored_today,
-        "answered": period_frame["answered"] + stored["answered"].to_numpy(),
-        "within_sla": period_frame["within_sla"] + stored["within_sla"].to_numpy(),
-        "pending": pick(backlog_frame, "pending", sla_ix, len(slas)),
-        "negative": period_frame["negative"] + stored["negative"].to_numpy(),
-        "unanswered": backlog_frame["unanswered"].to_numpy(),
-        "overdue": pick(backlog_frame, "overdue", sla_ix, len(slas)),
-        "over_hard_limit": backlog_frame["over_hard_limit"].to_numpy(),
-    })
-    out = out.astype({c: "int64" for c in COUNT_COLUMNS})
+    def stored_col(name: str) -> np.ndarray:
+        return stored[name].to_numpy(dtype=np.int64)
+
+    # One int64 matrix in COUNT_COLUMNS order, built and adjusted in numpy, then one frame (a small
+    # scope's pandas column operations cost more than its SQL, see docs/benchmarks.md).
+    values = np.column_stack([
+        period_frame["mentions"] + stored_col("mentions"),
+        period_frame["today"] + stored_today,
+        period_frame["answered"] + stored_col("answered"),
+        period_frame["within_sla"] + stored_col("within_sla"),
+        pick("pending", sla_ix, len(slas)),
+        period_frame["negative"] + stored_col("negative"),
+        backlog_values[:, backlog_names.index("unanswered")],
+        pick("overdue", sla_ix, len(slas)),
+        backlog_values[:, backlog_names.index("over_hard_limit")],
+    ]).astype(np.int64, copy=False).reshape(len(ids), len(COUNT_COLUMNS))
     # Mentions with further targets (lib/targets.py, few): each further target adds the mention to
     # its unit's counts, judged on that unit's SLA and zone; totals subtract the overlap.
     flags = target_flags(target_rows(session, period), units, policy, period, now)
     if len(flags):
-        extra = flags[flags["extra"] == 1].groupby("unit_id")[COUNT_COLUMNS].sum()
-        out[COUNT_COLUMNS] += extra.reindex(ids, fill_value=0).to_numpy(dtype=np.int64)
+        extra = flags[flags["extra"] == 1]
+        at = pd.Index(ids).get_indexer(extra["unit_id"].to_numpy())
+        keep = at >= 0
+        np.add.at(values, at[keep], extra[COUNT_COLUMNS].to_numpy(dtype=np.int64)[keep])
+    if pending_only:
+        values[:, [COUNT_COLUMNS.index(c) for c in ("unanswered", "overdue", "over_hard_limit")]] = 0
+    out = pd.DataFrame(values, columns=COUNT_COLUMNS)
+    out.insert(0, "unit_id", ids)
     out.attrs["overlap"] = overlap(flags, units)  # what totals subtract (see `scope_totals`)
+    if not pending_only:  # the open backlog per primary unit, as read (see `open_by_level`)
+        raw = backlog_frame.attrs.get("rows", np.zeros((0, 2), dtype=np.int64))
+        out.attrs["open_by_unit"] = raw[:, :2].copy()  # an array: pandas deep-copies attrs often
     return out
+
+
+def open_by_level(units: pd.DataFrame, counts: pd.DataFrame) -> dict[str, int] | None:
+    """Open unanswered mentions by the level of their primary unit, from the backlog `unit_counts`
+    already read (no second scan); None when that read is not at hand or holds a unit outside
+    `units` (an inactive one, whose level the frame does not know)."""
+    per_unit = counts.attrs.get("open_by_unit")
+    if per_unit is None:
+        return None
+    at = pd.Index(units["unit_id"].to_numpy()).get_indexer(per_unit[:, 0])
+    if (at < 0).any():
+        return None
+    levels = units["level"].to_numpy()[at]
+    return {str(lv): int(per_unit[levels == lv, 1].sum()) for lv in np.unique(levels)}
 
 
 def scope_totals(counts: pd.DataFrame) -> pd.Series:
     """The scope's totals from `unit_counts`: a mention tagging several units in it counts once."""
-    total = counts[COUNT_COLUMNS].sum()
+    total = pd.Series(counts[COUNT_COLUMNS].to_numpy(dtype=np.int64).sum(axis=0), index=COUNT_COLUMNS)
     if "overlap" in counts.attrs:
         total = total - counts.attrs["overlap"][1].reindex(COUNT_COLUMNS, fill_value=0)
     return total
@@ -332,7 +367,7 @@ def rolled_up(units: pd.DataFrame, counts: pd.DataFrame, compliance: pd.DataFram
     if "overlap" in counts.attrs:  # a mention with several targets in a subtree counts once there
         ncount = len(COUNT_COLUMNS)
         totals[:, :ncount] = subtract(totals[:, :ncount], ids, counts.attrs["overlap"][0], COUNT_COLUMNS)
-    out = units.copy()
-    for i, col in enumerate(per_unit.columns):
-        out[col] = totals[:, i]
-    return out
+    # Built in one go: adding columns one by one costs ~0.4 ms each on pandas 3 (string column labels).
+    data = {c: units[c].array for c in units.columns if c not in per_unit.columns}
+    data.update({col: totals[:, i] for i, col in enumerate(per_unit.columns)})
+    return pd.DataFrame(data, index=units.index)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import (
     func,
@@ -13,7 +14,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from lib.metrics.counts import rolled_up, scope_totals, unit_counts, units_frame, verified_compliance
+from lib.metrics.counts import open_by_level, rolled_up, scope_totals, unit_counts, units_frame, verified_compliance
 from lib.metrics.histogram import ResponseHistogram, histogram_percentiles, response_histogram
 from lib.metrics.percentiles import percentiles_of, response_times, unit_ancestors
 from lib.metrics.sql import Period, SlaPolicy
@@ -52,11 +53,10 @@ def scope_percentiles(session: Session, scope: Scope, sla: SlaPolicy | int, peri
     return _percentiles(_times(session, scope, sla, period, counts, now))
 
 
-def _shares(frame: pd.DataFrame) -> pd.DataFrame:
-    judged = frame["mentions"] - frame["pending"]
-    frame["within_sla_share"] = (frame["within_sla"] / judged.where(judged > 0)).astype(float)
-    frame["negative_share"] = (frame["negative"] / frame["mentions"].where(frame["mentions"] > 0)).astype(float)
-    return frame
+def _share(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """num / den as floats, NaN where den is 0."""
+    den = den.astype(float)
+    return np.divide(num, den, out=np.full(len(den), np.nan), where=den > 0)
 
 
 
@@ -73,13 +73,33 @@ def league(session: Session, scope: Scope, sla: SlaPolicy | int, period: Period,
 def _league(session: Session, scope: Scope, level: str, units: pd.DataFrame, counts: pd.DataFrame,
             compliance: pd.DataFrame, times: pd.DataFrame | ResponseHistogram) -> pd.DataFrame:
     frame = rolled_up(units, counts, compliance)
-    frame = frame[frame["level"] == level].copy()
-    pct = _percentiles(times, unit_ancestors(session, scope, level), level).set_index("key")
-    frame["median_minutes"] = frame["unit_id"].map(pct["median_minutes"]).astype(float)
-    frame["p90_minutes"] = frame["unit_id"].map(pct["p90_minutes"]).astype(float)
-    checked = frame["units_checked"].where(frame["units_checked"] > 0)
-    frame["compliance_share"] = (frame["compliant"] / checked).astype(float)
-    return _shares(frame).reset_index(drop=True)
+    frame = frame[(frame["level"] == level).to_numpy()]
+    if level == "polsek" and not isinstance(times, ResponseHistogram):
+        # A Polsek is its own ancestor at that level and has no children: the keys are the Polsek
+        # ids, no round trip (an inactive Polsek's mentions have no league row to show either way).
+        polsek = frame["unit_id"].to_numpy()
+        keys = pd.Series(polsek, index=polsek, dtype="int64")
+    else:
+        keys = unit_ancestors(session, scope, level)
+    pct = _percentiles(times, keys, level)
+    # Numpy on the few rows, the new columns added at once (pandas' per-column inserts cost more
+    # than the rest of a small scope's figures, see docs/benchmarks.md).
+    ids = frame["unit_id"].to_numpy()
+    at = pd.Index(pct["key"].to_numpy()).get_indexer(ids)
+    found = at >= 0
+
+    def picked(col: str) -> np.ndarray:
+        values = pct[col].to_numpy(dtype=float, na_value=np.nan)
+        return np.where(found, values[np.where(found, at, 0)] if len(values) else np.nan, np.nan)
+
+    col = {c: frame[c].to_numpy() for c in ("mentions", "pending", "within_sla", "negative", "compliant",
+                                             "units_checked")}
+    data = {c: frame[c].array for c in frame.columns}
+    data.update(median_minutes=picked("median_minutes"), p90_minutes=picked("p90_minutes"),
+                compliance_share=_share(col["compliant"], col["units_checked"]),
+                within_sla_share=_share(col["within_sla"], col["mentions"] - col["pending"]),
+                negative_share=_share(col["negative"], col["mentions"]))
+    return pd.DataFrame(data)
 
 
 
@@ -142,6 +162,7 @@ class Dashboard:
     league: pd.DataFrame  # one row per unit at `level` (see `league`)
     backlog_by_polsek: pd.DataFrame  # see `unanswered_by_polsek`
     level: str
+    open_by_level: dict[str, int] | None = None  # see `lib.metrics.counts.open_by_level`
 
 
 def dashboard(session: Session, scope: Scope, sla: SlaPolicy | int, period_days: int, level: str | None = None,
@@ -163,6 +184,7 @@ def dashboard(session: Session, scope: Scope, sla: SlaPolicy | int, period_days:
         league=_league(session, scope, level, units, counts, compliance, times),
         backlog_by_polsek=_backlog_by_polsek(units, counts, polsek_limit),
         level=level,
+        open_by_level=open_by_level(units, counts),
     )
 
 
@@ -182,11 +204,19 @@ def unanswered_by_polsek(session: Session, scope: Scope, sla: SlaPolicy | int, n
 
 
 def _backlog_by_polsek(units: pd.DataFrame, counts: pd.DataFrame, limit: int) -> pd.DataFrame:
-    out = units.merge(counts, on="unit_id")
-    out = out[(out["level"] == "polsek") & (out["unanswered"] > 0)].copy()
-    out["within_sla"] = out["unanswered"] - out["overdue"]
-    out = out.sort_values(["unanswered", "overdue"], ascending=False).head(limit)
-    return out[["unit_id", "short_name", "name", "unanswered", "overdue", "within_sla"]].reset_index(drop=True)
+    # Numpy on the unit list (a merge and a sort of frames cost more than the figures, see `_league`).
+    at = pd.Index(counts["unit_id"].to_numpy()).get_indexer(units["unit_id"].to_numpy())
+    have = at >= 0
+    pick = np.where(have, at, 0)
+    unanswered = np.where(have, counts["unanswered"].to_numpy()[pick] if len(counts) else 0, 0)
+    overdue = np.where(have, counts["overdue"].to_numpy()[pick] if len(counts) else 0, 0)
+    rows = np.flatnonzero(have & (units["level"].to_numpy() == "polsek") & (unanswered > 0))
+    # Worst first, by unanswered then overdue; ties keep the unit order, as the stable sort did.
+    rows = rows[np.lexsort((-overdue[rows], -unanswered[rows]))][:limit]
+    return pd.DataFrame({
+        "unit_id": units["unit_id"].array[rows], "short_name": units["short_name"].array[rows],
+        "name": units["name"].array[rows], "unanswered": unanswered[rows], "overdue": overdue[rows],
+        "within_sla": unanswered[rows] - overdue[rows]})
 
 
 def rollup(session: Session, scope: Scope, sla: SlaPolicy | int, now: datetime | None = None,

@@ -159,8 +159,20 @@ def percentiles_of(times: pd.DataFrame, keys: pd.Series | None = None) -> pd.Dat
     if keys is None:
         groups = [(0, times["seconds"].to_numpy())] if len(times) else []
     else:
-        keyed = times if "key" in times else times.assign(key=times["unit_id"].map(keys)).dropna(subset=["key"])
-        groups = [(int(k), g.to_numpy()) for k, g in keyed.groupby("key")["seconds"]]
+        if "key" in times:
+            key = times["key"].to_numpy(dtype=float, na_value=np.nan)
+        else:  # numpy: a groupby costs more than the figures on a small scope's few rows
+            at = pd.Index(keys.index).get_indexer(times["unit_id"].to_numpy())
+            key = np.where(at >= 0, keys.to_numpy(dtype=float)[np.where(at >= 0, at, 0)] if len(keys) else 0,
+                           np.nan)
+        seconds = times["seconds"].to_numpy()
+        keep = ~np.isnan(key)
+        key, seconds = key[keep].astype(np.int64), seconds[keep]
+        order = np.argsort(key, kind="stable")
+        key, seconds = key[order], seconds[order]
+        starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.array([], dtype=np.int64)
+        ends = np.r_[starts[1:], len(key)] if len(key) else starts
+        groups = [(int(key[a]), seconds[a:b]) for a, b in zip(starts, ends, strict=True)]
     out = []
     for key, values in groups:
         v = np.sort(values)

@@ -134,8 +134,17 @@ def frame_of(rows, columns: list[str]) -> pd.DataFrame:
 def indexed(session: Session, statement, ids: np.ndarray) -> pd.DataFrame:
     """An integer aggregate keyed by unit_id, aligned to `ids` with zeros for units without rows."""
     keys, rows = plain_rows(session, statement)
-    frame = pd.DataFrame(ints(rows, len(keys)), columns=keys)
-    return frame.set_index("unit_id").reindex(ids, fill_value=0)
+    data = ints(rows, len(keys))
+    if keys[0] != "unit_id":
+        frame = pd.DataFrame(data, columns=keys)
+        return frame.set_index("unit_id").reindex(ids, fill_value=0)
+    out = np.zeros((len(ids), len(keys) - 1), dtype=np.int64)  # numpy: reindexing a frame costs more
+    at = pd.Index(ids).get_indexer(data[:, 0])
+    keep = at >= 0
+    out[at[keep]] = data[keep, 1:]
+    frame = pd.DataFrame(out, index=pd.Index(ids, name="unit_id"), columns=list(keys[1:]))
+    frame.attrs["rows"] = data  # every row, units outside `ids` (inactive ones) included
+    return frame
 
 
 def ints(rows: list[tuple], width: int) -> np.ndarray:
