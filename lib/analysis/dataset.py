@@ -51,6 +51,7 @@ class LabelledText:
     source: str = ""
     flag_tasks: frozenset[str] | None = None  # flags labelled; None = all of them when `flags` is set
     group: str = ""  # cross-validation group; "" = the near-duplicate key
+    hate_speech: bool | None = None  # idhsab's general `HS` column (hate.py); None = not labelled
 
     def knows_flag(self, flag: str) -> bool:
         if self.flags is None:
@@ -143,7 +144,8 @@ IDHSAB_TASKS = frozenset({"abusive", "hate"})
 
 
 def load_idhsab(data_dir: Path = DATA_DIR) -> list[LabelledText]:
-    """Ibrohim & Budi tweets: `abusive` from Abusive, `hate` (SARA) from HS_Religion or HS_Race."""
+    """Ibrohim & Budi tweets: `abusive` from Abusive, `hate` (SARA) from HS_Religion or HS_Race; the
+    general `HS` column as `hate_speech` (the first factor of the hate model, hate.py)."""
     out = []
     with (data_dir / "idhsab" / "train.csv").open(newline="", encoding="latin-1") as fh:
         for row in csv.DictReader(fh):
@@ -153,7 +155,7 @@ def load_idhsab(data_dir: Path = DATA_DIR) -> list[LabelledText]:
             if row["HS_Religion"] == "1" or row["HS_Race"] == "1":
                 flags.add("hate")
             out.append(LabelledText(_clean_public(row["Tweet"]), None, frozenset(flags), None, "idhsab",
-                                    IDHSAB_TASKS))
+                                    IDHSAB_TASKS, hate_speech=row["HS"] == "1"))
     return _dedupe(out)
 
 

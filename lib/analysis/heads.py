@@ -4,7 +4,8 @@ scikit-learn's `predict_proba` validates its input and computes each classifier 
 costs more than the arithmetic for batches of a few mentions. `LinearHeads` copies the fitted
 coefficients once (after training) and applies the same formulas: sigmoid calibration of the
 sentiment SVMs (averaged over the calibration folds; the two-stage model's own calibration, sentiment.py),
-a logistic per flag, a softmax over functions.
+a logistic per flag (the hate flag's two factors and its lexicon probe column, hate.py), a softmax
+over functions.
 A test checks the outputs equal scikit-learn's.
 """
 
@@ -16,6 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit, softmax
 
+from lib.analysis.hate import FactorisedHate
 from lib.analysis.sentiment import TwoStageSentiment
 
 
@@ -51,7 +53,20 @@ class LinearHeads:
             b = np.array([c.b_ for c in cc.calibrators])
             self.sentiment_parts.append((cols, order, a, b))
         self.flag_parts: dict[str, tuple[slice, int]] = {}
+        # Factorised flags: (two factor score columns, the lexicon probe column, lexicon coefficients).
+        self.factorised: dict[str, tuple[slice, int | None, np.ndarray]] = {}
+        self.flag_order = list(flag_clfs)
         for flag, clf in flag_clfs.items():
+            if isinstance(clf, FactorisedHate):
+                coef, intercept, lex_coef = clf.head_parts()
+                cols = add(coef, intercept)
+                probe = None
+                if clf.lexicon_col is not None:  # a unit column: z then holds the lexicon cue's value
+                    unit = np.zeros((1, coef.shape[1]))
+                    unit[0, clf.lexicon_col] = 1.0
+                    probe = add(unit, np.zeros(1)).start
+                self.factorised[flag] = (cols, probe, lex_coef)
+                continue
             self.flag_parts[flag] = (add(clf.coef_, clf.intercept_), list(clf.classes_).index(True))
         self.function_classes = list(function_clf.classes_) if function_clf is not None else None
         self.function_cols = add(function_clf.coef_, function_clf.intercept_) if function_clf is not None else None
@@ -75,10 +90,13 @@ class LinearHeads:
 
     def flag_proba(self, z: np.ndarray) -> dict[str, np.ndarray]:
         out = {}
+        for flag, (cols, probe, lex_coef) in self.factorised.items():
+            lex = z[:, probe] if probe is not None else np.zeros(z.shape[0])
+            out[flag] = FactorisedHate.proba_from_scores(z[:, cols], lex, lex_coef)
         for flag, (cols, true_idx) in self.flag_parts.items():
             p_true = expit(z[:, cols][:, 0])  # binary LogisticRegression: one row, for classes_[1]
             out[flag] = p_true if true_idx == 1 else 1.0 - p_true
-        return out
+        return {flag: out[flag] for flag in self.flag_order}
 
     def function_proba(self, z: np.ndarray) -> np.ndarray | None:
         if self.function_cols is None:

@@ -140,8 +140,9 @@ def test_sara_lexicon_sends_to_intelkam_and_other_agencies_stay_out(small_model:
     # word + hostile word) still sends the mention to Intelkam for early detection
 
     never = copy.deepcopy(small_model.flag_clfs["hate"])
-    never.coef_[:] = 0.0
-    never.intercept_[:] = -20.0 if never.classes_[1] else 20.0
+    speech = never.speech if hasattr(never, "speech") else never  # the factorised head (hate.py): zero its first factor
+    speech.coef_[:] = 0.0
+    speech.intercept_[:] = -20.0 if speech.classes_[1] else 20.0
     blind = replace(small_model, flag_clfs={**small_model.flag_clfs, "hate": never}, function_clf=None)
     blind.compile()
     [a] = analyze(["jangan kasih orang papua tinggal di jl magelang, bawa sial"], model=blind)
