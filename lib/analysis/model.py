@@ -20,7 +20,8 @@ import scipy.sparse as sp
 
 from lib.config import ROOT, setting
 
-MODEL_VERSION = 4  # 3: "negasi<word>" feature tokens; 4: two-stage sentiment, EmoT in training
+MODEL_VERSION = 5  # 3: "negasi<word>" feature tokens; 4: two-stage sentiment, EmoT in training;
+# 5: tone cue tokens (praise, sarcasm, event words, questions) and the factorised SARA hate head
 ARTEFACT_STEM = f"analysis-v{MODEL_VERSION}"
 
 
