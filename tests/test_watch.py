@@ -183,12 +183,17 @@ def test_backlog_by_account_level_from_the_board_is_the_same(s):
     assert watch.unanswered_by_account_level(s, NATIONAL, board)["polsek"] == 3
 
 
-def test_backlog_map_points_one_level_down(s):
+def _open_in_two_polsek(s):
+    """Two open mentions in Polsek Benda (one overdue), one in Polsek Ciledug; returns their Polres' scope."""
     put(s, "POLSEK-BENDA", 30)
     put(s, "POLSEK-BENDA", 120)
     put(s, "POLSEK-CILEDUG", 10)
     s.commit()
-    polres = scope_for_unit(s, s.scalar(select(Unit.id).where(Unit.code == "POLRES-METRO-TANGERANG-KOTA")))
+    return scope_for_unit(s, s.scalar(select(Unit.id).where(Unit.code == "POLRES-METRO-TANGERANG-KOTA")))
+
+
+def test_backlog_map_points_one_level_down(s):
+    polres = _open_in_two_polsek(s)
     points = watch.backlog_map(s, polres, SLA, NOW).set_index("name")
     assert set(points.index) == {"Polsek Ciledug", "Polsek Benda"}
     assert (points.loc["Polsek Benda", "unanswered"], points.loc["Polsek Benda", "overdue"]) == (2, 1)
@@ -216,11 +221,7 @@ def test_a_mention_counts_in_the_scope_of_each_unit_it_tags(s):
 
 def test_map_points_from_the_dashboard_league_equal_the_backlog_map(s):
     """The overview page builds its map from the dashboard's league (no second backlog count)."""
-    put(s, "POLSEK-BENDA", 30)
-    put(s, "POLSEK-BENDA", 120)
-    put(s, "POLSEK-CILEDUG", 10)
-    s.commit()
-    polres = scope_for_unit(s, s.scalar(select(Unit.id).where(Unit.code == "POLRES-METRO-TANGERANG-KOTA")))
+    polres = _open_in_two_polsek(s)
     for scope in (NATIONAL, polres):
         board = metrics.dashboard(s, scope, SLA, 7, now=NOW)
         points = watch.map_points(board.league, watch.unit_coordinates(s, scope))
