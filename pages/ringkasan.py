@@ -153,7 +153,7 @@ zone = cached.scope_zone(url, scope)
 today = now.astimezone(ZoneInfo(zone)).date()
 st.caption(f"{plain(scope.label, 120)} · {period} hari kalender: {day_label(today - timedelta(days=period - 1))} – "
            f"{day_label(today)} (hari ini sebagian, s.d. {clock_label(now, zone)}) · "
-           f"diperbarui {clock_label(fresh, zone) if fresh else 'belum pernah'} · "
+           f"{'diperbarui ' + clock_label(fresh, zone) if fresh else 'belum pernah diperbarui'} · "
            "perubahan dibanding periode yang sama minggu lalu")
 
 report_buttons(ctx, scope, key="overview_report")
