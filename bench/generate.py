@@ -1,6 +1,10 @@
 """Synthetic national data for the benchmarks: a registry of Mabes + Polda/Polres/Polsek and N
-mentions over the last `days` days, written with raw `executemany` (SQLite) or COPY (PostgreSQL),
-since generating a million rows through the ORM would measure the generator, not Pantau.
+mentions, written with raw `executemany` (SQLite) or COPY (PostgreSQL), since generating a million
+rows through the ORM would measure the generator, not Pantau.
+
+Up to 10M mentions fill the last 90 days (10M there is ~111,000 mentions a day, national traffic);
+beyond that the history grows back in time at that daily rate, so 50M is ~450 days: a larger
+database is a longer history, as a year of traffic fills, not a busier day (`spans`).
 
     python -m bench.generate --url sqlite:////tmp/pantau-bench.db --mentions 1000000
 """
@@ -71,12 +75,31 @@ def _unit_weights(engine: Engine, rng: np.random.Generator) -> tuple[np.ndarray,
     return unit_ids, account_ids, weights / weights.sum()
 
 
-def mention_columns(engine: Engine, n: int, start: int, now: datetime, days: int = 90,
-                    seed: int = 11, chunk: int = 100_000) -> Iterator[list[list]]:
+RECENT_DAYS = 90
+PER_DAY = 10_000_000 / RECENT_DAYS  # mentions a day once the recent window is full
+
+
+def spans(have: int, n: int) -> list[tuple[int, float, float]]:
+    """How an append of `n` mentions to `have` is placed in time: (count, newest age, oldest age)
+    in days. First the last `RECENT_DAYS` days fill up to `PER_DAY`; what is left extends the history
+    back from where it ends, at `PER_DAY`."""
+    full = int(RECENT_DAYS * PER_DAY)
+    recent = max(0, min(n, full - have))
+    out = [(recent, 0.0, float(RECENT_DAYS))] if recent else []
+    rest = n - recent
+    if rest:
+        begin = max(have, full) / PER_DAY
+        out.append((rest, begin, begin + rest / PER_DAY))
+    return out
+
+
+def mention_columns(engine: Engine, n: int, start: int, now: datetime, days: float = 90,
+                    seed: int = 11, chunk: int = 100_000, newest: float = 0.0) -> Iterator[list[list]]:
     """Chunks of `MENTION_COLUMNS` as lists (one per column), built column-wise in numpy: a Python
     loop per row would dominate a 50M load. External ids `start`.. `start + n - 1`; times are naive
     UTC datetimes (the loader sets the session zone to UTC) or, on SQLite, the stored text form.
-    The chunks run from the oldest mention to the newest, each sorted by `created_at`."""
+    Ages run from `newest` to `days` days before `now`; the chunks run from the oldest mention to
+    the newest, each sorted by `created_at`."""
     rng = np.random.default_rng(seed + start)
     unit_ids, account_ids, weights = _unit_weights(engine, rng)
     texts = np.array([" ".join(random.Random(i).choices(WORDS, k=9)) for i in range(500)], dtype=object)
@@ -90,7 +113,8 @@ def mention_columns(engine: Engine, n: int, start: int, now: datetime, days: int
             return [t.strftime("%Y-%m-%d %H:%M:%S.%f") for t in values.tolist()]
         return values.tolist()
 
-    span = days * 86400
+    span = (days - newest) * 86400
+    offset_s = newest * 86400
     parts = max(1, -(-n // chunk))
     for k, offset in enumerate(range(0, n, chunk)):
         m = min(chunk, n - offset)
@@ -98,7 +122,7 @@ def mention_columns(engine: Engine, n: int, start: int, now: datetime, days: int
         # Oldest chunk first, each in time order: rows land in the table in the order they were
         # posted, as the sync stores them (a uniformly shuffled 90 days made every index range scan
         # touch a different heap page, and visibility-map page, per row: a bench artefact).
-        age = np.sort(rng.uniform(span * (parts - k - 1) / parts, span * (parts - k) / parts, m))[::-1]
+        age = offset_s + np.sort(rng.uniform(span * (parts - k - 1) / parts, span * (parts - k) / parts, m))[::-1]
         reply = rng.lognormal(np.log(25 * 60), 1.3, m)  # median 25 minutes, long tail
         answered = (rng.random(m) < 0.88) & (reply < age)
         closed = rng.random(m) < 0.9  # old unanswered items are mostly closed by the admins
@@ -119,12 +143,14 @@ def mention_columns(engine: Engine, n: int, start: int, now: datetime, days: int
                ["api" if a else None for a in answered.tolist()], created_s, [1] * m]
 
 
-def load_mentions(engine: Engine, n: int, now: datetime, days: int = 90) -> int:
+def load_mentions(engine: Engine, n: int, now: datetime, days: float | None = None) -> int:
     """Append n mentions (ids continue after the ones already there) with COPY (PostgreSQL, one
     transaction per chunk, so a 50M load never holds one huge transaction) or executemany (SQLite);
-    returns the new total."""
+    returns the new total. Placed in time by `spans`, or over the last `days` days when given."""
     with engine.connect() as conn:
         start = conn.scalar(select(func.count()).select_from(Mention)) or 0
+    placed = [(n, 0.0, float(days))] if days is not None else spans(start, n)
+    days = max(oldest for _, _, oldest in placed)
     raw = engine.raw_connection()
     try:
         cur = raw.cursor()
@@ -151,7 +177,7 @@ def load_mentions(engine: Engine, n: int, now: datetime, days: int = 90) -> int:
                 rebuild.append("ALTER TABLE mentions RESET (autovacuum_enabled)")
             rebuild += keys
             raw.commit()
-            for columns in mention_columns(engine, n, start, now, days):
+            for columns in _placed_columns(engine, placed, start, now):
                 with cur.copy(f"COPY mentions ({cols}) FROM STDIN (FORMAT BINARY)") as copy:
                     copy.set_types(types)
                     for row in zip(*columns, strict=True):
@@ -163,7 +189,7 @@ def load_mentions(engine: Engine, n: int, now: datetime, days: int = 90) -> int:
         else:
             sql = (f"INSERT INTO mentions ({', '.join(MENTION_COLUMNS)}) "
                    f"VALUES ({', '.join('?' for _ in MENTION_COLUMNS)})")
-            for columns in mention_columns(engine, n, start, now, days):
+            for columns in _placed_columns(engine, placed, start, now):
                 cur.executemany(sql, zip(*columns, strict=True))
         raw.commit()
     finally:
@@ -172,7 +198,15 @@ def load_mentions(engine: Engine, n: int, now: datetime, days: int = 90) -> int:
     return start + n
 
 
-def _partitions_for_load(engine: Engine, cur, now: datetime, days: int, big: bool) -> list[str]:
+def _placed_columns(engine: Engine, placed: list[tuple[int, float, float]], start: int,
+                    now: datetime) -> Iterator[list[list]]:
+    """The chunks of every part of `placed`, the oldest part first."""
+    for count, newest, oldest in sorted(placed, key=lambda p: -p[2]):
+        first = start + sum(c for c, _, o in placed if o > oldest)
+        yield from mention_columns(engine, count, first, now, oldest, newest=newest)
+
+
+def _partitions_for_load(engine: Engine, cur, now: datetime, days: float, big: bool) -> list[str]:
     """PostgreSQL after migration 0014_partition: the month partitions the load's period needs (else
     its rows would all land in the default partition). A big load also switches off the trigger that
     fills `mention_keys` row by row and returns the statements that fill the keys in one pass and

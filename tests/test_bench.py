@@ -9,6 +9,7 @@ drops and recreates its database.
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -69,3 +70,33 @@ def test_reuse_measures_a_loaded_database_again(tmp_path: Path, monkeypatch: pyt
     with make_engine(url).connect() as conn:
         assert conn.scalar(text("SELECT count(*) FROM mentions")) == 1200
         assert conn.scalar(text("SELECT count(*) FROM units")) == 12
+
+
+def test_a_larger_database_is_a_longer_history_not_a_busier_day() -> None:
+    """Up to 10M the last 90 days fill; past it the history grows back at the same daily rate."""
+    from bench.generate import PER_DAY, RECENT_DAYS, spans
+
+    assert spans(0, 1_000_000) == [(1_000_000, 0.0, 90.0)]
+    assert spans(1_000_000, 9_000_000) == [(9_000_000, 0.0, 90.0)]
+    (count, newest, oldest), = spans(10_000_000, 40_000_000)
+    assert count == 40_000_000 and newest == RECENT_DAYS and oldest == pytest.approx(450.0)
+    # Straight to 50M: the same placement as 10M and then 40M more.
+    assert spans(0, 50_000_000) == [(10_000_000, 0.0, 90.0), (40_000_000, 90.0, pytest.approx(450.0))]
+    assert 40_000_000 / (oldest - newest) == pytest.approx(PER_DAY)
+
+
+def test_an_append_keeps_ages_inside_its_span() -> None:
+    """Every generated mention of a part lies between its newest and oldest age."""
+    from bench.generate import mention_columns, registry
+    from lib.db import make_engine
+    from lib.models import Base
+
+    engine = make_engine("sqlite://")
+    Base.metadata.create_all(engine)
+    registry(engine, polda=1, polres=2, polsek=4)
+    now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+    created = [c for chunk in mention_columns(engine, 5000, 0, now, 120.0, chunk=1000, newest=90.0)
+               for c in chunk[6]]
+    ages = [(now.replace(tzinfo=None) - datetime.fromisoformat(c)).total_seconds() / 86400 for c in created]
+    assert min(ages) >= 90.0 and max(ages) <= 120.0
+    assert created == sorted(created)  # oldest first, as the sync stores them
