@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from lib import formatting
 from lib.alerts.settings import AlertSettings
-from lib.mentions import unanswered_clause
+from lib.mentions import has_flag, unanswered_clause
 from lib.metrics import Period, unit_counts, units_frame
 from lib.models import AlertSubscription, Issue, Mention, Unit
 from lib.scope import NATIONAL
@@ -50,7 +50,7 @@ def urgent_unanswered(session: Session, cfg: AlertSettings, now: datetime) -> li
     is the overdue alert's business, not a flood on the first run)."""
     rows = session.execute(
         select(Mention, Unit.name, Unit.path, Unit.timezone).join(Unit, Unit.id == Mention.unit_id)
-        .where(Mention.flags.contains("urgent"), unanswered_clause(),
+        .where(has_flag("urgent"), unanswered_clause(),
                Mention.created_at <= now - timedelta(minutes=cfg.urgent_minutes),
                Mention.created_at > now - timedelta(days=1))
         .order_by(Mention.created_at)).all()
@@ -116,7 +116,7 @@ def campaigns(session: Session, cfg: AlertSettings, now: datetime) -> list[Candi
     `campaign_hours`."""
     since = now - timedelta(hours=cfg.campaign_hours)
     flagged = and_(Mention.created_at >= since, Mention.created_at < now,
-                   Mention.flags.contains("hoax") | Mention.flags.contains("hate"))
+                   has_flag("hoax") | has_flag("hate"))
     groups: dict[str, list] = defaultdict(list)
     for m, path in session.execute(select(Mention, Unit.path).join(Unit, Unit.id == Mention.unit_id)
                                    .where(flagged).order_by(Mention.created_at, Mention.id)).all():
