@@ -19,21 +19,21 @@ wall = is_wall()
 st.set_page_config(page_title="Pantau", page_icon="🛡️", layout="wide",
                    initial_sidebar_state="collapsed" if wall else "auto")
 
-overview = st.Page("pages/ringkasan.py", title="Ringkasan", icon="📊", default=True)
+overview = st.Page("pages/ringkasan.py", title="Ringkasan", icon=":material/dashboard:", default=True)
 admin_pages = [
-    st.Page("pages/admin_sources.py", title="Sumber Data", icon="🔌"),
-    st.Page("pages/admin_users.py", title="Pengguna & Audit", icon="🔐"),
+    st.Page("pages/admin_sources.py", title="Sumber Data", icon=":material/cable:"),
+    st.Page("pages/admin_users.py", title="Pengguna & Audit", icon=":material/admin_panel_settings:"),
 ]
 pages = {
     "Pemantauan": [
         overview,
-        st.Page("pages/kotak_masuk.py", title="Kotak Masuk", icon="📥"),
-        st.Page("pages/isu_negatif.py", title="Isu Negatif", icon="⚠️"),
-        st.Page("pages/akun.py", title="Akun & Verifikasi", icon="✅"),
-        st.Page("pages/unit.py", title="Unit", icon="🏢"),
+        st.Page("pages/kotak_masuk.py", title="Kotak Masuk", icon=":material/inbox:"),
+        st.Page("pages/isu_negatif.py", title="Isu Negatif", icon=":material/report:"),
+        st.Page("pages/akun.py", title="Akun & Verifikasi", icon=":material/verified:"),
+        st.Page("pages/unit.py", title="Unit", icon=":material/apartment:"),
     ],
     "Kelola": [
-        st.Page("pages/input.py", title="Input & Impor", icon="➕"),
+        st.Page("pages/input.py", title="Input & Impor", icon=":material/add_circle:"),
     ],
 }
 

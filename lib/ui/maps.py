@@ -5,7 +5,9 @@ without any tile download (command rooms behind a firewall, tests without networ
 
 from __future__ import annotations
 
+import json
 import math
+from urllib.parse import quote
 
 import pandas as pd
 import pydeck as pdk
@@ -16,6 +18,11 @@ from lib.map_labels import place
 
 # The Polsek chart's colours: red = some past SLA, amber = waiting but within SLA, green = nothing waiting.
 RED, AMBER, GREEN = (214, 39, 40), (242, 177, 52), (46, 160, 67)
+# A base map style of one plain background and no sources: nothing to download. Without a style at all
+# Streamlit fills in an online one (basemaps.cartocdn.com), which a closed command-room network refuses.
+PAPER = "data:application/json," + quote(json.dumps(
+    {"version": 8, "sources": {}, "layers": [{"id": "kertas", "type": "background",
+                                              "paint": {"background-color": "#ffffff"}}]}))
 
 
 def _colour(unanswered: int, overdue: int) -> list[int]:
@@ -50,7 +57,7 @@ def backlog_map(points: pd.DataFrame, height: int = 360) -> None:
                      line_width_min_pixels=1, pickable=True)
     names = pdk.Layer("TextLayer", data, get_position=["lon", "lat"], get_text="label", get_size=13,
                       get_color=[40, 40, 40, 255], get_pixel_offset="offset", get_alignment_baseline="'bottom'")
-    st.pydeck_chart(pdk.Deck(layers=[dots, names], initial_view_state=view, map_style=None, map_provider=None,
+    st.pydeck_chart(pdk.Deck(layers=[dots, names], initial_view_state=view, map_style=PAPER, map_provider=None,
                              tooltip={"text": "{tip}"}), height=height)
     st.caption("Lingkaran makin besar = makin banyak belum dijawab; merah = ada yang lewat SLA, kuning = semua "
                "masih dalam SLA, hijau = nihil. Tanpa peta dasar (tidak perlu internet).")

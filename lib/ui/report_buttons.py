@@ -27,7 +27,7 @@ def report_buttons(ctx: PageContext, scope: Scope, key: str = "report") -> None:
         unit = s.get(Unit, scope.root_unit_id) if scope.root_unit_id else None
         code, tz = (unit.code, unit.timezone) if unit else (None, "Asia/Jakarta")
     today = datetime.now(ZoneInfo(tz)).date()
-    with st.popover("📄 Unduh laporan"):
+    with st.popover("Unduh laporan", icon=":material/download:"):
         kind = st.radio("Laporan", list(KINDS), format_func=KINDS.get, horizontal=True, key=f"{key}_kind")
         if kind == "harian":
             day = st.date_input("Tanggal", today - timedelta(days=1), max_value=today, key=f"{key}_day",

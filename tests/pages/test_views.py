@@ -218,3 +218,18 @@ def test_accounts_page_renders_each_view_alone(data, view):
     tables = len(at.dataframe)
     charts = sum(len(at.get(kind)) for kind in ("arrow_vega_lite_chart", "vega_lite_chart", "altair_chart"))
     assert (charts, tables) == ((2, 0) if view == "Per Polres & Polda" else (0, 1))
+
+
+def test_overview_map_needs_no_internet_and_names_every_unit(data):
+    """The map's base style is inline (no basemaps.cartocdn.com, which a closed command-room network
+    refuses) and every Polda point carries its name (lib/map_labels.py places them apart)."""
+    import json
+
+    at = page("ringkasan").run()
+    (chart,) = at.get("deck_gl_json_chart")
+    spec = json.loads(chart.proto.json)
+    assert spec["mapStyle"].startswith("data:application/json,") and "http" not in spec["mapStyle"]
+    text_layer = next(layer for layer in spec["layers"] if layer["@@type"] == "TextLayer")
+    assert text_layer["getPixelOffset"] == "@@=offset"
+    assert text_layer["data"] and all(row["label"] for row in text_layer["data"])
+    assert "http" not in chart.proto.json  # nothing else points online either
