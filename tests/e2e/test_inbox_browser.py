@@ -1,4 +1,5 @@
-"""End to end at 1366×768 (a command-room laptop): no English placeholder text on any page, a click
+"""End to end at 1366×768 (a command-room laptop): no English placeholder text and no request to
+the internet on any page, a click
 on an inbox row opens its dialog, a bulk change acts on exactly the confirmed rows, and a complaint
 typed in "now" is 0 minutes old in the inbox. Screenshots go to tests/artifacts/."""
 
@@ -60,8 +61,13 @@ def grid_cell(page, row: int, x: float = 400):
     return box["x"] + x, box["y"] + ROW_HEIGHT * (row + 1) + ROW_HEIGHT / 2
 
 
-def test_no_english_placeholder_text_on_any_page(app_server, browser, artifacts, inbox):
+def test_no_english_placeholder_text_and_no_outside_request_on_any_page(app_server, browser, artifacts, inbox):
+    """Command rooms may sit on a closed network: no page may need anything but Pantau's own server
+    (Streamlit fills in an online base map for a map without a style, and fetches a Material icon
+    used as the page icon)."""
     page = signed_in_page(browser, app_server)
+    outside: set[str] = set()
+    page.on("request", lambda r: None if r.url.startswith((app_server, "data:", "blob:")) else outside.add(r.url))
     found = {}
     for name in PAGES:
         open_page(page, name)
@@ -76,6 +82,7 @@ def test_no_english_placeholder_text_on_any_page(app_server, browser, artifacts,
                 found[f"{name} #{i}"] = hits
             page.screenshot(path=artifacts / f"lang-{name.split()[0].lower()}-{i}-1366.png", full_page=True)
     assert found == {}
+    assert outside == set()
 
 
 def test_row_click_opens_the_dialog(app_server, browser, artifacts, inbox):
