@@ -231,7 +231,8 @@ def archive(engine: Engine, before: date, dump_dir: Path) -> list[Archived]:
        DETACH: CONCURRENTLY is not allowed while a default partition exists; it waits for running
        statements on `mentions` and holds its lock for milliseconds);
     2. the detached table to a file (pg_dump, else COPY), then DROP.
-    A table left detached by an interrupted run is dumped and dropped by the next run."""
+    A table left detached by an interrupted run is dumped and dropped by the next run. Older rows
+    in the default partition are archived too (`_archive_default`)."""
     before = month_start(before)
     if before > month_start(datetime.now(UTC).date()):
         raise ValueError("Bulan berjalan dan bulan yang akan datang tidak bisa diarsipkan: "
@@ -266,7 +267,39 @@ def archive(engine: Engine, before: date, dump_dir: Path) -> list[Archived]:
             conn.execute(text(f"DROP TABLE {part.name}"))
         log.info("archived %s: %d mentions", part.name, count)
         done.append(Archived(part.name, count, files))
-    return done
+    left = _archive_default(engine, before, dump_dir)
+    return done + ([left] if left else [])
+
+
+def _archive_default(engine: Engine, before: date, dump_dir: Path) -> Archived | None:
+    """Mentions older than `before` that sit in the default partition (stored for a month no
+    partition covered, e.g. an import of old complaints): they and their dependants' rows to CSV
+    files, then deleted, in one transaction, so a retention run leaves nothing older behind."""
+    cut = f"{before:%Y-%m-%d} 00:00:00+00"
+    with engine.begin() as conn:
+        conn.execute(text("SET LOCAL lock_timeout = '30s'"))
+        if not conn.scalar(text(f"SELECT EXISTS (SELECT 1 FROM {DEFAULT} WHERE created_at < :cut)"), {"cut": cut}):
+            return None
+        dump_dir.mkdir(parents=True, exist_ok=True)
+        old = "archive_default"
+        conn.execute(text(f"LOCK TABLE {DEFAULT} IN SHARE MODE"))  # no new rows while we copy
+        conn.execute(text(f"CREATE TEMP TABLE {old} ON COMMIT DROP AS SELECT * FROM {DEFAULT} WHERE created_at < :cut"),
+                     {"cut": cut})
+        stem = f"{DEFAULT}.before-{before:%Y-%m}"
+        files = []
+        for table, query in _DEPENDENTS.items():
+            files.append(dump_dir / f"{stem}.{table}.csv")
+            _copy_out(conn, query.format(p=old), files[-1])
+        files.append(dump_dir / f"{stem}.csv")
+        _copy_out(conn, f"SELECT * FROM {old}", files[-1])
+        conn.execute(text(f"DELETE FROM ticket_links WHERE mention_id IN (SELECT id FROM {old})"))
+        conn.execute(text(f"DELETE FROM corrections WHERE mention_id IN (SELECT id FROM {old})"))
+        conn.execute(text(f"DELETE FROM mention_targets t USING {old} p "
+                          "WHERE p.id = t.mention_id AND p.created_at = t.created_at"))
+        conn.execute(text(f"DELETE FROM mention_keys WHERE mention_id IN (SELECT id FROM {old})"))
+        count = conn.execute(text(f"DELETE FROM {DEFAULT} WHERE id IN (SELECT id FROM {old})")).rowcount
+    log.info("archived %d mentions before %s from %s", count, f"{before:%Y-%m}", DEFAULT)
+    return Archived(f"{DEFAULT} (sebelum {before:%Y-%m})", count, files)
 
 
 # ------------------------------------------------------------------------------------ command line

@@ -268,6 +268,33 @@ def test_archive_dumps_detaches_and_drops_old_months(pg, registry, session, tmp_
     assert partitions.archive(pg, date(2020, 3, 1), tmp_path) == []
 
 
+def test_archive_also_takes_old_rows_out_of_the_default_partition(pg, registry, session, tmp_path):
+    """A mention of a month no partition covered (an old complaint imported late) sits in the default
+    partition; retention archives it with its dependants, and leaves newer default rows alone."""
+    old, far = datetime(2001, 5, 3, 8, tzinfo=UTC), datetime(2040, 5, 3, 8, tzinfo=UTC)
+    stored = add_mentions(session, "polsekbenda", [("lama", "keluhan lama", old), ("jauh", "masa depan", far)])
+    session.add(MentionTarget(mention_id=stored[0].id, unit_id=unit_id(session, "POLSEK-BENDA"), created_at=old))
+    session.add(Correction(mention_id=stored[0].id, actor="ani", sentiment="negative"))
+    session.commit()
+    assert session.scalar(text("SELECT tableoid::regclass::text FROM mentions WHERE external_id = 'lama'")) \
+        == partitions.DEFAULT
+
+    done = partitions.archive(pg, date(2020, 3, 1), tmp_path)
+
+    (left,) = [a for a in done if a.name.startswith(partitions.DEFAULT)]
+    assert left.mentions == 1
+    session.expire_all()
+    assert session.scalars(select(Mention.external_id).where(Mention.external_id.in_(["lama", "jauh"]))).all() \
+        == ["jauh"]
+    assert keys(session, "x", "lama") == [] and len(keys(session, "x", "jauh")) == 1
+    assert session.scalar(select(func.count()).select_from(Correction)) == 0
+    stem = tmp_path / f"{partitions.DEFAULT}.before-2020-03"
+    assert [r["external_id"] for r in _csv_rows(stem.with_name(stem.name + ".csv"))] == ["lama"]
+    assert [r["sentiment"] for r in _csv_rows(stem.with_name(stem.name + ".corrections.csv"))] == ["negative"]
+    assert len(_csv_rows(stem.with_name(stem.name + ".mention_targets.csv"))) == 1
+    assert partitions.archive(pg, date(2020, 3, 1), tmp_path) == []  # nothing older is left
+
+
 def test_archive_refuses_the_current_month(pg, capsys):
     next_month = partitions.month_start(datetime.now(UTC).date(), 1)
     assert partitions.main(["archive", "--before", f"{next_month:%Y-%m}"]) == 2
