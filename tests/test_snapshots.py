@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from lib import snapshots, sync, watch
 from lib.metrics import SlaPolicy
 from lib.metrics import dashboards as metric_dashboards
-from lib.models import HeadlineSnapshot, Mention, MentionTarget, Unit
+from lib.models import HeadlineSnapshot, Mention, MentionTarget, Unit, utcnow
 from lib.scope import NATIONAL, scope_for_unit
 from tests.conftest import NOW  # Thursday 2026-11-26 10:00 WIB
 
@@ -237,3 +237,11 @@ def test_the_worker_stores_one_snapshot_per_slot_and_never_fails(s, registry, mo
 
     monkeypatch.setattr(snapshots, "take", broken)
     assert not sync.store_snapshot(registry, NOW + timedelta(minutes=5))
+
+
+def test_a_sync_run_stores_the_current_slot(s, registry):
+    before = snapshots.slot_of(utcnow())
+    assert sync.run(registry, []).status == "ran"
+    after = snapshots.slot_of(utcnow())
+    s.expire_all()
+    assert set(s.scalars(select(HeadlineSnapshot.taken_at).distinct())) & {before, after}
