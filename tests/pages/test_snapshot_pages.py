@@ -27,7 +27,7 @@ def captions(at) -> str:
 def test_overview_reads_last_weeks_side_from_the_snapshot(data):  # noqa: F811
     at = page("ringkasan").run()
     assert not at.exception
-    assert "catatan" not in captions(at)
+    assert "tercatat pukul" not in captions(at)
     before = {m.label: m.delta for m in at.metric}
     assert before["Belum dijawab"] is None or "minggu lalu" in before["Belum dijawab"]
     with session_scope(data) as s:
@@ -35,7 +35,7 @@ def test_overview_reads_last_weeks_side_from_the_snapshot(data):  # noqa: F811
     st.cache_data.clear()  # in production the snapshot was stored a week before the page's cache
     at = page("ringkasan").run()
     assert not at.exception
-    assert "catatan" in captions(at)  # "... minggu lalu (catatan 10:00 WIB)"
+    assert "tercatat pukul" in captions(at)  # "... minggu lalu (tercatat pukul 16:30 WIB)"
     deltas = {m.label: m.delta for m in at.metric}
     assert metric_values(at)["Belum dijawab"] == "3"
     assert deltas["Belum dijawab"].startswith("−50%")  # 3 now against the snapshot's 6
