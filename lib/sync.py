@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from lib import daily, ingest, ledger, partitions, snapshots
 from lib.config import Settings, load_settings
 from lib.db import get_engine, session_scope
+from lib.metrics import SlaPolicy
 from lib.models import Account, Mention, SyncLock, SyncRun, SyncState, Unit, utcnow
 from lib.scope import NATIONAL, Scope
 from lib.sources import registry
@@ -336,7 +337,7 @@ def store_snapshot(engine: Engine, now: datetime | None = None) -> bool:
     missing slot only makes that page reconstruct the figures itself."""
     try:
         settings = load_settings()
-        policy = snapshots.SlaPolicy(settings.sla_minutes, settings.hard_limit_minutes)
+        policy = SlaPolicy(settings.sla_minutes, settings.hard_limit_minutes)
         mark = snapshots.slot_of(now or utcnow())
         with session_scope(engine) as s:
             if snapshots.has_slot(s, mark, policy):

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from lib import metrics, snapshots, targets
 from lib.mentions import MentionFilter, backlog_parts, has_flag, in_backlog_at, list_mentions, unanswered_clause
 from lib.metrics import Period, SlaPolicy
+from lib.metrics.counts import scope_totals
 from lib.metrics.dashboards import scope_percentiles
 from lib.models import Issue, Mention, MentionTarget, Unit, utcnow
 from lib.scope import Scope
@@ -126,7 +127,7 @@ def period_figures(session: Session, scope: Scope, sla: SlaPolicy | int, period:
     # Only "pending" of the backlog is used here: the SLA window before the period's end, not a
     # further scan of the whole open backlog (the dashboard next to it has read that already).
     counts = metrics.unit_counts(session, scope, sla, period, now=period.until, pending_only=True)
-    total = metrics.counts.scope_totals(counts)  # a mention tagging several units in scope counts once
+    total = scope_totals(counts)  # a mention tagging several units in scope counts once
     # As the dashboard's own median: exact for a small scope, the stored histograms for a large one.
     pct = scope_percentiles(session, scope, sla, period, counts, period.until)
     judged = int(total["mentions"] - total["pending"])
