@@ -44,6 +44,23 @@ def unanswered_clause():
     return (Mention.answered_at.is_(None)) & (Mention.status.in_(open_statuses))
 
 
+def in_backlog_at(at: datetime):
+    """Unanswered and open at `at`. Every change (status, answer) bumps `updated_at`, so a mention
+    that left the backlog after `at` has `updated_at > at`: the candidates are today's backlog (a
+    small partial index) plus what changed since `at` (the `updated_at` index), never the whole table."""
+    return and_(or_(unanswered_clause(), Mention.updated_at > at), Mention.created_at < at,
+                or_(Mention.answered_at.is_(None), Mention.answered_at > at),
+                or_(Mention.status.in_(OPEN_STATUSES), Mention.updated_at > at))
+
+
+def backlog_parts(at: datetime) -> list:
+    """`in_backlog_at` as two disjoint parts, each read index-only: what is open now (the small
+    partial index), and what left the backlog after `at` (`ix_mentions_updated_cover`)."""
+    return [and_(unanswered_clause(), Mention.created_at < at),
+            and_(~unanswered_clause(), Mention.updated_at > at, Mention.created_at < at,
+                 or_(Mention.answered_at.is_(None), Mention.answered_at > at))]
+
+
 def has_flag(flag: str):
     """`Mention.flags` (a sorted comma-separated list; flag names are not substrings of each other)
     holds `flag`. The literal `flags <> ''` lets both databases read the small partial index of

@@ -8,6 +8,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -503,3 +504,28 @@ class DailyResponseHist(Base):
     day: Mapped[str] = mapped_column(String(10), primary_key=True)  # YYYY-MM-DD, local
     unit_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     hist: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+
+
+class HeadlineSnapshot(Base):
+    """The overview's headline figures of a large scope (national or one Polda) for one period option
+    and SLA policy, as they stood at `taken_at` (a 5-minute mark): what the sync worker stores so
+    that next week's "dibanding minggu lalu" reads one row instead of reconstructing the past
+    (lib/snapshots.py). Mentions fetched after `taken_at` are not in it. Kept ~15 days."""
+
+    __tablename__ = "headline_snapshots"
+    __table_args__ = (UniqueConstraint("scope_key", "days", "policy_key", "taken_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope_key: Mapped[str] = mapped_column(String(20))  # "national" or the Polda's unit id
+    days: Mapped[int] = mapped_column(Integer)
+    policy_key: Mapped[str] = mapped_column(String(20))  # "60/1440": first response / hard limit minutes
+    taken_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    mentions_today: Mapped[int] = mapped_column(Integer)
+    unanswered: Mapped[int] = mapped_column(Integer)
+    overdue: Mapped[int] = mapped_column(Integer)
+    period_mentions: Mapped[int] = mapped_column(Integer)
+    period_negative: Mapped[int] = mapped_column(Integer)
+    within_sla_share: Mapped[float | None] = mapped_column(Float, nullable=True)
+    median_minutes: Mapped[float | None] = mapped_column(Float, nullable=True)
+    urgent_unanswered: Mapped[int] = mapped_column(Integer)
+    complaints_24h: Mapped[int] = mapped_column(Integer)
+    hoax_hate_24h: Mapped[int] = mapped_column(Integer)

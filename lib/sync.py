@@ -20,9 +20,10 @@ from sqlalchemy import Engine, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from lib import daily, ingest, ledger, partitions
+from lib import daily, ingest, ledger, partitions, snapshots
 from lib.config import Settings, load_settings
 from lib.db import get_engine, session_scope
+from lib.metrics import SlaPolicy
 from lib.models import Account, Mention, SyncLock, SyncRun, SyncState, Unit, utcnow
 from lib.scope import NATIONAL, Scope
 from lib.sources import registry
@@ -93,6 +94,7 @@ def run(engine: Engine, sources: list[Source], scope: Scope = NATIONAL, handle: 
         for source in sources:
             _run_source(engine, source, scope, handle, result)
         refresh_daily_counts(engine)
+        store_snapshot(engine)
         partitions.ensure_daily(engine)  # next months' partitions (PostgreSQL), checked once a day
     finally:
         release_lock(engine, holder)
@@ -327,6 +329,27 @@ def refresh_daily_counts(engine: Engine) -> None:
             daily.refresh(s, load_settings().sla_minutes)
     except Exception as exc:  # never fail a sync over a derived table
         log.warning("daily counts refresh failed: %s", exc)
+
+
+def store_snapshot(engine: Engine, now: datetime | None = None) -> bool:
+    """The headline snapshot of this 5-minute slot (lib/snapshots.py), at most once per slot, after
+    the daily tables are fresh; next week's overview compares against it. Never fails a sync: a
+    missing slot only makes that page reconstruct the figures itself."""
+    try:
+        settings = load_settings()
+        policy = SlaPolicy(settings.sla_minutes, settings.hard_limit_minutes)
+        mark = snapshots.slot_of(now or utcnow())
+        with session_scope(engine) as s:
+            if snapshots.has_slot(s, mark, policy):
+                return False
+            started = time.perf_counter()
+            n = snapshots.store(s, snapshots.take(s, mark, policy))
+            log.info("headline snapshot %s: %d rows in %.0f ms", mark.isoformat(), n,
+                     (time.perf_counter() - started) * 1000)
+        return True
+    except Exception as exc:  # never fail a sync over a derived table
+        log.warning("headline snapshot failed: %s", type(exc).__name__)
+        return False
 
 
 def maybe_sync(engine: Engine | None = None, settings: Settings | None = None, scope: Scope = NATIONAL,

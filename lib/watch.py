@@ -17,11 +17,12 @@ import pandas as pd
 from sqlalchemy import and_, case, false, func, or_, select
 from sqlalchemy.orm import Session
 
-from lib import metrics, targets
-from lib.mentions import MentionFilter, has_flag, list_mentions, unanswered_clause
+from lib import metrics, snapshots, targets
+from lib.mentions import MentionFilter, backlog_parts, has_flag, in_backlog_at, list_mentions, unanswered_clause
 from lib.metrics import Period, SlaPolicy
+from lib.metrics.counts import scope_totals
 from lib.metrics.dashboards import scope_percentiles
-from lib.models import OPEN_STATUSES, Issue, Mention, MentionTarget, Unit, utcnow
+from lib.models import Issue, Mention, MentionTarget, Unit, utcnow
 from lib.scope import Scope
 
 WEEK = timedelta(days=7)
@@ -78,11 +79,7 @@ def backlog_at(session: Session, scope: Scope, sla: SlaPolicy | int, at: datetim
     slas = [int(m) for m in session.scalars(select(sla_col).where(scope.unit_clause()).distinct())]
     overdue = or_(*[and_(sla_col == m, Mention.created_at < at - timedelta(minutes=m)) for m in slas]) if slas \
         else false()
-    # `_in_backlog_at` as two disjoint parts, each read index-only: what is open now (the small partial
-    # index), and what left the backlog after `at` (the `updated_at` range, `ix_mentions_updated_cover`).
-    parts = [and_(unanswered_clause(), Mention.created_at < at),
-             and_(~unanswered_clause(), Mention.updated_at > at, Mention.created_at < at,
-                  or_(Mention.answered_at.is_(None), Mention.answered_at > at))]
+    parts = backlog_parts(at)
     # A small scope by its units' ids, its own mentions apart from those it holds only as a further
     # target: the planner then reads each unit's index range instead of the whole week of
     # `updated_at` (0.9 s for one Polres at 10M mentions).
@@ -101,15 +98,6 @@ def backlog_at(session: Session, scope: Scope, sla: SlaPolicy | int, at: datetim
         ).one()
         total = [total[0] + int(row[0]), total[1] + int(row[1])]
     return total[0], total[1]
-
-
-def _in_backlog_at(at: datetime):
-    """Unanswered and open at `at`. Every change (status, answer) bumps `updated_at`, so a mention
-    that left the backlog after `at` has `updated_at > at`: the candidates are today's backlog (a
-    small partial index) plus what changed since `at` (the `updated_at` index), never the whole table."""
-    return and_(or_(unanswered_clause(), Mention.updated_at > at), Mention.created_at < at,
-                or_(Mention.answered_at.is_(None), Mention.answered_at > at),
-                or_(Mention.status.in_(OPEN_STATUSES), Mention.updated_at > at))
 
 
 def mentions_so_far_today(session: Session, scope: Scope, at: datetime) -> int:
@@ -139,7 +127,7 @@ def period_figures(session: Session, scope: Scope, sla: SlaPolicy | int, period:
     # Only "pending" of the backlog is used here: the SLA window before the period's end, not a
     # further scan of the whole open backlog (the dashboard next to it has read that already).
     counts = metrics.unit_counts(session, scope, sla, period, now=period.until, pending_only=True)
-    total = counts[["mentions", "negative", "within_sla", "pending"]].sum()
+    total = scope_totals(counts)  # a mention tagging several units in scope counts once
     # As the dashboard's own median: exact for a small scope, the stored histograms for a large one.
     pct = scope_percentiles(session, scope, sla, period, counts, period.until)
     judged = int(total["mentions"] - total["pending"])
@@ -162,11 +150,33 @@ class WeekAgo:
     unanswered: int
     overdue: int
     period: PeriodFigures  # the same calendar period shifted one week back
+    stored: bool = False  # read from the snapshot the sync worker stored then (lib/snapshots.py)
 
 
-def week_ago(session: Session, scope: Scope, sla: SlaPolicy | int, period: Period) -> WeekAgo:
-    """Last week's side of every headline figure of `period` (which ends now)."""
+def _snapshot(session: Session, scope: Scope, sla: SlaPolicy | int | None, days: int | None, at: datetime):
+    """The stored headline snapshot of `at` for a national or Polda scope (None: reconstruct). Not
+    one taken before a local midnight that `at` is past: "today" would mean another day."""
+    key = snapshots.scope_key(session, scope)
+    if key is None:
+        return None
+    midnight = max(metrics.local_midnight_utc(z, at) for z in _zones(session, scope))
+    return snapshots.lookup(session, key, days, sla, at, not_before=midnight)
+
+
+def week_ago(session: Session, scope: Scope, sla: SlaPolicy | int, period: Period, days: int | None = None) -> WeekAgo:
+    """Last week's side of every headline figure of `period` (which ends now; `days` is its
+    calendar length): the worker's snapshot of that moment when there is one, else reconstructed
+    from today's rows (the snapshot's `at` is then its own 5-minute mark)."""
     at = period.until - WEEK
+    snap = _snapshot(session, scope, sla, days, at) if days is not None else None
+    if snap is not None:
+        mentions = snap.period_mentions
+        return WeekAgo(at=snap.taken_at, mentions_today=snap.mentions_today, unanswered=snap.unanswered,
+                       overdue=snap.overdue, stored=True,
+                       period=PeriodFigures(mentions=mentions, negative=snap.period_negative,
+                                            negative_share=snap.period_negative / mentions if mentions else None,
+                                            within_sla_share=snap.within_sla_share,
+                                            median_minutes=snap.median_minutes))
     unanswered, overdue = backlog_at(session, scope, sla, at)
     return WeekAgo(at=at, mentions_today=mentions_so_far_today(session, scope, at), unanswered=unanswered,
                    overdue=overdue,
@@ -200,7 +210,7 @@ def _flag_count(session: Session, scope: Scope, flags: tuple[str, ...], since: d
 
 
 def _urgent_unanswered_at(session: Session, scope: Scope, at: datetime) -> int:
-    return _count(session, _has_flag("urgent"), _in_backlog_at(at), _in_scope(scope))
+    return _count(session, _has_flag("urgent"), in_backlog_at(at), _in_scope(scope))
 
 
 def fastest_growing_issue(session: Session, scope: Scope, now: datetime) -> GrowingIssue | None:
@@ -223,8 +233,20 @@ def fastest_growing_issue(session: Session, scope: Scope, now: datetime) -> Grow
 
 
 def burning(session: Session, scope: Scope, now: datetime | None = None) -> Burning:
+    """Counts now; last week's from the worker's snapshot of that moment when there is one."""
     now = now or utcnow()
     ago = now - WEEK
+    snap = _snapshot(session, scope, None, None, ago)
+    if snap is not None:
+        return Burning(
+            urgent_unanswered=_count(session, _has_flag("urgent"), unanswered_clause(), _in_scope(scope)),
+            urgent_unanswered_week_ago=snap.urgent_unanswered,
+            complaints_24h=_flag_count(session, scope, ("keluhan",), now - DAY, now),
+            complaints_24h_week_ago=snap.complaints_24h,
+            hoax_hate_24h=_flag_count(session, scope, ("hoax", "hate"), now - DAY, now),
+            hoax_hate_24h_week_ago=snap.hoax_hate_24h,
+            growing=fastest_growing_issue(session, scope, now),
+        )
     return Burning(
         urgent_unanswered=_count(session, _has_flag("urgent"), unanswered_clause(), _in_scope(scope)),
         urgent_unanswered_week_ago=_urgent_unanswered_at(session, scope, ago),

@@ -154,7 +154,8 @@ today = now.astimezone(ZoneInfo(zone)).date()
 st.caption(f"{plain(scope.label, 120)} · {period} hari kalender: {day_label(today - timedelta(days=period - 1))} – "
            f"{day_label(today)} (hari ini sebagian, s.d. {clock_label(now, zone)}) · "
            f"{'diperbarui ' + clock_label(fresh, zone) if fresh else 'belum pernah diperbarui'} · "
-           "perubahan dibanding periode yang sama minggu lalu")
+           "perubahan dibanding periode yang sama minggu lalu"
+           + (f" (tercatat pukul {clock_label(ago.at, zone)})" if ago.stored else ""))
 
 report_buttons(ctx, scope, key="overview_report")
 burning_strip(cached.burning(url, scope, version))

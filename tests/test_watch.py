@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lib import metrics, watch
+from lib.mentions import in_backlog_at
 from lib.metrics import SlaPolicy
 from lib.models import Issue, Mention, Unit
 from lib.scope import NATIONAL, scope_for_unit
@@ -233,7 +234,7 @@ def test_map_points_from_the_dashboard_league_equal_the_backlog_map(s):
 
 def test_backlog_at_in_a_small_scope_counts_its_further_targets_once(s):
     """A Polres scope reads its units by id (two parts each); a mention stored under Balikpapan that
-    also tags Benda counts in Benda's Polres, as the single-query reading (`_in_backlog_at`) does."""
+    also tags Benda counts in Benda's Polres, as the single-query reading (`lib.mentions.in_backlog_at`) does."""
     from lib.models import MentionTarget
 
     put(s, "POLSEK-BENDA", WEEK + 120)  # open then and now
@@ -247,7 +248,7 @@ def test_backlog_at_in_a_small_scope_counts_its_further_targets_once(s):
     polres = scope_for_unit(s, s.scalar(select(Unit.id).where(Unit.code == "POLRES-METRO-TANGERANG-KOTA")))
     for scope in (polres, NATIONAL):
         for at in (NOW - timedelta(days=7), NOW):
-            expected = s.scalar(select(func.count()).select_from(Mention).where(watch._in_backlog_at(at),
+            expected = s.scalar(select(func.count()).select_from(Mention).where(in_backlog_at(at),
                                                                                   watch._in_scope(scope)))
             assert watch.backlog_at(s, scope, SLA, at)[0] == expected
     assert watch.backlog_at(s, polres, SLA, NOW - timedelta(days=7))[0] == 4

@@ -86,7 +86,7 @@ def watch_board(url: str, scope: Scope, sla: SlaPolicy | int, days: int, version
     with session_scope(get_engine(url)) as s:
         period = watch.calendar_period(s, scope, days)
         board = metrics.dashboard(s, scope, sla, days, polsek_limit=polsek_limit, period=period, now=period.until)
-        return board, watch.week_ago(s, scope, sla, period), watch.unanswered_by_account_level(s, scope, board)
+        return board, watch.week_ago(s, scope, sla, period, days), watch.unanswered_by_account_level(s, scope, board)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=200)
