@@ -267,14 +267,14 @@ def snapshot_rows(engine: Engine, size: int) -> list[Row]:
     now = datetime.now(UTC)
     with session_scope(engine) as s:
         take = best_of(lambda: snapshots.take(s, snapshots.slot_of(now), policy), repeat=3)
-    since, until = now - timedelta(days=7, minutes=15), now - timedelta(days=7) + timedelta(minutes=60)
+    since, until = now - timedelta(days=7, minutes=10), now - timedelta(days=7) + timedelta(minutes=30)
     t0 = time.perf_counter()
     with session_scope(engine) as s:
         n = snapshots.backfill(s, since, until, policy)
     backfill = time.perf_counter() - t0
     print(f"-- snapshots: {n} rows backfilled for {since:%H:%M}-{until:%H:%M} UTC a week ago", flush=True)
     return [Row("snapshots: one take, national + Polda (the worker, every 5 min)", size, take * 1000, "ms"),
-            Row("snapshots: backfill of 75 min of marks a week back (one-off)", size, backfill * 1000, "ms")]
+            Row("snapshots: backfill of 40 min of marks a week back (one-off)", size, backfill * 1000, "ms")]
 
 
 def sign_in(engine: Engine) -> dict:

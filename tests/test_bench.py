@@ -23,7 +23,7 @@ MEASURES = [
     "query: percentiles national 7 d + Polda, stored histograms",
     "query: daily trend national 90 d",
     "snapshots: one take, national + Polda (the worker, every 5 min)",
-    "snapshots: backfill of 75 min of marks a week back (one-off)",
+    "snapshots: backfill of 40 min of marks a week back (one-off)",
     "page: ringkasan (overview), cold cache",
     "page: unit, cold cache",
     "page: akun, warm cache",
