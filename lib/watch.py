@@ -238,22 +238,18 @@ def burning(session: Session, scope: Scope, now: datetime | None = None) -> Burn
     ago = now - WEEK
     snap = _snapshot(session, scope, None, None, ago)
     if snap is not None:
-        return Burning(
-            urgent_unanswered=_count(session, _has_flag("urgent"), unanswered_clause(), _in_scope(scope)),
-            urgent_unanswered_week_ago=snap.urgent_unanswered,
-            complaints_24h=_flag_count(session, scope, ("keluhan",), now - DAY, now),
-            complaints_24h_week_ago=snap.complaints_24h,
-            hoax_hate_24h=_flag_count(session, scope, ("hoax", "hate"), now - DAY, now),
-            hoax_hate_24h_week_ago=snap.hoax_hate_24h,
-            growing=fastest_growing_issue(session, scope, now),
-        )
+        week_ago_counts = (snap.urgent_unanswered, snap.complaints_24h, snap.hoax_hate_24h)
+    else:
+        week_ago_counts = (_urgent_unanswered_at(session, scope, ago),
+                           _flag_count(session, scope, ("keluhan",), ago - DAY, ago),
+                           _flag_count(session, scope, ("hoax", "hate"), ago - DAY, ago))
     return Burning(
         urgent_unanswered=_count(session, _has_flag("urgent"), unanswered_clause(), _in_scope(scope)),
-        urgent_unanswered_week_ago=_urgent_unanswered_at(session, scope, ago),
+        urgent_unanswered_week_ago=week_ago_counts[0],
         complaints_24h=_flag_count(session, scope, ("keluhan",), now - DAY, now),
-        complaints_24h_week_ago=_flag_count(session, scope, ("keluhan",), ago - DAY, ago),
+        complaints_24h_week_ago=week_ago_counts[1],
         hoax_hate_24h=_flag_count(session, scope, ("hoax", "hate"), now - DAY, now),
-        hoax_hate_24h_week_ago=_flag_count(session, scope, ("hoax", "hate"), ago - DAY, ago),
+        hoax_hate_24h_week_ago=week_ago_counts[2],
         growing=fastest_growing_issue(session, scope, now),
     )
 
