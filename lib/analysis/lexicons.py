@@ -184,6 +184,12 @@ cina china cino aseng asing kafir yahudi kristen nasrani islam muslim katolik hi
 konghucu batak jawa papua madura ambon bugis sunda minang dayak arab pribumi nonpribumi syiah
 ahmadiyah pendatang ras suku agama etnis keturunan gereja masjid vihara pura klenteng umat tionghoa
 """)
+# The religious part of SARA_GROUPS (and religious words around it): which head of the hate model
+# (hate.py) a police hate mention teaches; the rest of SARA is ethnicity, race and antargolongan.
+RELIGION_WORDS: frozenset[str] = words("""
+kafir kapir yahudi kristen nasrani islam muslim katolik hindu budha buddha konghucu syiah ahmadiyah
+agama gereja masjid musala mushola vihara pura klenteng umat ibadah murtad sesat ulama pendeta
+""")
 HOSTILE: frozenset[str] = words("""
 usir pulangin pulangkan bantai ganyang basmi bunuh musnahkan binasakan benci najis sampah penjajah antek biang
 perusak hama virus parasit tumpas serbu bakar habisi enyahkan hancurkan pulangkan laknat dijarah
