@@ -14,8 +14,9 @@ Model v6 adds a religion head and a race head beside the joint SARA head of the 
 different words, and one head must fit both with one weight vector. P(SARA | hate speech) is then
 the geometric mean of the joint head and the noisy-or of the two target heads:
     P(hate) = P(HS) * sqrt(P(SARA | HS) * (1 - (1 - P(religion | HS)) * (1 - P(race | HS)))).
-In 3-fold grouped CV on cached folds (three fold assignments) this gave idhsab hate F1 0.726 / 0.735
-/ ... against 0.719 / 0.723 / ... for the two-factor model (docs/analysis.md).
+In 3-fold grouped CV on cached folds (three fold assignments, v5 data) this gave idhsab hate F1
+0.726 / 0.735 / 0.728 against 0.719 / 0.723 / 0.726 for the two-factor model: a small gain, the same
+in every assignment; `make eval` on v6 gives 0.724 (docs/analysis.md).
 
 Police mentions have no separate hate-speech label: hate or abusive counts as hate speech there;
 a police hate mention is religious when it names a religious word (`lexicons.RELIGION_WORDS`),
