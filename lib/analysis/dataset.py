@@ -52,6 +52,8 @@ class LabelledText:
     flag_tasks: frozenset[str] | None = None  # flags labelled; None = all of them when `flags` is set
     group: str = ""  # cross-validation group; "" = the near-duplicate key
     hate_speech: bool | None = None  # idhsab's general `HS` column (hate.py); None = not labelled
+    hate_religion: bool | None = None  # idhsab's `HS_Religion` (hate.py's religion head); None = not labelled
+    hate_race: bool | None = None  # idhsab's `HS_Race` (hate.py's race head); None = not labelled
 
     def knows_flag(self, flag: str) -> bool:
         if self.flags is None:
@@ -145,7 +147,8 @@ IDHSAB_TASKS = frozenset({"abusive", "hate"})
 
 def load_idhsab(data_dir: Path = DATA_DIR) -> list[LabelledText]:
     """Ibrohim & Budi tweets: `abusive` from Abusive, `hate` (SARA) from HS_Religion or HS_Race; the
-    general `HS` column as `hate_speech` (the first factor of the hate model, hate.py)."""
+    general `HS` column as `hate_speech` (the first factor of the hate model, hate.py), `HS_Religion`
+    and `HS_Race` as `hate_religion` / `hate_race` (its religion and race heads)."""
     out = []
     with (data_dir / "idhsab" / "train.csv").open(newline="", encoding="latin-1") as fh:
         for row in csv.DictReader(fh):
@@ -155,7 +158,8 @@ def load_idhsab(data_dir: Path = DATA_DIR) -> list[LabelledText]:
             if row["HS_Religion"] == "1" or row["HS_Race"] == "1":
                 flags.add("hate")
             out.append(LabelledText(_clean_public(row["Tweet"]), None, frozenset(flags), None, "idhsab",
-                                    IDHSAB_TASKS, hate_speech=row["HS"] == "1"))
+                                    IDHSAB_TASKS, hate_speech=row["HS"] == "1",
+                                    hate_religion=row["HS_Religion"] == "1", hate_race=row["HS_Race"] == "1"))
     return _dedupe(out)
 
 

@@ -53,7 +53,7 @@ class LinearHeads:
             b = np.array([c.b_ for c in cc.calibrators])
             self.sentiment_parts.append((cols, order, a, b))
         self.flag_parts: dict[str, tuple[slice, int]] = {}
-        # Factorised flags: (two factor score columns, the lexicon probe column, lexicon coefficients).
+        # Factorised flags: (the heads' score columns, the lexicon probe column, lexicon coefficients).
         self.factorised: dict[str, tuple[slice, int | None, np.ndarray]] = {}
         self.flag_order = list(flag_clfs)
         for flag, clf in flag_clfs.items():

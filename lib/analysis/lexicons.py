@@ -25,6 +25,10 @@ SLANG: dict[str, str] = {
     "gausah": "tidak usah", "gajelas": "tidak jelas", "gaguna": "tidak berguna", "gajadi": "tidak jadi",
     "dereng": "belum", "durung": "belum", "wonten": "ada", "nyuekin": "dicuekin",
     "blm": "belum", "blom": "belum", "belom": "belum", "bkn": "bukan", "jgn": "jangan", "jngn": "jangan",
+    # SARA words in slang or digit spelling (so the SARA lexicon sees them: idhsab writes kafir as
+    # "kapir" 43 times)
+    "kapir": "kafir", "k4fir": "kafir", "kaf1r": "kafir", "k4f1r": "kafir", "c1na": "cina",
+    "ch1na": "china", "1slam": "islam", "kr1sten": "kristen",
     # function words
     "yg": "yang", "yng": "yang", "dgn": "dengan", "dg": "dengan", "dng": "dengan", "utk": "untuk",
     "untk": "untuk", "u/": "untuk", "krn": "karena", "karna": "karena", "krna": "karena", "tp": "tapi",
@@ -184,6 +188,12 @@ cina china cino aseng asing kafir yahudi kristen nasrani islam muslim katolik hi
 konghucu batak jawa papua madura ambon bugis sunda minang dayak arab pribumi nonpribumi syiah
 ahmadiyah pendatang ras suku agama etnis keturunan gereja masjid vihara pura klenteng umat tionghoa
 """)
+# The religious part of SARA_GROUPS (and religious words around it): which head of the hate model
+# (hate.py) a police hate mention teaches; the rest of SARA is ethnicity, race and antargolongan.
+RELIGION_WORDS: frozenset[str] = words("""
+kafir yahudi kristen nasrani islam muslim katolik hindu budha buddha konghucu syiah ahmadiyah
+agama gereja masjid musala mushola vihara klenteng umat ibadah murtad sesat ulama pendeta
+""")
 HOSTILE: frozenset[str] = words("""
 usir pulangin pulangkan bantai ganyang basmi bunuh musnahkan binasakan benci najis sampah penjajah antek biang
 perusak hama virus parasit tumpas serbu bakar habisi enyahkan hancurkan pulangkan laknat dijarah
@@ -194,6 +204,7 @@ SLURS: frozenset[str] = frozenset({
     "antek aseng", "aseng", "asing aseng", "kafir laknat", "dasar kafir", "cina babi", "cina kafir",
     "sipit", "babi cina", "anjing kafir", "monyet papua", "kafir tidak boleh ibadah",
     "pulangkan ke hutan", "pulang ke hutan", "balik ke hutan", "usir cina", "usir mereka",
+    "cokin", "jawir",  # ethnic slurs for Chinese and Javanese Indonesians
 })
 
 HOAX_CUES: frozenset[str] = frozenset({

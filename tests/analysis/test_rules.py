@@ -159,3 +159,15 @@ def test_report_not_followed_up_goes_to_propam(text: str) -> None:
 def test_a_crime_report_itself_stays_with_reskrim() -> None:
     [a] = analyze(["motor saya dicuri semalam di depan rumah"], use_model=False)
     assert a.function == "Reskrim" and "keluhan" not in a.flags
+
+
+@pytest.mark.parametrize("text", ["dasar kapir laknat, usir aja", "k4fir najis semua", "usir c1na dari sini",
+                                  "dasar jawir", "cokin di mana mana"])
+def test_sara_slang_and_digit_spellings_reach_the_lexicon(text: str) -> None:
+    assert "hate" in analyse_tokens(tokens(text)).flags
+
+
+def test_sara_spellings_normalise_to_the_group_word() -> None:
+    assert tokens("kapir k4fir c1na 1slam") == ["kafir", "kafir", "cina", "islam"]
+    # a group word alone, without hostility, stays no hate
+    assert "hate" not in analyse_tokens(tokens("jadwal ibadah umat kristen di gereja")).flags
