@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from lib.metrics.counts import open_by_level, rolled_up, scope_totals, unit_counts, units_frame, verified_compliance
 from lib.metrics.histogram import ResponseHistogram, histogram_percentiles, response_histogram
 from lib.metrics.percentiles import percentiles_of, response_times, unit_ancestors
-from lib.metrics.sql import Period, SlaPolicy
+from lib.metrics.sql import Period, SlaPolicy, positions
 from lib.models import SyncRun, Unit, utcnow
 from lib.scope import Scope
 
@@ -85,7 +85,7 @@ def _league(session: Session, scope: Scope, level: str, units: pd.DataFrame, cou
     # Numpy on the few rows, the new columns added at once (pandas' per-column inserts cost more
     # than the rest of a small scope's figures, see docs/benchmarks.md).
     ids = frame["unit_id"].to_numpy()
-    at = pd.Index(pct["key"].to_numpy()).get_indexer(ids)
+    at = positions(pct["key"].to_numpy(), ids)
     found = at >= 0
 
     def picked(col: str) -> np.ndarray:
@@ -205,7 +205,7 @@ def unanswered_by_polsek(session: Session, scope: Scope, sla: SlaPolicy | int, n
 
 def _backlog_by_polsek(units: pd.DataFrame, counts: pd.DataFrame, limit: int) -> pd.DataFrame:
     # Numpy on the unit list (a merge and a sort of frames cost more than the figures, see `_league`).
-    at = pd.Index(counts["unit_id"].to_numpy()).get_indexer(units["unit_id"].to_numpy())
+    at = positions(counts["unit_id"].to_numpy(), units["unit_id"].to_numpy())
     have = at >= 0
     pick = np.where(have, at, 0)
     unanswered = np.where(have, counts["unanswered"].to_numpy()[pick] if len(counts) else 0, 0)

@@ -15,7 +15,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from lib.db import plain_rows
-from lib.metrics.sql import GROUP_LEVELS, Period, in_scope, ints, local_day, response_seconds, ts
+from lib.metrics.sql import GROUP_LEVELS, Period, in_scope, ints, local_day, positions, response_seconds, ts
 from lib.models import Mention, MentionTarget, Unit
 from lib.scope import Scope
 
@@ -162,7 +162,7 @@ def percentiles_of(times: pd.DataFrame, keys: pd.Series | None = None) -> pd.Dat
         if "key" in times:
             key = times["key"].to_numpy(dtype=float, na_value=np.nan)
         else:  # numpy: a groupby costs more than the figures on a small scope's few rows
-            at = pd.Index(keys.index).get_indexer(times["unit_id"].to_numpy())
+            at = positions(keys.index.to_numpy(), times["unit_id"].to_numpy())
             key = np.where(at >= 0, keys.to_numpy(dtype=float)[np.where(at >= 0, at, 0)] if len(keys) else 0,
                            np.nan)
         seconds = times["seconds"].to_numpy()
