@@ -4,13 +4,16 @@ their roll-up over the unit tree; see the package doc for the definitions."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     and_,
+    bindparam,
     case,
     false,
     func,
@@ -34,14 +37,12 @@ from lib.metrics.sql import (
     ZoneSplit,
     count_if,
     frame_of,
-    in_scope,
     indexed,
     ints,
     local_midnight_utc,
     positions,
     response_seconds,
     split,
-    ts,
 )
 from lib.models import DailyCount, Mention, Unit, utcnow
 from lib.scope import Scope
@@ -80,21 +81,21 @@ def unit_counts(session: Session, scope: Scope, sla: SlaPolicy | int, period: Pe
     units = units_frame(session, scope) if units is None else units
     if units.empty:
         return pd.DataFrame(columns=["unit_id", *COUNT_COLUMNS])
-    zones = sorted(units["timezone"].unique())
-    unit_sla = units["sla_minutes"].fillna(policy.first_response_minutes).astype(int)
-    slas = sorted(int(s) for s in unit_sla.unique())
+    # Plain numpy/Python on the unit list: pandas' per-call cost exceeds a small scope's figures.
+    unit_zone = np.asarray(units["timezone"].to_numpy(), dtype=object)
+    zones = sorted(set(unit_zone.tolist()))
+    raw_sla = units["sla_minutes"].to_numpy(dtype=float, na_value=np.nan)
+    unit_sla = np.where(np.isnan(raw_sla), policy.first_response_minutes, raw_sla).astype(np.int64)
+    slas = sorted(set(unit_sla.tolist()))
     # A Polres or Polsek is scanned live: its few hundred mentions a week cost less than the stored
     # days' freshness check and read (five round trips), with the same figures.
-    root = units.loc[units["unit_id"] == scope.root_unit_id, "level"]
-    stored_days = stored_days and not (len(root) and root.iat[0] in LIVE_LEVELS)
+    root = np.flatnonzero(units["unit_id"].to_numpy() == scope.root_unit_id)
+    stored_days = stored_days and not (len(root) and units["level"].array[root[0]] in LIVE_LEVELS)
     splits = [split(z, period.since, period.until) if stored_days and period.until <= now else None
               for z in zones]
     if any(splits):
         daily.refresh(session, policy.first_response_minutes)
     splits = widened(zones, splits, period)
-    secs = response_seconds(session.get_bind().dialect.name)
-    open_unanswered = unanswered_clause()
-    in_period = and_(Mention.created_at >= ts(period.since), Mention.created_at < ts(period.until))
     ranges = live_ranges(period, splits)
     # Each live row is counted per (unit, bucket): the bucket is the number of boundaries (the
     # period's, each zone's stored days', local midnights) at or before `created_at`, so whether a
@@ -104,41 +105,20 @@ def unit_counts(session: Session, scope: Scope, sla: SlaPolicy | int, period: Pe
     midnights = [local_midnight_utc(z, now) for z in zones]
     bounds = sorted({period.since, period.until, *midnights,
                      *(t for sp in splits if sp for t in (sp.start, sp.end))})
-    bucket = sum((case((Mention.created_at >= ts(b), 1), else_=0) for b in bounds), literal(0)).label("bucket")
-    cols = [
-        func.count().label("mentions"),
-        count_if(Mention.answered_at.is_not(None)).label("answered"),
-        count_if(Mention.sentiment == "negative").label("negative"),
-        *[count_if(secs <= s * 60).label(f"within_{j}") for j, s in enumerate(slas)],  # NULL when unanswered
-    ]
-    # Grouped by `unit_id + 0`: otherwise SQLite prefers the (unit_id, created_at) index for its order
-    # and seeks every unit's range, far slower than walking the short created_at range.
-    unit_key = (Mention.unit_id + 0).label("unit_id")
-    live = [
-        select(unit_key, bucket, *cols).where(Mention.created_at >= ts(lo), Mention.created_at < ts(hi),
-                                              in_scope(scope)).group_by(unit_key, bucket)
-        for lo, hi in ranges]
-    backlog_cols = [
-        func.count().label("unanswered"),
-        count_if(Mention.created_at < ts(now - timedelta(minutes=policy.hard_limit_minutes))).label("over_hard_limit"),
-        *[count_if(Mention.created_at < ts(now - timedelta(minutes=int(s)))).label(f"overdue_{i}")
-          for i, s in enumerate(slas)],
-        *[count_if(and_(in_period, Mention.created_at >= ts(now - timedelta(minutes=int(s))))).label(f"pending_{i}")
-          for i, s in enumerate(slas)],
-    ]
-    window = []
-    if pending_only:  # pending: in the period and younger than the unit's SLA at `now`
-        window = [Mention.created_at >= ts(max(period.since, now - timedelta(minutes=max(slas)))),
-                  Mention.created_at < ts(period.until)]
-    backlog = (select(Mention.unit_id, *backlog_cols).where(open_unanswered, in_scope(scope), *window)
-               .group_by(Mention.unit_id))
-
-    zone_ix = units["timezone"].map({z: i for i, z in enumerate(zones)}).to_numpy()
-    sla_ix = unit_sla.map({s: i for i, s in enumerate(slas)}).to_numpy()
+    live, backlog = _scans(session.get_bind().dialect.name, len(bounds), tuple(slas), scope.path_prefix == "/",
+                           pending_only)
+    params = {f"b{i}": b for i, b in enumerate(bounds)} | {
+        "since": period.since, "until": period.until, "scope": like_prefix(scope.path_prefix),
+        "hard": now - timedelta(minutes=policy.hard_limit_minutes),
+        "window": max(period.since, now - timedelta(minutes=max(slas))),
+        **{f"due_{i}": now - timedelta(minutes=int(s)) for i, s in enumerate(slas)}}
+    zone_ix = np.searchsorted(np.array(zones, dtype=object), unit_zone)  # zones and slas are sorted
+    sla_ix = np.searchsorted(np.array(slas, dtype=np.int64), unit_sla)
     ids = units["unit_id"].to_numpy()
-    period_frame = _live_counts(session, live, ids, zone_ix, sla_ix,
+    period_frame = _live_counts(session, [(live, params | {"lo": lo, "hi": hi}) for lo, hi in ranges], ids,
+                                zone_ix, sla_ix,
                                 _bucket_weights(bounds, splits, midnights, period))
-    backlog_frame = indexed(session, backlog, ids)
+    backlog_frame = indexed(session, backlog, ids, params)
     today_days = [(local_midnight_utc(z, now).astimezone(ZoneInfo(z)).date() if sp and sp.start <= m < sp.end
                    else None) for z, sp, m in zip(zones, splits, midnights, strict=True)]
     stored = _stored_days(session, scope, zones, splits, ids, sorted({d for d in today_days if d}))
@@ -188,6 +168,52 @@ def unit_counts(session: Session, scope: Scope, sla: SlaPolicy | int, period: Pe
     return out
 
 
+@lru_cache(maxsize=64)
+def _scans(dialect: str, nbounds: int, slas: tuple[int, ...], national: bool, pending_only: bool) -> tuple:
+    """`unit_counts`' two statements (the live scan of a range, the open backlog), built once per
+    shape with named parameters: building and keying them cost more than a small scope's SQL. The
+    values are bound per call (`b0`… the bucket boundaries, `lo`/`hi` the range, `since`/`until`
+    the period, `scope` the path pattern, `hard` and `due_i` the cut-offs, `window` the SLA
+    window's start)."""
+    secs = response_seconds(dialect)
+    at = Mention.created_at
+
+    def p(name: str) -> BindParameter:
+        return bindparam(name, type_=at.type)
+
+    scoped = true() if national else Mention.unit_id.in_(
+        select(Unit.id).where(Unit.path.like(bindparam("scope"), escape="/")).scalar_subquery())
+    bucket = sum((case((at >= p(f"b{i}"), 1), else_=0) for i in range(nbounds)), literal(0)).label("bucket")
+    cols = [
+        func.count().label("mentions"),
+        count_if(Mention.answered_at.is_not(None)).label("answered"),
+        count_if(Mention.sentiment == "negative").label("negative"),
+        *[count_if(secs <= s * 60).label(f"within_{j}") for j, s in enumerate(slas)],  # NULL when unanswered
+    ]
+    # Grouped by `unit_id + 0`: otherwise SQLite prefers the (unit_id, created_at) index for its order
+    # and seeks every unit's range, far slower than walking the short created_at range.
+    unit_key = (Mention.unit_id + 0).label("unit_id")
+    live = select(unit_key, bucket, *cols).where(at >= p("lo"), at < p("hi"), scoped).group_by(unit_key, bucket)
+    in_period = and_(at >= p("since"), at < p("until"))
+    backlog_cols = [
+        func.count().label("unanswered"),
+        count_if(at < p("hard")).label("over_hard_limit"),
+        *[count_if(at < p(f"due_{i}")).label(f"overdue_{i}") for i in range(len(slas))],
+        *[count_if(and_(in_period, at >= p(f"due_{i}"))).label(f"pending_{i}") for i in range(len(slas))],
+    ]
+    # pending_only: pending is in the period and younger than the unit's SLA at `now`
+    window = [at >= p("window"), at < p("until")] if pending_only else []
+    backlog = (select(Mention.unit_id, *backlog_cols).where(unanswered_clause(), scoped, *window)
+               .group_by(Mention.unit_id))
+    return live, backlog
+
+
+def like_prefix(prefix: str) -> str:
+    """A LIKE pattern (escape character "/") for paths starting with `prefix`: what
+    `startswith(..., autoescape=True)` binds, for statements built once with a named parameter."""
+    return prefix.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+
+
 def open_by_level(units: pd.DataFrame, counts: pd.DataFrame) -> dict[str, int] | None:
     """Open unanswered mentions by the level of their primary unit, from the backlog `unit_counts`
     already read (no second scan); None when that read is not at hand or holds a unit outside
@@ -202,12 +228,13 @@ def open_by_level(units: pd.DataFrame, counts: pd.DataFrame) -> dict[str, int] |
     return {str(lv): int(per_unit[levels == lv, 1].sum()) for lv in np.unique(levels)}
 
 
-def scope_totals(counts: pd.DataFrame) -> pd.Series:
+def scope_totals(counts: pd.DataFrame) -> dict[str, int]:
     """The scope's totals from `unit_counts`: a mention tagging several units in it counts once."""
-    total = pd.Series(counts[COUNT_COLUMNS].to_numpy(dtype=np.int64).sum(axis=0), index=COUNT_COLUMNS)
+    total = counts[COUNT_COLUMNS].to_numpy(dtype=np.int64).sum(axis=0)
     if "overlap" in counts.attrs:
-        total = total - counts.attrs["overlap"][1].reindex(COUNT_COLUMNS, fill_value=0)
-    return total
+        shared = counts.attrs["overlap"][1]
+        total = total - np.array([int(shared.get(c, 0)) for c in COUNT_COLUMNS], dtype=np.int64)
+    return dict(zip(COUNT_COLUMNS, total.tolist(), strict=True))
 
 
 def widened(zones: list[str], splits: list[ZoneSplit | None], period: Period) -> list[ZoneSplit | None]:
@@ -276,8 +303,8 @@ def _live_counts(session: Session, statements: list, ids: np.ndarray, zone_ix: n
     unit's zone (`_bucket_weights`: added, subtracted or not counted)."""
     edge, today = masks
     out = {k: np.zeros(len(ids), dtype=np.int64) for k in ("mentions", "answered", "negative", "within_sla", "today")}
-    for statement in statements:
-        keys, rows = plain_rows(session, statement)
+    for statement, params in statements:
+        keys, rows = plain_rows(session, statement, params)
         data = ints(rows, len(keys))
         at = positions(ids, data[:, 0])
         keep = at >= 0  # a unit outside the frame (inactive) is left out, as before

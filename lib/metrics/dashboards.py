@@ -119,8 +119,12 @@ class Overview:
     answered: int = 0
 
 
+_LAST_SYNC = select(func.max(SyncRun.finished_at)).where(SyncRun.ok)  # built once: the same on every call
+
+
 def last_sync(session: Session) -> datetime | None:
-    return session.scalar(select(func.max(SyncRun.finished_at)).where(SyncRun.ok))
+    # Core, not the ORM's execute: its per-call overhead is most of this read's cost.
+    return session.connection().execute(_LAST_SYNC).scalar()
 
 
 def overview(session: Session, scope: Scope, sla: SlaPolicy | int, period_days: int = 7,
@@ -174,8 +178,8 @@ def dashboard(session: Session, scope: Scope, sla: SlaPolicy | int, period_days:
     `period_days`."""
     now = now or utcnow()
     period = period or Period.last_days(period_days, now)
-    level = level or league_level(session, scope)
     units = units_frame(session, scope)
+    level = level or league_level(session, scope, units)
     counts = unit_counts(session, scope, sla, period, now, units)
     compliance = verified_compliance(session, scope)
     times = _times(session, scope, sla, period, counts, now, (level,))
@@ -230,11 +234,16 @@ def rollup(session: Session, scope: Scope, sla: SlaPolicy | int, now: datetime |
                 "negative", "answered", "within_sla", "over_hard_limit"]]
 
 
-def league_level(session: Session, scope: Scope) -> str:
-    """The level one below the scope's root: Polda nationally, Polres in a Polda, Polsek in a Polres."""
+def league_level(session: Session, scope: Scope, units: pd.DataFrame | None = None) -> str:
+    """The level one below the scope's root: Polda nationally, Polres in a Polda, Polsek in a Polres.
+    `units` (the scope's `units_frame`, when at hand) holds an active root's level: no round trip."""
     if scope.root_unit_id is None:
         return "polda"
-    level = session.scalar(select(Unit.level).where(Unit.id == scope.root_unit_id))
+    root = np.flatnonzero(units["unit_id"].to_numpy() == scope.root_unit_id) if units is not None else []
+    if len(root):
+        level = str(units["level"].array[root[0]])
+    else:
+        level = session.connection().execute(select(Unit.level).where(Unit.id == scope.root_unit_id)).scalar()
     return {"mabes": "polda", "polda": "polres"}.get(level or "", "polsek")
 
 

@@ -40,8 +40,8 @@ def target_rows(session: Session, period: Period) -> list[tuple]:
     into a scan of `mentions`."""
     t = MentionTarget
     open_ids = select(Mention.id).where(unanswered_clause())
-    ids = sorted(set(session.scalars(select(t.mention_id).where(or_(
-        and_(t.created_at >= ts(period.since), t.created_at < ts(period.until)), t.mention_id.in_(open_ids))))))
+    ids = sorted(set(session.connection().execute(select(t.mention_id).where(or_(
+        and_(t.created_at >= ts(period.since), t.created_at < ts(period.until)), t.mention_id.in_(open_ids)))).scalars()))
     cols = _columns(session)
     out: list[tuple] = []
     for i in range(0, len(ids), 500):

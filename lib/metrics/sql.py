@@ -131,9 +131,9 @@ def frame_of(rows, columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame.from_records([tuple(r) for r in rows], columns=columns)
 
 
-def indexed(session: Session, statement, ids: np.ndarray) -> pd.DataFrame:
+def indexed(session: Session, statement, ids: np.ndarray, params: dict | None = None) -> pd.DataFrame:
     """An integer aggregate keyed by unit_id, aligned to `ids` with zeros for units without rows."""
-    keys, rows = plain_rows(session, statement)
+    keys, rows = plain_rows(session, statement, params)
     data = ints(rows, len(keys))
     if keys[0] != "unit_id":
         frame = pd.DataFrame(data, columns=keys)
