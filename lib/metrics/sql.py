@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from lib.arrays import positions  # noqa: F401  (re-exported for lib.metrics)
 from lib.db import plain_rows
 from lib.models import Mention, Unit, utcnow
 from lib.scope import Scope
@@ -145,19 +146,6 @@ def indexed(session: Session, statement, ids: np.ndarray, params: dict | None = 
     frame = pd.DataFrame(out, index=pd.Index(ids, name="unit_id"), columns=list(keys[1:]))
     frame.attrs["rows"] = data  # every row, units outside `ids` (inactive ones) included
     return frame
-
-
-def positions(ids: np.ndarray, values) -> np.ndarray:
-    """The position of each of `values` in `ids` (-1 where absent, NaN included), like
-    `pd.Index(ids).get_indexer(values)` without building a pandas index: that costs ~50 µs a call
-    (more under load), and a small scope's dashboard makes dozens (see docs/benchmarks.md)."""
-    ids, values = np.asarray(ids), np.asarray(values)
-    if not len(ids) or not len(values):
-        return np.full(len(values), -1, dtype=np.int64)
-    order = np.argsort(ids, kind="stable")
-    ordered = ids[order]
-    at = np.minimum(np.searchsorted(ordered, values), len(ids) - 1)
-    return np.where(ordered[at] == values, order[at], -1).astype(np.int64, copy=False)
 
 
 def ints(rows: list[tuple], width: int) -> np.ndarray:
