@@ -6,9 +6,11 @@ count as compliant is configuration, because a paid blue check is not an officia
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
-from sqlalchemy import ColumnElement, and_, case, func, select, true
+from sqlalchemy import ColumnElement, and_, bindparam, case, func, select, true
 from sqlalchemy.orm import Session
 
 from lib.arrays import positions
@@ -54,12 +56,21 @@ def compliant_units(session: Session, scope: Scope) -> pd.DataFrame:
     every mandated platform. One aggregate over units joined to their accounts (the dashboards'
     fast path; `compliance_by_unit` gives the per-platform detail with the same rule)."""
     platforms = mandate_platforms()
-    good = and_(Account.unit_id == Unit.id, Account.active, Account.platform.in_(platforms), verified_clause())
-    _, rows = plain_rows(session, select(Unit.id, func.count(func.distinct(Account.platform)))
-                         .select_from(Unit).outerjoin(Account, good)
-                         .where(scope.unit_clause(), Unit.active, Unit.level != "mabes").group_by(Unit.id))
+    _, rows = plain_rows(session, _compliant_statement(platforms, accepted_x_types()),
+                         {"scope": scope.like_pattern()})
     data = np.array(rows, dtype=np.int64).reshape(-1, 2)
     return pd.DataFrame({"unit_id": data[:, 0], "compliant": data[:, 1] >= len(platforms)})
+
+
+@lru_cache(maxsize=8)
+def _compliant_statement(platforms: tuple[str, ...], accepted: frozenset[str]):
+    """`compliant_units`' statement, built once per configuration (the dashboards read it on every
+    run); the scope's path pattern is the parameter `scope`."""
+    good = and_(Account.unit_id == Unit.id, Account.active, Account.platform.in_(platforms),
+                verified_clause(accepted))
+    return (select(Unit.id, func.count(func.distinct(Account.platform))).select_from(Unit).outerjoin(Account, good)
+            .where(Unit.path.like(bindparam("scope"), escape="/"), Unit.active, Unit.level != "mabes")
+            .group_by(Unit.id))
 
 
 _RANK_STATE = {3: VERIFIED, 2: UNKNOWN, 1: UNVERIFIED, 0: MISSING}

@@ -54,14 +54,27 @@ def units_frame(session: Session, scope: Scope) -> pd.DataFrame:
     """Every active unit in scope (a few thousand rows at national scale), with its grandparent and
     great-grandparent ids (active or not): the tree is Mabes → Polda → Polres → Polsek, so a unit
     and those three ids are its whole chain of ancestors (see `rolled_up`)."""
-    t, parent, grand = Unit.__table__.c, aliased(Unit), aliased(Unit)
-    _, rows = plain_rows(session, select(t.id, t.name, t.short_name, t.level, t.parent_id, t.path, t.timezone,
-                                         t.sla_minutes, parent.parent_id, grand.parent_id)
-                         .select_from(Unit.__table__)
-                         .outerjoin(parent, parent.id == t.parent_id).outerjoin(grand, grand.id == parent.parent_id)
-                         .where(t.path.startswith(scope.path_prefix, autoescape=True), t.active).order_by(t.path))
+    _, rows = plain_rows(session, _units_statement(), {"scope": scope.like_pattern()})
     return frame_of(rows, ["unit_id", "name", "short_name", "level", "parent_id", "path", "timezone", "sla_minutes",
                          "grand_id", "great_id"])
+
+
+@lru_cache(maxsize=1)
+def _units_statement():
+    """`units_frame`'s statement, built once (the scope's path pattern is the parameter `scope`)."""
+    t, parent, grand = Unit.__table__.c, aliased(Unit), aliased(Unit)
+    return (select(t.id, t.name, t.short_name, t.level, t.parent_id, t.path, t.timezone, t.sla_minutes,
+                   parent.parent_id, grand.parent_id)
+            .select_from(Unit.__table__)
+            .outerjoin(parent, parent.id == t.parent_id).outerjoin(grand, grand.id == parent.parent_id)
+            .where(t.path.like(bindparam("scope"), escape="/"), t.active).order_by(t.path))
+
+
+def count_matrix(counts: pd.DataFrame) -> np.ndarray:
+    """`unit_counts`' COUNT_COLUMNS as one int64 matrix (a frame's column-list selection costs more)."""
+    if list(counts.columns[1:]) == COUNT_COLUMNS:
+        return counts.to_numpy(dtype=np.int64)[:, 1:]
+    return counts[COUNT_COLUMNS].to_numpy(dtype=np.int64)
 
 
 def unit_counts(session: Session, scope: Scope, sla: SlaPolicy | int, period: Period,
@@ -108,7 +121,7 @@ def unit_counts(session: Session, scope: Scope, sla: SlaPolicy | int, period: Pe
     live, backlog = _scans(session.get_bind().dialect.name, len(bounds), tuple(slas), scope.path_prefix == "/",
                            pending_only)
     params = {f"b{i}": b for i, b in enumerate(bounds)} | {
-        "since": period.since, "until": period.until, "scope": like_prefix(scope.path_prefix),
+        "since": period.since, "until": period.until, "scope": scope.like_pattern(),
         "hard": now - timedelta(minutes=policy.hard_limit_minutes),
         "window": max(period.since, now - timedelta(minutes=max(slas))),
         **{f"due_{i}": now - timedelta(minutes=int(s)) for i, s in enumerate(slas)}}
@@ -208,12 +221,6 @@ def _scans(dialect: str, nbounds: int, slas: tuple[int, ...], national: bool, pe
     return live, backlog
 
 
-def like_prefix(prefix: str) -> str:
-    """A LIKE pattern (escape character "/") for paths starting with `prefix`: what
-    `startswith(..., autoescape=True)` binds, for statements built once with a named parameter."""
-    return prefix.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
-
-
 def open_by_level(units: pd.DataFrame, counts: pd.DataFrame) -> dict[str, int] | None:
     """Open unanswered mentions by the level of their primary unit, from the backlog `unit_counts`
     already read (no second scan); None when that read is not at hand or holds a unit outside
@@ -230,7 +237,7 @@ def open_by_level(units: pd.DataFrame, counts: pd.DataFrame) -> dict[str, int] |
 
 def scope_totals(counts: pd.DataFrame) -> dict[str, int]:
     """The scope's totals from `unit_counts`: a mention tagging several units in it counts once."""
-    total = counts[COUNT_COLUMNS].to_numpy(dtype=np.int64).sum(axis=0)
+    total = count_matrix(counts).sum(axis=0)
     if "overlap" in counts.attrs:
         shared = counts.attrs["overlap"][1]
         total = total - np.array([int(shared.get(c, 0)) for c in COUNT_COLUMNS], dtype=np.int64)
@@ -384,7 +391,7 @@ def rolled_up(units: pd.DataFrame, counts: pd.DataFrame, compliance: pd.DataFram
     own = np.zeros((len(ids), len(columns)), dtype=np.int64)
     at = positions(ids, counts["unit_id"].to_numpy())
     keep = at >= 0
-    own[at[keep], :len(COUNT_COLUMNS)] = counts[COUNT_COLUMNS].to_numpy(dtype=np.int64)[keep]
+    own[at[keep], :len(COUNT_COLUMNS)] = count_matrix(counts)[keep]
     if compliance is not None:  # judged for the units with counts (those were joined before)
         checked = positions(ids, compliance["unit_id"].to_numpy())
         with_counts = np.zeros(len(ids), dtype=bool)
