@@ -51,7 +51,7 @@ def test_polres_floor_gives_the_dashboard_figures(known: dict[str, int], engine:
     assert float(total[-1]) == pytest.approx(ov.verified_share)
 
     def median(row) -> float | None:
-        if row[11] is None:
+        if not row[11]:  # no answered mention (None: none at all)
             return None
         if engine.dialect.name == "postgresql":
             return float(row[12]) / 60
