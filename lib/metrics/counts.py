@@ -385,6 +385,17 @@ def rolled_up(units: pd.DataFrame, counts: pd.DataFrame, compliance: pd.DataFram
     """Each unit's counts summed over its whole subtree: every unit's row is added to itself and to
     each ancestor present in `units` (a `units_frame`), in four numpy passes over the unit list
     instead of comparing paths; an inactive unit in between breaks no chain."""
+    columns, totals = rolled_arrays(units, counts, compliance)
+    # Built in one go: adding columns one by one costs ~0.4 ms each on pandas 3 (string column labels).
+    data = {c: units[c].array for c in units.columns if c not in columns}
+    data.update({col: totals[:, i] for i, col in enumerate(columns)})
+    return pd.DataFrame(data, index=units.index)
+
+
+def rolled_arrays(units: pd.DataFrame, counts: pd.DataFrame,
+                  compliance: pd.DataFrame | None = None) -> tuple[list[str], np.ndarray]:
+    """`rolled_up`'s added columns and their int64 matrix, rows aligned to `units` (for callers
+    that keep a few rows: a frame of every unit costs more than a small scope's figures)."""
     # Numpy throughout (a pandas join and reindex cost more than a small scope's figures).
     ids = units["unit_id"].to_numpy()
     columns = list(COUNT_COLUMNS) + (["compliant", "units_checked"] if compliance is not None else [])
@@ -407,7 +418,4 @@ def rolled_up(units: pd.DataFrame, counts: pd.DataFrame, compliance: pd.DataFram
     if "overlap" in counts.attrs:  # a mention with several targets in a subtree counts once there
         ncount = len(COUNT_COLUMNS)
         totals[:, :ncount] = subtract(totals[:, :ncount], ids, counts.attrs["overlap"][0], COUNT_COLUMNS)
-    # Built in one go: adding columns one by one costs ~0.4 ms each on pandas 3 (string column labels).
-    data = {c: units[c].array for c in units.columns if c not in columns}
-    data.update({col: totals[:, i] for i, col in enumerate(columns)})
-    return pd.DataFrame(data, index=units.index)
+    return columns, totals

@@ -14,7 +14,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from lib.metrics.counts import open_by_level, rolled_up, scope_totals, unit_counts, units_frame, verified_compliance
+from lib.metrics.counts import (
+    open_by_level,
+    rolled_arrays,
+    rolled_up,
+    scope_totals,
+    unit_counts,
+    units_frame,
+    verified_compliance,
+)
 from lib.metrics.histogram import ResponseHistogram, histogram_percentiles, response_histogram
 from lib.metrics.percentiles import percentiles_of, response_times, unit_ancestors
 from lib.metrics.sql import Period, SlaPolicy, positions
@@ -72,19 +80,22 @@ def league(session: Session, scope: Scope, sla: SlaPolicy | int, period: Period,
 
 def _league(session: Session, scope: Scope, level: str, units: pd.DataFrame, counts: pd.DataFrame,
             compliance: pd.DataFrame, times: pd.DataFrame | ResponseHistogram) -> pd.DataFrame:
-    frame = rolled_up(units, counts, compliance)
-    frame = frame[(frame["level"] == level).to_numpy()]
+    # The roll-up as arrays, only the league's rows taken into the one frame built (a roll-up frame
+    # of every unit, filtered and read back column by column, cost more than the figures).
+    columns, totals = rolled_arrays(units, counts, compliance)
+    rows = np.flatnonzero(units["level"].to_numpy() == level)
+    data = {c: units[c].array[rows] for c in units.columns if c not in columns}
+    data.update({c: totals[rows, i] for i, c in enumerate(columns)})
+    ids = units["unit_id"].to_numpy()[rows]
     if level == "polsek" and not isinstance(times, ResponseHistogram):
         # A Polsek is its own ancestor at that level and has no children: the keys are the Polsek
         # ids, no round trip (an inactive Polsek's mentions have no league row to show either way).
-        polsek = frame["unit_id"].to_numpy()
-        keys = pd.Series(polsek, index=polsek, dtype="int64")
+        keys = pd.Series(ids, index=ids, dtype="int64")
     else:
         keys = unit_ancestors(session, scope, level)
     pct = _percentiles(times, keys, level)
     # Numpy on the few rows, the new columns added at once (pandas' per-column inserts cost more
     # than the rest of a small scope's figures, see docs/benchmarks.md).
-    ids = frame["unit_id"].to_numpy()
     at = positions(pct["key"].to_numpy(), ids)
     found = at >= 0
 
@@ -92,9 +103,7 @@ def _league(session: Session, scope: Scope, level: str, units: pd.DataFrame, cou
         values = pct[col].to_numpy(dtype=float, na_value=np.nan)
         return np.where(found, values[np.where(found, at, 0)] if len(values) else np.nan, np.nan)
 
-    col = {c: frame[c].to_numpy() for c in ("mentions", "pending", "within_sla", "negative", "compliant",
-                                             "units_checked")}
-    data = {c: frame[c].array for c in frame.columns}
+    col = {c: data[c] for c in ("mentions", "pending", "within_sla", "negative", "compliant", "units_checked")}
     data.update(median_minutes=picked("median_minutes"), p90_minutes=picked("p90_minutes"),
                 compliance_share=_share(col["compliant"], col["units_checked"]),
                 within_sla_share=_share(col["within_sla"], col["mentions"] - col["pending"]),
