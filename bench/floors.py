@@ -86,6 +86,33 @@ def statements(engine: Engine, now: datetime, polres_path: str) -> dict[str, tup
             f"OR a.verified_type IS NULL OR a.verified_type IN ('government', 'business', 'blue'))) = 3 "
             f"THEN 1.0 ELSE 0 END) FROM units u WHERE u.active AND u.level <> 'mabes' {scope}) d")
 
+    compliant = ("CASE WHEN (SELECT count(DISTINCT a.platform) FROM accounts a WHERE a.unit_id = u.id "
+                 "AND a.active AND a.verified AND a.platform IN ('x', 'instagram', 'facebook') AND (a.platform <> 'x' "
+                 "OR a.verified_type IS NULL OR a.verified_type IN ('government', 'business', 'blue'))) = 3 "
+                 "THEN 1.0 ELSE 0 END")
+
+    def small_scope() -> str:
+        """What the dashboard of a Polres returns: its totals (one row, id 0) and the same figures per
+        unit in it (its league of Polsek and their backlog; the Polres' own row comes along), in
+        one statement. Each unit's row has the unit's own mentions (a Polsek has no subtree)."""
+        pscope = f" AND {in_units('path LIKE :prefix')}"
+        if pg:  # each set of rows read once, grouped per unit and in total (GROUPING SETS)
+            return _small_scope_pg(pscope, period, today_m, sla_m, cutoff_m, compliant, flag)
+        a = (f"SELECT m.unit_id AS k, count(*) AS n, sum({flag(f'm.created_at >= {today_m}')}) AS today, "
+             f"sum({flag('m.answered_at IS NOT NULL')}) AS answered, "
+             f"sum({flag(f'm.answered_at IS NOT NULL AND {s} <= {sla_m}')}) AS within, "
+             f"sum({flag(f'm.answered_at IS NULL AND m.status IN {OPEN} AND m.created_at >= {cutoff_m}')}) AS pending, "
+             f"sum({flag(chr(39).join(['m.sentiment = ', 'negative', '']))}) AS negative "
+             f"FROM mentions m WHERE {period}{pscope} GROUP BY 1")
+        b = (f"SELECT m.unit_id AS k, count(*) AS n, sum({flag(f'm.created_at < {cutoff_m}')}) AS overdue, "
+             f"sum({flag('m.created_at < :hard')}) AS hard "
+             f"FROM mentions m WHERE m.answered_at IS NULL AND m.status IN {OPEN}{pscope} GROUP BY 1")
+        per_unit = (f"SELECT u.id, a.n, a.today, a.answered, a.within, a.pending, a.negative, b.n, b.overdue, b.hard, "
+                    f"c.*, {compliant} FROM units u LEFT JOIN ({a}) a ON a.k = u.id LEFT JOIN ({b}) b ON b.k = u.id "
+                    f"LEFT JOIN ({_percentiles(pg, period + pscope, 'm.unit_id')}) c ON c.k = u.id "
+                    f"WHERE u.active AND u.path LIKE :prefix")
+        return f"SELECT 0, t.* FROM ({totals('AND u.path LIKE :prefix')}) t UNION ALL {per_unit}"
+
     polda_key = ("CASE WHEN u.level = 'polda' THEN u.id WHEN pa.level = 'polda' THEN pa.id "
                  "WHEN ga.level = 'polda' THEN ga.id END")
     tree = "JOIN units u ON u.id = m.unit_id LEFT JOIN units pa ON pa.id = u.parent_id LEFT JOIN units ga ON ga.id = pa.parent_id"
@@ -112,12 +139,37 @@ def statements(engine: Engine, now: datetime, polres_path: str) -> dict[str, tup
 
     return {
         "overview7": (totals(""), p),
-        "polres7": (totals("AND u.path LIKE :prefix"), p),
+        "polres7": (small_scope(), p),
         "league7": (league, p),
         "trend7": trend(7),
         "trend30": trend(30),
         "trend90": trend(90),
     }
+
+
+def _small_scope_pg(pscope: str, period: str, today_m: str, sla_m: str, cutoff_m: str, compliant: str,
+                    flag) -> str:
+    """The Polres floor on PostgreSQL: the period's mentions, the open backlog and the units each read
+    once, aggregated per unit and for the whole scope by GROUPING SETS; the same columns as the
+    SQLite form (id, 6 period counts, 3 backlog counts, key, answered, median, p90, compliance)."""
+    s = _secs(True)
+    answered = "FILTER (WHERE m.answered_at IS NOT NULL)"
+    a = (f"SELECT coalesce(m.unit_id, 0) AS k, count(*) AS n, sum({flag(f'm.created_at >= {today_m}')}) AS today, "
+         f"sum({flag('m.answered_at IS NOT NULL')}) AS answered, "
+         f"sum({flag(f'm.answered_at IS NOT NULL AND {s} <= {sla_m}')}) AS within, "
+         f"sum({flag(f'm.answered_at IS NULL AND m.status IN {OPEN} AND m.created_at >= {cutoff_m}')}) AS pending, "
+         f"sum({flag(chr(39).join(['m.sentiment = ', 'negative', '']))}) AS negative, "
+         f"count(*) {answered} AS timed, percentile_cont(0.5) WITHIN GROUP (ORDER BY {s}) {answered} AS med, "
+         f"percentile_cont(0.9) WITHIN GROUP (ORDER BY {s}) {answered} AS p90 "
+         f"FROM mentions m WHERE {period}{pscope} GROUP BY GROUPING SETS ((m.unit_id), ())")
+    b = (f"SELECT coalesce(m.unit_id, 0) AS k, count(*) AS n, sum({flag(f'm.created_at < {cutoff_m}')}) AS overdue, "
+         f"sum({flag('m.created_at < :hard')}) AS hard FROM mentions m "
+         f"WHERE m.answered_at IS NULL AND m.status IN {OPEN}{pscope} GROUP BY GROUPING SETS ((m.unit_id), ())")
+    d = (f"SELECT coalesce(u.id, 0) AS k, avg({compliant}) AS compliant FROM units u "
+         "WHERE u.active AND u.level <> 'mabes' AND u.path LIKE :prefix GROUP BY GROUPING SETS ((u.id), ())")
+    return ("SELECT d.k, a.n, a.today, a.answered, a.within, a.pending, a.negative, b.n, b.overdue, b.hard, "
+            f"a.k, a.timed, a.med, a.p90, d.compliant FROM ({d}) d LEFT JOIN ({a}) a ON a.k = d.k "
+            f"LEFT JOIN ({b}) b ON b.k = d.k")
 
 
 def execute(engine: Engine, statement: tuple[str, dict]) -> list:

@@ -87,11 +87,12 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
         session.close()
 
 
-def plain_rows(session: Session, statement: Executable) -> tuple[list[str], list[tuple]]:
+def plain_rows(session: Session, statement: Executable, params: dict | None = None) -> tuple[list[str], list[tuple]]:
     """Column names and rows of a Core select as the driver's own tuples, skipping SQLAlchemy's
     Row objects and type processing: for aggregates over thousands of rows of integers and plain
-    text, where building Rows costs more than the query. Not for dates or custom types."""
-    result = session.connection().execute(statement)
+    text, where building Rows costs more than the query. Not for dates or custom types. `params`
+    binds a statement's named parameters."""
+    result = session.connection().execute(statement, params)
     try:
         return list(result.keys()), (result.cursor.fetchall() if result.cursor is not None else [])
     finally:

@@ -27,6 +27,11 @@ class Scope:
     def contains_path(self, path: str) -> bool:
         return path.startswith(self.path_prefix)
 
+    def like_pattern(self) -> str:
+        """`Unit.path LIKE pattern ESCAPE '/'` selects the subtree: what `unit_clause` binds, for
+        statements built once with a named parameter (lib/metrics)."""
+        return self.path_prefix.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+
     def unit_clause(self) -> ColumnElement[bool]:
         """SQL condition on `Unit.path` (join Unit before using it)."""
         return Unit.path.startswith(self.path_prefix, autoescape=True)

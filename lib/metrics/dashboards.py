@@ -14,10 +14,18 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from lib.metrics.counts import open_by_level, rolled_up, scope_totals, unit_counts, units_frame, verified_compliance
+from lib.metrics.counts import (
+    open_by_level,
+    rolled_arrays,
+    rolled_up,
+    scope_totals,
+    unit_counts,
+    units_frame,
+    verified_compliance,
+)
 from lib.metrics.histogram import ResponseHistogram, histogram_percentiles, response_histogram
 from lib.metrics.percentiles import percentiles_of, response_times, unit_ancestors
-from lib.metrics.sql import Period, SlaPolicy
+from lib.metrics.sql import Period, SlaPolicy, positions
 from lib.models import SyncRun, Unit, utcnow
 from lib.scope import Scope
 
@@ -72,29 +80,30 @@ def league(session: Session, scope: Scope, sla: SlaPolicy | int, period: Period,
 
 def _league(session: Session, scope: Scope, level: str, units: pd.DataFrame, counts: pd.DataFrame,
             compliance: pd.DataFrame, times: pd.DataFrame | ResponseHistogram) -> pd.DataFrame:
-    frame = rolled_up(units, counts, compliance)
-    frame = frame[(frame["level"] == level).to_numpy()]
+    # The roll-up as arrays, only the league's rows taken into the one frame built (a roll-up frame
+    # of every unit, filtered and read back column by column, cost more than the figures).
+    columns, totals = rolled_arrays(units, counts, compliance)
+    rows = np.flatnonzero(units["level"].to_numpy() == level)
+    data = {c: units[c].array[rows] for c in units.columns if c not in columns}
+    data.update({c: totals[rows, i] for i, c in enumerate(columns)})
+    ids = units["unit_id"].to_numpy()[rows]
     if level == "polsek" and not isinstance(times, ResponseHistogram):
         # A Polsek is its own ancestor at that level and has no children: the keys are the Polsek
         # ids, no round trip (an inactive Polsek's mentions have no league row to show either way).
-        polsek = frame["unit_id"].to_numpy()
-        keys = pd.Series(polsek, index=polsek, dtype="int64")
+        keys = pd.Series(ids, index=ids, dtype="int64")
     else:
         keys = unit_ancestors(session, scope, level)
     pct = _percentiles(times, keys, level)
     # Numpy on the few rows, the new columns added at once (pandas' per-column inserts cost more
     # than the rest of a small scope's figures, see docs/benchmarks.md).
-    ids = frame["unit_id"].to_numpy()
-    at = pd.Index(pct["key"].to_numpy()).get_indexer(ids)
+    at = positions(pct["key"].to_numpy(), ids)
     found = at >= 0
 
     def picked(col: str) -> np.ndarray:
         values = pct[col].to_numpy(dtype=float, na_value=np.nan)
         return np.where(found, values[np.where(found, at, 0)] if len(values) else np.nan, np.nan)
 
-    col = {c: frame[c].to_numpy() for c in ("mentions", "pending", "within_sla", "negative", "compliant",
-                                             "units_checked")}
-    data = {c: frame[c].array for c in frame.columns}
+    col = {c: data[c] for c in ("mentions", "pending", "within_sla", "negative", "compliant", "units_checked")}
     data.update(median_minutes=picked("median_minutes"), p90_minutes=picked("p90_minutes"),
                 compliance_share=_share(col["compliant"], col["units_checked"]),
                 within_sla_share=_share(col["within_sla"], col["mentions"] - col["pending"]),
@@ -119,8 +128,12 @@ class Overview:
     answered: int = 0
 
 
+_LAST_SYNC = select(func.max(SyncRun.finished_at)).where(SyncRun.ok)  # built once: the same on every call
+
+
 def last_sync(session: Session) -> datetime | None:
-    return session.scalar(select(func.max(SyncRun.finished_at)).where(SyncRun.ok))
+    # Core, not the ORM's execute: its per-call overhead is most of this read's cost.
+    return session.connection().execute(_LAST_SYNC).scalar()
 
 
 def overview(session: Session, scope: Scope, sla: SlaPolicy | int, period_days: int = 7,
@@ -174,8 +187,8 @@ def dashboard(session: Session, scope: Scope, sla: SlaPolicy | int, period_days:
     `period_days`."""
     now = now or utcnow()
     period = period or Period.last_days(period_days, now)
-    level = level or league_level(session, scope)
     units = units_frame(session, scope)
+    level = level or league_level(session, scope, units)
     counts = unit_counts(session, scope, sla, period, now, units)
     compliance = verified_compliance(session, scope)
     times = _times(session, scope, sla, period, counts, now, (level,))
@@ -205,7 +218,7 @@ def unanswered_by_polsek(session: Session, scope: Scope, sla: SlaPolicy | int, n
 
 def _backlog_by_polsek(units: pd.DataFrame, counts: pd.DataFrame, limit: int) -> pd.DataFrame:
     # Numpy on the unit list (a merge and a sort of frames cost more than the figures, see `_league`).
-    at = pd.Index(counts["unit_id"].to_numpy()).get_indexer(units["unit_id"].to_numpy())
+    at = positions(counts["unit_id"].to_numpy(), units["unit_id"].to_numpy())
     have = at >= 0
     pick = np.where(have, at, 0)
     unanswered = np.where(have, counts["unanswered"].to_numpy()[pick] if len(counts) else 0, 0)
@@ -230,11 +243,16 @@ def rollup(session: Session, scope: Scope, sla: SlaPolicy | int, now: datetime |
                 "negative", "answered", "within_sla", "over_hard_limit"]]
 
 
-def league_level(session: Session, scope: Scope) -> str:
-    """The level one below the scope's root: Polda nationally, Polres in a Polda, Polsek in a Polres."""
+def league_level(session: Session, scope: Scope, units: pd.DataFrame | None = None) -> str:
+    """The level one below the scope's root: Polda nationally, Polres in a Polda, Polsek in a Polres.
+    `units` (the scope's `units_frame`, when at hand) holds an active root's level: no round trip."""
     if scope.root_unit_id is None:
         return "polda"
-    level = session.scalar(select(Unit.level).where(Unit.id == scope.root_unit_id))
+    root = np.flatnonzero(units["unit_id"].to_numpy() == scope.root_unit_id) if units is not None else []
+    if len(root):
+        level = str(units["level"].array[root[0]])
+    else:
+        level = session.connection().execute(select(Unit.level).where(Unit.id == scope.root_unit_id)).scalar()
     return {"mabes": "polda", "polda": "polres"}.get(level or "", "polsek")
 
 

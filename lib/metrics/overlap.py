@@ -12,11 +12,12 @@ row per target with its flags worked out in Python against that target unit's SL
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import and_, case, literal, or_, select
+from sqlalchemy import and_, bindparam, case, literal, or_, select
 from sqlalchemy.orm import Session
 
 from lib.mentions import unanswered_clause
@@ -39,9 +40,8 @@ def target_rows(session: Session, period: Period) -> list[tuple]:
     ids from its partial index), then their rows by primary key: no join for the planner to turn
     into a scan of `mentions`."""
     t = MentionTarget
-    open_ids = select(Mention.id).where(unanswered_clause())
-    ids = sorted(set(session.scalars(select(t.mention_id).where(or_(
-        and_(t.created_at >= ts(period.since), t.created_at < ts(period.until)), t.mention_id.in_(open_ids))))))
+    ids = sorted(set(session.connection().execute(_target_ids(), {"since": period.since, "until": period.until})
+                     .scalars()))
     cols = _columns(session)
     out: list[tuple] = []
     for i in range(0, len(ids), 500):
@@ -53,12 +53,28 @@ def target_rows(session: Session, period: Period) -> list[tuple]:
     return [tuple(r) for r in out]
 
 
+@lru_cache(maxsize=1)
+def _target_ids():
+    """`target_rows`' first statement, built once (parameters `since` and `until`): the dashboards
+    run it on every read, mostly to find no mention with a further target."""
+    t = MentionTarget
+    open_ids = select(Mention.id).where(unanswered_clause())
+    return select(t.mention_id).where(or_(and_(t.created_at >= bindparam("since", type_=t.created_at.type),
+                                               t.created_at < bindparam("until", type_=t.created_at.type)),
+                                          t.mention_id.in_(open_ids)))
+
+
+def _empty(columns: list[str]) -> pd.DataFrame:
+    """An empty int64 frame: one block, cheaper to build than `DataFrame(columns=..., dtype=...)`."""
+    return pd.DataFrame(np.zeros((0, len(columns)), dtype=np.int64), columns=columns)
+
+
 def target_flags(rows: list[tuple], units: pd.DataFrame, policy: SlaPolicy, period: Period,
                  now: datetime) -> pd.DataFrame:
     """One row per (mention, target unit in `units`) with the 0/1 figures of `COUNT_COLUMNS`, each
     judged on that unit's SLA and zone: the same definitions as the SQL scans."""
     if not rows:
-        return pd.DataFrame(columns=["mention_id", "unit_id", "extra", *FLAGS], dtype="int64")
+        return _empty(["mention_id", "unit_id", "extra", *FLAGS])
     slas = units["sla_minutes"].fillna(policy.first_response_minutes).astype(int)
     info = dict(zip(units["unit_id"].tolist(), zip(units["timezone"].tolist(), slas.tolist(), strict=True),
                     strict=True))
@@ -85,9 +101,8 @@ def overlap(flags: pd.DataFrame, units: pd.DataFrame) -> tuple[pd.DataFrame, pd.
     """What to subtract from summed per-unit counts: per unit (for its subtree total: the unit and its
     ancestors present in `units`, as in `rolled_up`) and for the whole frame. Plain Python over the
     mentions with two or more targets in `units` (few)."""
-    zero = pd.Series(0, index=FLAGS, dtype="int64")
     if flags.empty:
-        return pd.DataFrame(columns=FLAGS, dtype="int64"), zero
+        return _empty(FLAGS), pd.Series(np.zeros(len(FLAGS), dtype=np.int64), index=FLAGS)
     present = set(units["unit_id"].tolist())
     chain = {u: [a for a in ancestors if a in present] for u, *ancestors in
              units[["unit_id", "parent_id", "grand_id", "great_id"]].itertuples(index=False)}

@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
+    bindparam,
     case,
     func,
+    literal,
     literal_column,
     select,
     true,
+    union_all,
 )
 from sqlalchemy.orm import Session, aliased
 
 from lib.db import plain_rows
-from lib.metrics.sql import GROUP_LEVELS, Period, in_scope, ints, local_day, response_seconds, ts
+from lib.metrics.sql import (
+    GROUP_LEVELS,
+    Period,
+    in_scope,
+    ints,
+    local_day,
+    positions,
+    response_seconds,
+    ts,
+)
 from lib.models import Mention, MentionTarget, Unit
 from lib.scope import Scope
 
@@ -89,33 +104,44 @@ def response_times(session: Session, scope: Scope, period: Period) -> pd.DataFra
     Further targets (lib/targets.py) add a row per targeted unit in scope, with the mention's id and
     its primary unit (-1 when that lies outside the scope); other rows carry 0 in both, and
     `percentiles_of` counts each mention once per group."""
-    secs = response_seconds(session.get_bind().dialect.name)
-    _, rows = plain_rows(session, select(Mention.unit_id, secs).where(
-        Mention.created_at >= ts(period.since), Mention.created_at < ts(period.until),
-        Mention.answered_at.is_not(None), in_scope(scope)))
-    data = ints(rows, 2)  # ~70k rows at 1M mentions
-    extra = further_target_times(session, scope, period)
-    zeros = np.zeros(len(data), dtype=np.int64)
-    return pd.DataFrame({"unit_id": np.concatenate([data[:, 0], extra["unit_id"].to_numpy()]),
-                         "seconds": np.concatenate([data[:, 1], extra["seconds"].to_numpy()]),
-                         "mention_id": np.concatenate([zeros, extra["mention_id"].to_numpy()]),
-                         "primary_unit": np.concatenate([zeros, extra["primary_unit"].to_numpy()])})
+    dialect, national = session.get_bind().dialect.name, scope.path_prefix == "/"
+    params = {"since": period.since, "until": period.until, "scope": scope.like_pattern()}
+    # One round trip: the further targets' rows come after the mentions' own (mention_id 0).
+    _, rows = plain_rows(session, _times_statements(dialect, national)[2], params)
+    data = ints(rows, 4)  # ~70k rows at 1M mentions
+    return pd.DataFrame({"unit_id": data[:, 0], "seconds": data[:, 1], "mention_id": data[:, 2],
+                         "primary_unit": data[:, 3]})
 
 
 def further_target_times(session: Session, scope: Scope, period: Period) -> pd.DataFrame:
     """The further targets' rows of `response_times` (unit_id, seconds, mention_id, primary_unit)."""
-    secs = response_seconds(session.get_bind().dialect.name)
-    t = MentionTarget
-    units = select(Unit.id).where(scope.unit_clause())
-    primary = Mention.unit_id if scope.path_prefix == "/" else case((Mention.unit_id.in_(units), Mention.unit_id),
-                                                                    else_=-1)
-    _, extra_rows = plain_rows(session, select(t.unit_id, secs, t.mention_id, primary)
-                               .join(Mention, Mention.id == t.mention_id)
-                               .where(t.created_at >= ts(period.since), t.created_at < ts(period.until),
-                                      Mention.answered_at.is_not(None),
-                                      true() if scope.path_prefix == "/" else t.unit_id.in_(units)))
+    params = {"since": period.since, "until": period.until, "scope": scope.like_pattern()}
+    _, extra_rows = plain_rows(session, _times_statements(session.get_bind().dialect.name,
+                                                          scope.path_prefix == "/")[1], params)
     extra = ints(extra_rows, 4)
     return pd.DataFrame(extra, columns=["unit_id", "seconds", "mention_id", "primary_unit"])
+
+
+@lru_cache(maxsize=8)
+def _times_statements(dialect: str, national: bool) -> tuple:
+    """`response_times`' statements (the mentions' own rows, the further targets' rows, both in one
+    UNION ALL), built once per backend and scope kind (parameters `since`,
+    `until` and the path pattern `scope`): building them cost more than a small scope's rows."""
+    secs = response_seconds(dialect)
+    at, t = Mention.created_at, MentionTarget
+
+    def p(name: str, col=at) -> BindParameter:
+        return bindparam(name, type_=col.type)
+
+    units = select(Unit.id).where(Unit.path.like(bindparam("scope"), escape="/"))
+    own = select(Mention.unit_id, secs).where(at >= p("since"), at < p("until"), Mention.answered_at.is_not(None),
+                                              true() if national else Mention.unit_id.in_(units.scalar_subquery()))
+    primary = Mention.unit_id if national else case((Mention.unit_id.in_(units), Mention.unit_id), else_=-1)
+    further = (select(t.unit_id, secs, t.mention_id, primary).join(Mention, Mention.id == t.mention_id)
+               .where(t.created_at >= p("since", t.created_at), t.created_at < p("until", t.created_at),
+                      Mention.answered_at.is_not(None), true() if national else t.unit_id.in_(units)))
+    both = union_all(own.add_columns(literal(0), literal(0)), further)
+    return own, further, both
 
 
 def _once(times: pd.DataFrame, keys: pd.Series | None) -> pd.DataFrame:
@@ -152,7 +178,7 @@ def percentiles_of(times: pd.DataFrame, keys: pd.Series | None = None) -> pd.Dat
     per group (`keys` maps unit_id → group key; units without a key are left out). Same arithmetic
     as `response_percentiles`, so the values are identical. Columns: key, answered, median_minutes,
     p90_minutes."""
-    if "mention_id" in times and (times["mention_id"] != 0).any():
+    if "mention_id" in times and times["mention_id"].to_numpy().any():  # numpy: a Series compare costs more
         times = _once(times, keys)
         if keys is None:
             keys = pd.Series(dtype="int64")  # the "key" column is already there
@@ -162,7 +188,7 @@ def percentiles_of(times: pd.DataFrame, keys: pd.Series | None = None) -> pd.Dat
         if "key" in times:
             key = times["key"].to_numpy(dtype=float, na_value=np.nan)
         else:  # numpy: a groupby costs more than the figures on a small scope's few rows
-            at = pd.Index(keys.index).get_indexer(times["unit_id"].to_numpy())
+            at = positions(keys.index.to_numpy(), times["unit_id"].to_numpy())
             key = np.where(at >= 0, keys.to_numpy(dtype=float)[np.where(at >= 0, at, 0)] if len(keys) else 0,
                            np.nan)
         seconds = times["seconds"].to_numpy()

@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from lib.arrays import positions  # noqa: F401  (re-exported for lib.metrics)
 from lib.db import plain_rows
 from lib.models import Mention, Unit, utcnow
 from lib.scope import Scope
@@ -131,15 +132,15 @@ def frame_of(rows, columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame.from_records([tuple(r) for r in rows], columns=columns)
 
 
-def indexed(session: Session, statement, ids: np.ndarray) -> pd.DataFrame:
+def indexed(session: Session, statement, ids: np.ndarray, params: dict | None = None) -> pd.DataFrame:
     """An integer aggregate keyed by unit_id, aligned to `ids` with zeros for units without rows."""
-    keys, rows = plain_rows(session, statement)
+    keys, rows = plain_rows(session, statement, params)
     data = ints(rows, len(keys))
     if keys[0] != "unit_id":
         frame = pd.DataFrame(data, columns=keys)
         return frame.set_index("unit_id").reindex(ids, fill_value=0)
     out = np.zeros((len(ids), len(keys) - 1), dtype=np.int64)  # numpy: reindexing a frame costs more
-    at = pd.Index(ids).get_indexer(data[:, 0])
+    at = positions(ids, data[:, 0])
     keep = at >= 0
     out[at[keep]] = data[keep, 1:]
     frame = pd.DataFrame(out, index=pd.Index(ids, name="unit_id"), columns=list(keys[1:]))
