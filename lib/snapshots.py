@@ -24,22 +24,26 @@ import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import and_, case, delete, false, func, or_, select
+from sqlalchemy import and_, case, delete, false, func, literal, or_, select
 from sqlalchemy.orm import Session
 
+from lib import daily
 from lib.config import load_settings
-from lib.db import get_engine, session_scope
-from lib.mentions import backlog_parts, has_flag, in_backlog_at
+from lib.db import get_engine, plain_rows, session_scope
+from lib.mentions import backlog_parts, has_flag, in_backlog_at, unanswered_clause
 from lib.metrics import Period, SlaPolicy
-from lib.metrics.counts import rolled_up, scope_totals, unit_counts, units_frame
+from lib.metrics.counts import rolled_up, scope_totals, units_frame
 from lib.metrics.dashboards import EXACT_LIMIT, EXACT_LIMIT_SQLITE, scope_percentiles
 from lib.metrics.histogram import histogram_percentiles, response_histogram
+from lib.metrics.overlap import overlap, target_flags, target_rows
 from lib.metrics.percentiles import percentiles_of, response_times, unit_ancestors
-from lib.metrics.sql import local_midnight_utc
-from lib.models import HeadlineSnapshot, Mention, MentionTarget, Unit
+from lib.metrics.sql import COUNT_COLUMNS, count_if, ints, local_midnight_utc, response_seconds, ts
+from lib.models import DailyCount, HeadlineSnapshot, Mention, MentionTarget, Unit
 from lib.scope import NATIONAL, Scope
 
 log = logging.getLogger(__name__)
@@ -187,6 +191,135 @@ class _PeriodRow:
     median_minutes: float | None
 
 
+@dataclass(frozen=True)
+class _Piece:
+    """A live-scanned range added to (+1) or subtracted from (-1) a zone's stored days for a start."""
+
+    lo: datetime
+    hi: datetime
+    sign: int
+
+
+def _plan(zone: str, start: datetime, at: datetime) -> tuple[date, date, list[_Piece]]:
+    """The period [start, at) for a unit of `zone`: whole local days [first, end) from `daily_counts`
+    and the live pieces around them, each at most half a day (the start rounded to the nearer local
+    midnight; today, from the zone's midnight to `at`, live)."""
+    tz = ZoneInfo(zone)
+    end = at.astimezone(tz).date()
+    day = start.astimezone(tz).date()
+    lo, hi = (Period.local_days(day, day, zone).since, Period.local_days(day, day, zone).until)
+    first, edge = (day, lo) if start - lo <= hi - start else (day + DAY, hi)
+    if first >= end:  # shorter than a day: all live
+        return end, end, [_Piece(start, at, 1)]
+    head = [_Piece(start, edge, 1)] if start < edge else [_Piece(edge, start, -1)] if edge < start else []
+    return first, end, [*head, _Piece(local_midnight_utc(zone, at), at, 1)]
+
+
+def _weights(bounds: list, spans: list[tuple]) -> np.ndarray:
+    """Per bucket b (values >= bounds[b-1] and < bounds[b]; bucket 0 below bounds[0]) the sum of the
+    signs of the spans (lo, hi, sign) holding it."""
+    lows = [None, *bounds]
+    return np.array([sum(sign for lo, hi, sign in spans if b is not None and lo <= b < hi) for b in lows],
+                    dtype=np.int64)
+
+
+def _period_counts(session: Session, units: pd.DataFrame, policy: SlaPolicy, starts: list[datetime],
+                   at: datetime) -> dict[datetime, pd.DataFrame]:
+    """`unit_counts(session, NATIONAL, policy, Period(start, at), now=at, units=units,
+    pending_only=True)` for every start at once: the periods share their end, so one read of the
+    stored days grouped by date bucket, one live scan per cluster of edges (each unit's zone, the
+    start rounded to its nearer local midnight: a few hours, not a day), one read of the open
+    backlog's SLA window and of the further targets serve them all."""
+    daily.refresh(session, policy.first_response_minutes)
+    zones = sorted(units["timezone"].unique())
+    ids = units["unit_id"].to_numpy()
+    zone_ix = units["timezone"].map({z: i for i, z in enumerate(zones)}).to_numpy()
+    unit_sla = units["sla_minutes"].fillna(policy.first_response_minutes).astype(int)
+    slas = sorted(int(s) for s in unit_sla.unique())
+    sla_ix = unit_sla.map({s: i for i, s in enumerate(slas)}).to_numpy()
+    plans = {(z, s): _plan(z, s, at) for z in zones for s in starts}
+    position = pd.Series(np.arange(len(ids)), index=ids)
+
+    def rows_of(statement) -> tuple[np.ndarray, np.ndarray]:
+        """The statement's integer rows of units in the frame, and their positions in it."""
+        keys, rows = plain_rows(session, statement)
+        data = ints(rows, len(keys))
+        at_ = position.reindex(data[:, 0]).to_numpy()
+        keep = ~np.isnan(at_)  # inactive units are left out, as `unit_counts` does
+        return data[keep], at_[keep].astype(np.int64)
+
+    # Whole days: (unit, date bucket) sums, weighted per zone and start.
+    d = DailyCount
+    days = sorted({x.isoformat() for first, end, _ in plans.values() for x in (first, end)})
+    day_bucket = sum((case((d.day >= x, 1), else_=0) for x in days), literal(0)).label("bucket")
+    unit_key = (d.unit_id + 0).label("unit_id")  # as `counts._stored_days`: the day index, not the key
+    stored, stored_at = rows_of(select(unit_key, day_bucket, func.sum(d.mentions), func.sum(d.answered),
+                                       func.sum(d.within_sla), func.sum(d.negative))
+                                .where(d.day >= days[0], d.day < days[-1]).group_by(unit_key, day_bucket))
+    # Live edges: one scan per cluster of overlapping pieces, bucketed by every piece's bounds.
+    pieces = sorted({(p.lo, p.hi) for _, _, ps in plans.values() for p in ps})
+    bounds = sorted({t for lo_hi in pieces for t in lo_hi})
+    clusters: list[list[datetime]] = []
+    for lo, hi in pieces:
+        if clusters and lo <= clusters[-1][1]:
+            clusters[-1][1] = max(clusters[-1][1], hi)
+        else:
+            clusters.append([lo, hi])
+    secs = response_seconds(session.get_bind().dialect.name)
+    live_cols = [func.count(), count_if(Mention.answered_at.is_not(None)), count_if(Mention.sentiment == "negative"),
+                 *[count_if(secs <= s * 60) for s in slas]]
+    live_parts = []
+    for lo, hi in clusters:
+        inner = [b for b in bounds if lo < b < hi]
+        offset = sum(b <= lo for b in bounds)
+        bucket = sum((case((Mention.created_at >= ts(b), 1), else_=0) for b in inner), literal(offset)).label("bucket")
+        key = (Mention.unit_id + 0).label("unit_id")
+        live_parts.append(rows_of(select(key, bucket, *live_cols)
+                                  .where(Mention.created_at >= ts(lo), Mention.created_at < ts(hi))
+                                  .group_by(key, bucket)))
+    live = np.concatenate([p[0] for p in live_parts]) if live_parts else np.zeros((0, 5 + len(slas)), np.int64)
+    live_at = np.concatenate([p[1] for p in live_parts]) if live_parts else np.zeros(0, np.int64)
+    live_within = live[np.arange(len(live)), 5 + sla_ix[live_at]] if len(live) else live[:, 0]
+    # Pending: open, in the period and younger than the unit's SLA at `at` (one short window).
+    cut = {s: [max(s, at - timedelta(minutes=m)) for m in slas] for s in starts}
+    marks = sorted({t for ts_ in cut.values() for t in ts_})
+    pending, pending_at = rows_of(select(Mention.unit_id, *[count_if(Mention.created_at >= ts(t)) for t in marks])
+                                  .where(unanswered_clause(), Mention.created_at >= ts(marks[0]),
+                                         Mention.created_at < ts(at)).group_by(Mention.unit_id))
+    targets = target_rows(session, Period(min(starts), at))
+    out = {}
+    for start in starts:
+        stored_w = np.array([_weights(days, [(f.isoformat(), e.isoformat(), 1)])
+                             for f, e, _ in (plans[(z, start)] for z in zones)])
+        live_w = np.array([_weights(bounds, [(p.lo, p.hi, p.sign) for p in plans[(z, start)][2]]) for z in zones])
+        values = np.zeros((len(ids), len(COUNT_COLUMNS)), dtype=np.int64)
+        for col, data, where, w in ((0, stored[:, 2], stored_at, stored_w[zone_ix[stored_at], stored[:, 1]]),
+                                    (2, stored[:, 3], stored_at, stored_w[zone_ix[stored_at], stored[:, 1]]),
+                                    (3, stored[:, 4], stored_at, stored_w[zone_ix[stored_at], stored[:, 1]]),
+                                    (5, stored[:, 5], stored_at, stored_w[zone_ix[stored_at], stored[:, 1]]),
+                                    (0, live[:, 2], live_at, live_w[zone_ix[live_at], live[:, 1]]),
+                                    (2, live[:, 3], live_at, live_w[zone_ix[live_at], live[:, 1]]),
+                                    (3, live_within, live_at, live_w[zone_ix[live_at], live[:, 1]]),
+                                    (5, live[:, 4], live_at, live_w[zone_ix[live_at], live[:, 1]])):
+            np.add.at(values[:, col], where, data * w)
+        column = np.array([marks.index(cut[start][j]) for j in range(len(slas))])
+        np.add.at(values[:, COUNT_COLUMNS.index("pending")], pending_at,
+                  pending[np.arange(len(pending)), 1 + column[sla_ix[pending_at]]])
+        period = Period(start, at)
+        flags = target_flags(targets, units, policy, period, at)
+        if len(flags):
+            extra = flags[flags["extra"] == 1]
+            where = pd.Index(ids).get_indexer(extra["unit_id"].to_numpy())
+            keep = where >= 0
+            np.add.at(values, where[keep], extra[COUNT_COLUMNS].to_numpy(dtype=np.int64)[keep])
+        values[:, [COUNT_COLUMNS.index(c) for c in ("today", "unanswered", "overdue", "over_hard_limit")]] = 0
+        frame = pd.DataFrame(values, columns=COUNT_COLUMNS)
+        frame.insert(0, "unit_id", ids)
+        frame.attrs["overlap"] = overlap(flags, units)
+        out[start] = frame
+    return out
+
+
 def _median(frame: pd.DataFrame, key: int | None = None) -> float | None:
     if key is not None:
         frame = frame[frame["key"] == key]
@@ -194,30 +327,32 @@ def _median(frame: pd.DataFrame, key: int | None = None) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
-def _periods(session: Session, tree: _Tree, policy: SlaPolicy, days: int, at: datetime
-             ) -> dict[str, _PeriodRow]:
-    """`lib.watch.period_figures` of every scope for the calendar period of `days` ending at `at`:
-    one national `unit_counts` per distinct period start (the scopes' zones decide it), rolled up
-    per Polda; the median by the dashboards' rule (exact for a small Polda, else the national
-    histogram read once per start with the Polda level)."""
-    starts: dict[datetime, list[str]] = {}
-    for key in (NATIONAL_KEY, *map(str, tree.poldas)):
-        since = min(local_midnight_utc(z, at) for z in tree.zones.get(key) or ["Asia/Jakarta"]) - timedelta(days=days - 1)
-        starts.setdefault(since, []).append(key)
+def _periods(session: Session, tree: _Tree, policy: SlaPolicy, at: datetime) -> dict[tuple[int, str], _PeriodRow]:
+    """`lib.watch.period_figures` of every scope and period option, keyed (days, scope key), for
+    the calendar period of `days` ending at `at`: the per-unit counts of every distinct period
+    start (the scopes' zones decide it) at once (`_period_counts`), rolled up per Polda; the median
+    by the dashboards' rule (exact for a small Polda, else the national histogram read once per
+    start with the Polda level)."""
+    starts: dict[datetime, list[tuple[int, str]]] = {}
+    for days in PERIOD_DAYS:
+        for key in (NATIONAL_KEY, *map(str, tree.poldas)):
+            zones = tree.zones.get(key) or ["Asia/Jakarta"]
+            since = min(local_midnight_utc(z, at) for z in zones) - timedelta(days=days - 1)
+            starts.setdefault(since, []).append((days, key))
     units = units_frame(session, NATIONAL)
+    all_counts = _period_counts(session, units, policy, sorted(starts), at)
     limit = EXACT_LIMIT_SQLITE if session.get_bind().dialect.name == "sqlite" else EXACT_LIMIT
-    out: dict[str, _PeriodRow] = {}
+    out: dict[tuple[int, str], _PeriodRow] = {}
     for since, keys in starts.items():
-        period = Period(since, at)
-        counts = unit_counts(session, NATIONAL, policy, period, now=at, units=units, pending_only=True)
-        if NATIONAL_KEY in keys:
-            total = scope_totals(counts)
-            pct = scope_percentiles(session, NATIONAL, policy, period, counts, at)
-            out[NATIONAL_KEY] = _row(total, _median(pct))
+        period, counts = Period(since, at), all_counts[since]
         rolled = rolled_up(units, counts).set_index("unit_id")
         hist, ancestors = None, None
-        for key in keys:
-            if key == NATIONAL_KEY or int(key) not in rolled.index:
+        for days, key in keys:
+            if key == NATIONAL_KEY:
+                pct = scope_percentiles(session, NATIONAL, policy, period, counts, at)
+                out[(days, key)] = _row(scope_totals(counts), _median(pct))
+                continue
+            if int(key) not in rolled.index:
                 continue
             total = rolled.loc[int(key)]
             if int(total["answered"]) <= limit:
@@ -228,7 +363,7 @@ def _periods(session: Session, tree: _Tree, policy: SlaPolicy, days: int, at: da
                     hist = response_histogram(session, NATIONAL, period, policy, at, ("polda",), refresh=False)
                     ancestors = unit_ancestors(session, NATIONAL, "polda")
                 median = _median(histogram_percentiles(hist, ancestors, "polda"), int(key))
-            out[key] = _row(total, median)
+            out[(days, key)] = _row(total, median)
     return out
 
 
@@ -252,16 +387,14 @@ def take(session: Session, at: datetime, sla: SlaPolicy | int) -> list[HeadlineS
     hoax_hate = _by_scope(session, tree, [or_(has_flag("hoax"), has_flag("hate")), Mention.created_at >= at - DAY,
                                           Mention.created_at < at])
     rows = []
-    for days in PERIOD_DAYS:
-        periods = _periods(session, tree, policy, days, at)
-        for key, p in periods.items():
-            rows.append(HeadlineSnapshot(
-                scope_key=key, days=days, policy_key=policy_key(policy), taken_at=at,
-                mentions_today=today[key], unanswered=sum(b[key][0] for b in backlog),
-                overdue=sum(b[key][1] for b in backlog), period_mentions=p.mentions, period_negative=p.negative,
-                within_sla_share=p.within_sla_share, median_minutes=p.median_minutes,
-                urgent_unanswered=urgent[key][0], complaints_24h=complaints[key][0],
-                hoax_hate_24h=hoax_hate[key][0]))
+    for (days, key), p in _periods(session, tree, policy, at).items():
+        rows.append(HeadlineSnapshot(
+            scope_key=key, days=days, policy_key=policy_key(policy), taken_at=at,
+            mentions_today=today[key], unanswered=sum(b[key][0] for b in backlog),
+            overdue=sum(b[key][1] for b in backlog), period_mentions=p.mentions, period_negative=p.negative,
+            within_sla_share=p.within_sla_share, median_minutes=p.median_minutes,
+            urgent_unanswered=urgent[key][0], complaints_24h=complaints[key][0],
+            hoax_hate_24h=hoax_hate[key][0]))
     return rows
 
 
