@@ -41,7 +41,7 @@ from lib.metrics.counts import rolled_up, scope_totals, units_frame
 from lib.metrics.dashboards import EXACT_LIMIT, EXACT_LIMIT_SQLITE, scope_percentiles
 from lib.metrics.histogram import histogram_percentiles, response_histogram
 from lib.metrics.overlap import overlap, target_flags, target_rows
-from lib.metrics.percentiles import percentiles_of, response_times, unit_ancestors
+from lib.metrics.percentiles import further_target_times, percentiles_of, unit_ancestors
 from lib.metrics.sql import COUNT_COLUMNS, count_if, ints, local_midnight_utc, response_seconds, ts
 from lib.models import DailyCount, HeadlineSnapshot, Mention, MentionTarget, Unit
 from lib.scope import NATIONAL, Scope
@@ -341,30 +341,47 @@ def _periods(session: Session, tree: _Tree, policy: SlaPolicy, at: datetime) -> 
             starts.setdefault(since, []).append((days, key))
     units = units_frame(session, NATIONAL)
     all_counts = _period_counts(session, units, policy, sorted(starts), at)
+    ancestors = unit_ancestors(session, NATIONAL, "polda")
     limit = EXACT_LIMIT_SQLITE if session.get_bind().dialect.name == "sqlite" else EXACT_LIMIT
     out: dict[tuple[int, str], _PeriodRow] = {}
     for since, keys in starts.items():
         period, counts = Period(since, at), all_counts[since]
         rolled = rolled_up(units, counts).set_index("unit_id")
-        hist, ancestors = None, None
+        poldas = [int(key) for _, key in keys if key != NATIONAL_KEY and int(key) in rolled.index]
+        small = [p for p in poldas if int(rolled.loc[p, "answered"]) <= limit]
+        medians = _exact_medians(session, units, small, period, ancestors) if small else {}
+        if len(small) < len(poldas):
+            hist = response_histogram(session, NATIONAL, period, policy, at, ("polda",), refresh=False)
+            pct = histogram_percentiles(hist, ancestors, "polda")
+            medians.update({p: _median(pct, p) for p in poldas if p not in small})
         for days, key in keys:
             if key == NATIONAL_KEY:
-                pct = scope_percentiles(session, NATIONAL, policy, period, counts, at)
-                out[(days, key)] = _row(scope_totals(counts), _median(pct))
-                continue
-            if int(key) not in rolled.index:
-                continue
-            total = rolled.loc[int(key)]
-            if int(total["answered"]) <= limit:
-                polda = Scope(str(units.loc[units["unit_id"] == int(key), "path"].iat[0]), key, int(key))
-                median = _median(percentiles_of(response_times(session, polda, period)))
-            else:
-                if hist is None:
-                    hist = response_histogram(session, NATIONAL, period, policy, at, ("polda",), refresh=False)
-                    ancestors = unit_ancestors(session, NATIONAL, "polda")
-                median = _median(histogram_percentiles(hist, ancestors, "polda"), int(key))
-            out[(days, key)] = _row(total, median)
+                national = _median(scope_percentiles(session, NATIONAL, policy, period, counts, at))
+                out[(days, key)] = _row(scope_totals(counts), national)
+            elif int(key) in medians:
+                out[(days, key)] = _row(rolled.loc[int(key)], medians[int(key)])
     return out
+
+
+def _exact_medians(session: Session, units: pd.DataFrame, poldas: list[int], period: Period,
+                   ancestors: pd.Series) -> dict[int, float | None]:
+    """Each Polda's exact median, as `percentiles_of(response_times(<the Polda's scope>, period))`
+    gives it, from one read of their answered mentions (and the further targets, each mention once
+    per Polda: `percentiles._once`)."""
+    paths = units.set_index("unit_id").loc[poldas, "path"].tolist()
+    in_poldas = select(Unit.id).where(or_(*[Unit.path.startswith(p, autoescape=True) for p in paths]))
+    secs = response_seconds(session.get_bind().dialect.name)
+    _, rows = plain_rows(session, select(Mention.unit_id, secs).where(
+        Mention.created_at >= ts(period.since), Mention.created_at < ts(period.until),
+        Mention.answered_at.is_not(None), Mention.unit_id.in_(in_poldas.scalar_subquery())))
+    data, extra = ints(rows, 2), further_target_times(session, NATIONAL, period)
+    zeros = np.zeros(len(data), dtype=np.int64)
+    times = pd.DataFrame({"unit_id": np.concatenate([data[:, 0], extra["unit_id"].to_numpy()]),
+                          "seconds": np.concatenate([data[:, 1], extra["seconds"].to_numpy()]),
+                          "mention_id": np.concatenate([zeros, extra["mention_id"].to_numpy()]),
+                          "primary_unit": np.concatenate([zeros, extra["primary_unit"].to_numpy()])})
+    pct = percentiles_of(times, ancestors[ancestors.isin(poldas)])
+    return {p: _median(pct, p) for p in poldas}
 
 
 def _row(total: pd.Series, median: float | None) -> _PeriodRow:
