@@ -202,17 +202,21 @@ class _Piece:
 
 def _plan(zone: str, start: datetime, at: datetime) -> tuple[date, date, list[_Piece]]:
     """The period [start, at) for a unit of `zone`: whole local days [first, end) from `daily_counts`
-    and the live pieces around them, each at most half a day (the start rounded to the nearer local
-    midnight; today, from the zone's midnight to `at`, live)."""
+    and the live pieces around them, each at most half a day: the start rounded to the nearer local
+    midnight, and today read live up to `at` or, when less of it lies after `at`, from its stored
+    row less what lies after `at` (as `counts.widened` does)."""
     tz = ZoneInfo(zone)
-    end = at.astimezone(tz).date()
+    today = at.astimezone(tz).date()
     day = start.astimezone(tz).date()
-    lo, hi = (Period.local_days(day, day, zone).since, Period.local_days(day, day, zone).until)
+    lo, hi = Period.local_days(day, day, zone).since, Period.local_days(day, day, zone).until
     first, edge = (day, lo) if start - lo <= hi - start else (day + DAY, hi)
-    if first >= end:  # shorter than a day: all live
-        return end, end, [_Piece(start, at, 1)]
+    if first >= today:  # shorter than a day: all live
+        return today, today, [_Piece(start, at, 1)]
     head = [_Piece(start, edge, 1)] if start < edge else [_Piece(edge, start, -1)] if edge < start else []
-    return first, end, [*head, _Piece(local_midnight_utc(zone, at), at, 1)]
+    midnight, next_midnight = Period.local_days(today, today, zone).since, Period.local_days(today, today, zone).until
+    if next_midnight - at < at - midnight:
+        return first, today + DAY, [*head, _Piece(at, next_midnight, -1)]
+    return first, today, [*head, _Piece(midnight, at, 1)]
 
 
 def _weights(bounds: list, spans: list[tuple]) -> np.ndarray:
@@ -350,14 +354,19 @@ def _periods(session: Session, tree: _Tree, policy: SlaPolicy, at: datetime) -> 
         poldas = [int(key) for _, key in keys if key != NATIONAL_KEY and int(key) in rolled.index]
         small = [p for p in poldas if int(rolled.loc[p, "answered"]) <= limit]
         medians = _exact_medians(session, units, small, period, ancestors) if small else {}
+        hist = None
         if len(small) < len(poldas):
             hist = response_histogram(session, NATIONAL, period, policy, at, ("polda",), refresh=False)
             pct = histogram_percentiles(hist, ancestors, "polda")
             medians.update({p: _median(pct, p) for p in poldas if p not in small})
         for days, key in keys:
             if key == NATIONAL_KEY:
-                national = _median(scope_percentiles(session, NATIONAL, policy, period, counts, at))
-                out[(days, key)] = _row(scope_totals(counts), national)
+                total = scope_totals(counts)
+                if hist is not None and int(total["answered"]) > limit:  # `scope_percentiles`, read already
+                    national = _median(histogram_percentiles(hist))
+                else:
+                    national = _median(scope_percentiles(session, NATIONAL, policy, period, counts, at))
+                out[(days, key)] = _row(total, national)
             elif int(key) in medians:
                 out[(days, key)] = _row(rolled.loc[int(key)], medians[int(key)])
     return out
