@@ -29,21 +29,22 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import and_, case, delete, false, func, literal, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, case, delete, false, func, literal, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from lib import daily
 from lib.config import load_settings
 from lib.db import get_engine, plain_rows, session_scope
 from lib.mentions import backlog_parts, has_flag, in_backlog_at, unanswered_clause
 from lib.metrics import Period, SlaPolicy
+from lib.metrics.buckets import bucket_sql, unpack
 from lib.metrics.counts import rolled_up, scope_totals, units_frame
 from lib.metrics.dashboards import EXACT_LIMIT, EXACT_LIMIT_SQLITE, scope_percentiles
-from lib.metrics.histogram import histogram_percentiles, response_histogram
+from lib.metrics.histogram import ResponseHistogram, histogram_percentiles, response_histogram
 from lib.metrics.overlap import overlap, target_flags, target_rows
-from lib.metrics.percentiles import further_target_times, percentiles_of, unit_ancestors
+from lib.metrics.percentiles import _ancestor_at, further_target_times, percentiles_of, unit_ancestors
 from lib.metrics.sql import COUNT_COLUMNS, count_if, ints, local_midnight_utc, response_seconds, ts
-from lib.models import DailyCount, HeadlineSnapshot, Mention, MentionTarget, Unit
+from lib.models import DailyCount, DailyResponseHist, HeadlineSnapshot, Mention, MentionTarget, Unit
 from lib.scope import NATIONAL, Scope
 
 log = logging.getLogger(__name__)
@@ -227,6 +228,25 @@ def _weights(bounds: list, spans: list[tuple]) -> np.ndarray:
                     dtype=np.int64)
 
 
+def _clusters(ranges: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    """The union of the ranges as disjoint ranges: one live scan each."""
+    out: list[list[datetime]] = []
+    for lo, hi in sorted(ranges):
+        if out and lo <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], hi)
+        else:
+            out.append([lo, hi])
+    return [(lo, hi) for lo, hi in out]
+
+
+def _edge_bucket(bounds: list[datetime], lo: datetime, hi: datetime) -> ColumnElement[int]:
+    """The index of a row of [lo, hi) among all `bounds` (`_weights`' buckets), comparing only the
+    bounds inside the range."""
+    offset = sum(b <= lo for b in bounds)
+    inner = [b for b in bounds if lo < b < hi]
+    return sum((case((Mention.created_at >= ts(b), 1), else_=0) for b in inner), literal(offset))
+
+
 def _period_counts(session: Session, units: pd.DataFrame, policy: SlaPolicy, starts: list[datetime],
                    at: datetime) -> dict[datetime, pd.DataFrame]:
     """`unit_counts(session, NATIONAL, policy, Period(start, at), now=at, units=units,
@@ -263,20 +283,12 @@ def _period_counts(session: Session, units: pd.DataFrame, policy: SlaPolicy, sta
     # Live edges: one scan per cluster of overlapping pieces, bucketed by every piece's bounds.
     pieces = sorted({(p.lo, p.hi) for _, _, ps in plans.values() for p in ps})
     bounds = sorted({t for lo_hi in pieces for t in lo_hi})
-    clusters: list[list[datetime]] = []
-    for lo, hi in pieces:
-        if clusters and lo <= clusters[-1][1]:
-            clusters[-1][1] = max(clusters[-1][1], hi)
-        else:
-            clusters.append([lo, hi])
     secs = response_seconds(session.get_bind().dialect.name)
     live_cols = [func.count(), count_if(Mention.answered_at.is_not(None)), count_if(Mention.sentiment == "negative"),
                  *[count_if(secs <= s * 60) for s in slas]]
     live_parts = []
-    for lo, hi in clusters:
-        inner = [b for b in bounds if lo < b < hi]
-        offset = sum(b <= lo for b in bounds)
-        bucket = sum((case((Mention.created_at >= ts(b), 1), else_=0) for b in inner), literal(offset)).label("bucket")
+    for lo, hi in _clusters(pieces):
+        bucket = _edge_bucket(bounds, lo, hi).label("bucket")
         key = (Mention.unit_id + 0).label("unit_id")
         live_parts.append(rows_of(select(key, bucket, *live_cols)
                                   .where(Mention.created_at >= ts(lo), Mention.created_at < ts(hi))
@@ -347,18 +359,25 @@ def _periods(session: Session, tree: _Tree, policy: SlaPolicy, at: datetime) -> 
     all_counts = _period_counts(session, units, policy, sorted(starts), at)
     ancestors = unit_ancestors(session, NATIONAL, "polda")
     limit = EXACT_LIMIT_SQLITE if session.get_bind().dialect.name == "sqlite" else EXACT_LIMIT
+    rolled = {since: rolled_up(units, counts).set_index("unit_id") for since, counts in all_counts.items()}
+    poldas = {since: [int(k) for _, k in keys if k != NATIONAL_KEY and int(k) in rolled[since].index]
+              for since, keys in starts.items()}
+    large = {since: [p for p in ps if int(rolled[since].loc[p, "answered"]) > limit] for since, ps in poldas.items()}
+    # A Polda in one zone (all of them, usually) takes its histogram from `_polda_histograms`.
+    one_zone = {since: [p for p in ps if len(tree.zones.get(str(p), [])) == 1] for since, ps in large.items()}
+    medians_of = _polda_histograms(session, tree, one_zone, at, ancestors)
     out: dict[tuple[int, str], _PeriodRow] = {}
     for since, keys in starts.items():
         period, counts = Period(since, at), all_counts[since]
-        rolled = rolled_up(units, counts).set_index("unit_id")
-        poldas = [int(key) for _, key in keys if key != NATIONAL_KEY and int(key) in rolled.index]
-        small = [p for p in poldas if int(rolled.loc[p, "answered"]) <= limit]
-        medians = _exact_medians(session, units, small, period, ancestors) if small else {}
+        small = [p for p in poldas[since] if p not in large[since]]
+        medians = medians_of.get(since, {})
+        medians.update(_exact_medians(session, units, small, period, ancestors) if small else {})
+        rest = [p for p in large[since] if p not in medians]
         hist = None
-        if len(small) < len(poldas):
+        if rest:
             hist = response_histogram(session, NATIONAL, period, policy, at, ("polda",), refresh=False)
             pct = histogram_percentiles(hist, ancestors, "polda")
-            medians.update({p: _median(pct, p) for p in poldas if p not in small})
+            medians.update({p: _median(pct, p) for p in rest})
         for days, key in keys:
             if key == NATIONAL_KEY:
                 total = scope_totals(counts)
@@ -368,7 +387,71 @@ def _periods(session: Session, tree: _Tree, policy: SlaPolicy, at: datetime) -> 
                     national = _median(scope_percentiles(session, NATIONAL, policy, period, counts, at))
                 out[(days, key)] = _row(total, national)
             elif int(key) in medians:
-                out[(days, key)] = _row(rolled.loc[int(key)], medians[int(key)])
+                out[(days, key)] = _row(rolled[since].loc[int(key)], medians[int(key)])
+    return out
+
+
+def _polda_histograms(session: Session, tree: _Tree, poldas: dict[datetime, list[int]], at: datetime,
+                      ancestors: pd.Series) -> dict[datetime, dict[int, float | None]]:
+    """The histogram median of each listed one-zone Polda over [start, at), as
+    `histogram_percentiles(response_histogram(NATIONAL, ..., levels=("polda",)), ...)` gives it (the
+    counts per bucket are exact, however the days are split), for every start at once: the Polda's
+    stored subtree rows per day read once, its edges binned live once per cluster (`_plan`)."""
+    wanted = sorted({p for ps in poldas.values() for p in ps})
+    if not wanted:
+        return {}
+    zone_of = {p: tree.zones[str(p)][0] for p in wanted}
+    plans = {(zone_of[p], s): _plan(zone_of[p], s, at) for s, ps in poldas.items() for p in ps}
+    days = sorted({x.isoformat() for first, end, _ in plans.values() for x in (first, end)})
+    h = DailyResponseHist
+    _, rows = plain_rows(session, select(h.unit_id, h.day, h.hist).where(
+        h.unit_id.in_(wanted), h.day >= days[0], h.day < days[-1]))
+    stored = unpack([(i, r[2]) for i, r in enumerate(rows)])
+    row_unit = np.array([r[0] for r in rows], dtype=np.int64)
+    row_day = np.array([r[1] for r in rows], dtype=object)
+    # Live edges: (Polda, edge bucket, response bucket, n) per cluster of pieces, as `_period_counts`.
+    bounds = sorted({t for _, _, ps in plans.values() for p in ps for t in (p.lo, p.hi)})
+    unit, parent, grand = aliased(Unit), aliased(Unit), aliased(Unit)
+    anchor = _ancestor_at("polda", unit, parent, grand)
+    secs = response_seconds(session.get_bind().dialect.name)
+    live = []
+    for lo, hi in _clusters([(p.lo, p.hi) for _, _, ps in plans.values() for p in ps]):
+        edge = _edge_bucket(bounds, lo, hi).label("edge")
+        hb = bucket_sql(secs).label("bucket")
+        _, part = plain_rows(session, select(anchor.label("anchor"), edge, hb, func.count())
+                             .join(unit, unit.id == Mention.unit_id)
+                             .outerjoin(parent, parent.id == unit.parent_id)
+                             .outerjoin(grand, grand.id == parent.parent_id)
+                             .where(Mention.created_at >= ts(lo), Mention.created_at < ts(hi),
+                                    Mention.answered_at.is_not(None), anchor.in_(wanted))
+                             .group_by(anchor, edge, hb))
+        live += part
+    live_rows = ints(live, 4)
+    out = {}
+    for start, ps in poldas.items():
+        if not ps:
+            continue
+        ps = sorted(ps)
+        first = {p: plans[(zone_of[p], start)][0].isoformat() for p in ps}
+        end = {p: plans[(zone_of[p], start)][1].isoformat() for p in ps}
+        keep_row = np.array([u in first and first[u] <= d < end[u] for u, d in zip(row_unit, row_day, strict=True)],
+                            dtype=bool)
+        row = stored["unit_id"].to_numpy()  # `unpack` was given the row's index as its unit
+        keep = keep_row[row]
+        listed = np.array(ps, dtype=np.int64)  # sorted
+        weights = np.array([_weights(bounds, [(x.lo, x.hi, x.sign) for x in plans[(zone_of[p], start)][2]])
+                            for p in ps]).reshape(len(ps), len(bounds) + 1)
+        at_ = np.searchsorted(listed, live_rows[:, 0])
+        mine = (at_ < len(ps)) & (listed[np.minimum(at_, len(ps) - 1)] == live_rows[:, 0])
+        w = np.where(mine, weights[np.minimum(at_, len(ps) - 1), live_rows[:, 1]], 0)
+        hist = ResponseHistogram(
+            stored=pd.DataFrame({"unit_id": row_unit[row[keep]], "bucket": stored["bucket"].to_numpy()[keep],
+                                 "n": stored["n"].to_numpy()[keep]}),
+            live={"polda": pd.DataFrame({"unit_id": live_rows[w != 0, 0], "bucket": live_rows[w != 0, 2],
+                                         "n": live_rows[w != 0, 3] * w[w != 0]})},
+            extra=further_target_times(session, NATIONAL, Period(start, at)), roots=(), anchors=frozenset(ps))
+        pct = histogram_percentiles(hist, ancestors[ancestors.isin(ps)], "polda")
+        out[start] = {p: _median(pct, p) for p in ps}
     return out
 
 
