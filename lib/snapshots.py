@@ -12,8 +12,10 @@ reconstruction (`lib.watch.week_ago`, `lib.watch.burning`) evaluated at its `tak
 fetched after `taken_at` but created before it is in a later reconstruction, not in the snapshot.
 Rows older than `RETENTION` are deleted when new ones are written.
 
-One `take` is one pass per distinct period start (at most one per zone), rolled up per Polda, plus
-a few grouped counts: not 39 scope computations. `python -m lib.snapshots backfill --since ...
+One `take` counts every period option and distinct start (at most one per zone) at once
+(`_period_counts`: the periods share their end, so one read of the stored days and short live edges
+serve them all), rolls them up per Polda and adds a few grouped counts: not 39 × 3 scope
+computations (~1.3 s at 10M mentions, docs/benchmarks.md). `python -m lib.snapshots backfill --since ...
 --until ...` fills the marks of a database that already holds history (and the bench).
 """
 
@@ -254,6 +256,8 @@ def _period_counts(session: Session, units: pd.DataFrame, policy: SlaPolicy, sta
     stored days grouped by date bucket, one live scan per cluster of edges (each unit's zone, the
     start rounded to its nearer local midnight: a few hours, not a day), one read of the open
     backlog's SLA window and of the further targets serve them all."""
+    if units.empty:
+        return {start: pd.DataFrame(columns=["unit_id", *COUNT_COLUMNS]) for start in starts}
     daily.refresh(session, policy.first_response_minutes)
     zones = sorted(units["timezone"].unique())
     ids = units["unit_id"].to_numpy()
@@ -308,19 +312,17 @@ def _period_counts(session: Session, units: pd.DataFrame, policy: SlaPolicy, sta
         stored_w = np.array([_weights(days, [(f.isoformat(), e.isoformat(), 1)])
                              for f, e, _ in (plans[(z, start)] for z in zones)])
         live_w = np.array([_weights(bounds, [(p.lo, p.hi, p.sign) for p in plans[(z, start)][2]]) for z in zones])
+        stored_w = stored_w[zone_ix[stored_at], stored[:, 1]]  # per row: counted, or not, for this start
+        live_w = live_w[zone_ix[live_at], live[:, 1]]  # per row: added, subtracted or not counted
         values = np.zeros((len(ids), len(COUNT_COLUMNS)), dtype=np.int64)
-        for col, data, where, w in ((0, stored[:, 2], stored_at, stored_w[zone_ix[stored_at], stored[:, 1]]),
-                                    (2, stored[:, 3], stored_at, stored_w[zone_ix[stored_at], stored[:, 1]]),
-                                    (3, stored[:, 4], stored_at, stored_w[zone_ix[stored_at], stored[:, 1]]),
-                                    (5, stored[:, 5], stored_at, stored_w[zone_ix[stored_at], stored[:, 1]]),
-                                    (0, live[:, 2], live_at, live_w[zone_ix[live_at], live[:, 1]]),
-                                    (2, live[:, 3], live_at, live_w[zone_ix[live_at], live[:, 1]]),
-                                    (3, live_within, live_at, live_w[zone_ix[live_at], live[:, 1]]),
-                                    (5, live[:, 4], live_at, live_w[zone_ix[live_at], live[:, 1]])):
-            np.add.at(values[:, col], where, data * w)
-        column = np.array([marks.index(cut[start][j]) for j in range(len(slas))])
+        for name, stored_col, live_values in (("mentions", 2, live[:, 2]), ("answered", 3, live[:, 3]),
+                                              ("within_sla", 4, live_within), ("negative", 5, live[:, 4])):
+            column = values[:, COUNT_COLUMNS.index(name)]  # a view: added to in place
+            np.add.at(column, stored_at, stored[:, stored_col] * stored_w)
+            np.add.at(column, live_at, live_values * live_w)
+        mark_of = np.array([marks.index(cut[start][j]) for j in range(len(slas))])  # per SLA
         np.add.at(values[:, COUNT_COLUMNS.index("pending")], pending_at,
-                  pending[np.arange(len(pending)), 1 + column[sla_ix[pending_at]]])
+                  pending[np.arange(len(pending)), 1 + mark_of[sla_ix[pending_at]]])
         period = Period(start, at)
         flags = target_flags(targets, units, policy, period, at)
         if len(flags):
