@@ -104,7 +104,9 @@ def assert_agrees(s, at) -> list[HeadlineSnapshot]:
     return rows
 
 
-@pytest.mark.parametrize("offset", [timedelta(0), -WEEK + timedelta(minutes=35), -timedelta(days=3, hours=7)])
+# The evening offset reads today from its stored row less what lies after the mark (`snapshots._plan`).
+@pytest.mark.parametrize("offset", [timedelta(0), -WEEK + timedelta(minutes=35), -timedelta(days=3, hours=7),
+                                    -timedelta(hours=15)])
 def test_a_snapshot_equals_the_reconstruction_at_its_moment(s, offset):
     history(s)
     rows = assert_agrees(s, NOW + offset)
@@ -245,3 +247,24 @@ def test_a_sync_run_stores_the_current_slot(s, registry):
     after = snapshots.slot_of(utcnow())
     s.expire_all()
     assert set(s.scalars(select(HeadlineSnapshot.taken_at).distinct())) & {before, after}
+
+
+@pytest.mark.parametrize("at", [NOW, NOW - timedelta(hours=15)])
+def test_period_counts_equal_unit_counts_for_every_start(s, at):
+    """`_period_counts` (all starts at once, each zone's start rounded to its nearer midnight) gives
+    `unit_counts`' per-unit figures for any start: zone midnights, mid-day starts either side of
+    noon, and a period shorter than a day."""
+    from lib.metrics.counts import unit_counts, units_frame
+    from lib.metrics.sql import Period, local_midnight_utc
+
+    history(s)
+    units = units_frame(s, NATIONAL)
+    starts = sorted({local_midnight_utc(z, at) - timedelta(days=d) for z in ("Asia/Jakarta", "Asia/Makassar")
+                     for d in (6, 29)} | {at - timedelta(days=5, hours=3), at - timedelta(days=8, hours=14),
+                                          at - timedelta(hours=5)})
+    got = snapshots._period_counts(s, units, SLA, starts, at)
+    used = ["mentions", "answered", "within_sla", "pending", "negative"]
+    for start in starts:
+        want = unit_counts(s, NATIONAL, SLA, Period(start, at), now=at, units=units, pending_only=True)
+        assert got[start][used].to_numpy().tolist() == want[used].to_numpy().tolist(), start
+    assert got[starts[0]]["mentions"].sum() > got[starts[-1]]["mentions"].sum()
