@@ -228,13 +228,14 @@ URGENT_STRONG: frozenset[str] = frozenset({
     "cepat kesini", "segera datang", "cepat datang", "kebakaran",
     "terbakar", "tolong tolong", "tolong cepat", "tolong segera", "segera ke lokasi", "kirim petugas",
     "kirim anggota", "kirim patroli", "kirim bantuan", "bunuh diri", "masih di dalam",
+    "kahuruan", "kobong", "kobongan", "aya maling", "ana maling", "enek maling",
 })
 URGENT_EVENTS: frozenset[str] = words("""
 begal dibegal kecelakaan laka tabrakan ditabrak menabrak tawuran perampokan dirampok rampok
 penodongan ditodong menodong jambret dijambret penjambretan pingsan tenggelam terjebak dikejar
 penusukan ditusuk dibacok bacok pembacokan mengamuk sajam celurit clurit penculikan diculik
 pengeroyokan dikeroyok keroyok kerusuhan ricuh bentrok luka berdarah meninggal tergeletak
-longsor maling penyanderaan disandera kacilakan kacilakaan tabrakan kecelakan dipukulin
+longsor maling tatu leungit penyanderaan disandera kacilakan kacilakaan tabrakan kecelakan dipukulin
 dipukuli mukulin kdrt diseret nyulik diculik kesurupan klitih perkelahian keributan loncat lompat mayat roboh
 tumbang terbalik terguling evakuasi dikuntit diikuti menjarah penjarahan didobrak
 """) | {"banjir bandang", "hilang sejak", "belum pulang", "orang hilang", "tidak sadar", "pukuli massa",
@@ -245,13 +246,40 @@ URGENT_NOW: frozenset[str] = frozenset({
     "darurat", "buruan", "langsung", "terjadi", "kerumun", "berkerumun", "masih di", "cepat ke",
     "dari tadi", "tandaseru", "minta bantuan", "butuh bantuan", "menit lalu", "menit yang lalu",
     "tadi banget", "enggal", "tulungan", "masih di lokasi", "sejak",
-})
+} | {"tulungi", "pitulung", "gancang", "cepetan", "geura", "ayeuna", "saiki", "nembe"})
 # A casualty needs help whatever the verb tense, unless the text says it is over or long ago.
 URGENT_SEVERE: frozenset[str] = frozenset({
     "tidak sadar", "tidak sadarkan diri", "pingsan", "tergeletak", "berdarah", "terjebak", "tenggelam",
     "tidak bergerak", "tidak gerak", "sekarat", "kejang", "anak saya hilang", "anak hilang", "anak kami hilang",
     "adik saya hilang", "hilang sejak", "tidak obah", "berdarah darah",
+    "semaput", "getihan", "getihen", "kelelep", "budak leungit", "bocah hilang",
 })
+# Regional-language (Javanese, Sundanese, Betawi) words for help, hurry and harm: Indonesian cue lists
+# miss them, and the police mentions hold few such emergencies, so they get a feature token of their own.
+REGIONAL_DISTRESS: frozenset[str] = frozenset({
+    "tulungan", "tulungi", "pitulung", "gancang", "enggal", "cepetan", "geura", "tatu", "getihan", "getihen",
+    "semaput", "kobong", "kobongan", "kahuruan", "kelelep", "leungit", "aya maling", "ana maling", "enek maling",
+    "budak leungit", "tidak obah",
+})
+# Someone hurt: an emergency event next to a victim is urgent even without a time word
+# ("kacilakan di jalan raya cikampek, aya nu tatu"), unless the text says it is over or elsewhere.
+URGENT_VICTIM: frozenset[str] = frozenset({
+    "luka", "terluka", "luka luka", "pingsan", "berdarah", "tatu", "getihan", "getihen", "semaput",
+    "tidak sadar", "tidak sadarkan diri", "tergeletak", "kelelep", "tidak obah",
+})
+# Domestic violence (KDRT): a spouse or parent hitting. Going on every night is still going on, so a
+# habit does not make it less urgent when the writer asks for help.
+KDRT: frozenset[str] = frozenset({
+    "kdrt", "kekerasan dalam rumah tangga", "dipukuli suami", "dipukuli suaminya", "dipukul suami",
+    "dipukul suaminya", "dipukulin suami", "dipukulin suaminya", "dianiaya suami", "dianiaya suaminya",
+    "disiksa suami", "disiksa suaminya", "ditampar suami", "ditampar suaminya", "dipukuli istrinya",
+    "dipukuli bapaknya", "dipukuli ayahnya", "dipukul bapaknya", "dipukul ayahnya", "dipukuli ayah tirinya",
+    "disiksa bapaknya", "disiksa ayahnya", "suaminya mukulin", "suaminya memukul", "digebukin suami",
+    "digebukin suaminya",
+})
+# Fiction, news or another place: an emergency told as a story is not one to attend.
+NOT_HERE: frozenset[str] = frozenset({"sinetron", "film", "ftv", "drama", "novel", "berita", "beritanya",
+                                      "filmnya", "sinetronnya", "episode"})
 # Habits and trends ("sering ada begal") describe a problem, not an emergency in progress.
 HABITUAL: frozenset[str] = frozenset({"sering", "tiap malam", "setiap malam", "setiap", "tiap", "selalu",
                                       "makin", "marak", "rawan", "sering ada"})
@@ -259,11 +287,15 @@ PAST_MARKERS: frozenset[str] = frozenset({
     "kemarin", "minggu lalu", "bulan lalu", "tahun lalu", "dulu", "waktu itu", "beberapa hari",
     "sudah lama", "semalam", "kemarin malam", "lusa", "seminggu", "sebulan", "setahun", "tadi malam",
     "tadi pagi", "tadi siang", "tadi sore", "subuh tadi",
+    # Sundanese and Javanese: yesterday, last year, long ago
+    "kamari", "minggu kamari", "taun kamari", "kapungkur", "wingi", "wingi sore", "biyen", "mbiyen",
 })
 # Gratitude or a closed case: an emergency word in a thank-you ("pelaku sudah diamankan") is not urgent.
 RESOLVED: frozenset[str] = frozenset({
     "terima kasih", "salut", "keren", "mantap", "diamankan", "tertangkap", "ditangkap", "berhasil",
     "dibubarkan", "apresiasi", "semoga", "bangga", "hebat", "ketangkep",
+    "katangkep", "kecekel", "tos aman", "wis aman", "tos kapendak",
+    "wis ketemu", "tos cageur",
 })
 
 # Complaints about police service or conduct (`keluhan`): slow or no response, pungli, arrogance, a

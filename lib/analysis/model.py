@@ -20,9 +20,9 @@ import scipy.sparse as sp
 
 from lib.config import ROOT, setting
 
-MODEL_VERSION = 6  # 3: "negasi<word>" feature tokens; 4: two-stage sentiment, EmoT in training;
+MODEL_VERSION = 7  # 3: "negasi<word>" feature tokens; 4: two-stage sentiment, EmoT in training;
 # 5: tone cue tokens (praise, sarcasm, event words, questions) and the factorised SARA hate head;
-# 6: religion and race heads in the SARA hate model (hate.py)
+# 6: religion and race heads in the SARA hate model (hate.py); 7: regional distress, KDRT and victim urgent cues
 ARTEFACT_STEM = f"analysis-v{MODEL_VERSION}"
 
 

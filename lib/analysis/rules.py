@@ -17,7 +17,8 @@ _FILLER_AFTER_NEGATOR = frozenset({"ada", "pernah", "juga", "kunjung", "bisa", "
 def _all_phrases() -> frozenset[str]:
     groups = [lx.POSITIVE, lx.NEGATIVE, lx.SERVICE, lx.NEGATORS, lx.ABUSIVE, lx.ABUSIVE_LITERAL,
               lx.SARA_GROUPS, lx.HOSTILE, lx.SLURS, lx.HOAX_CUES, lx.HOAX_WEAK, lx.HOAX_DENIED,
-              lx.URGENT_STRONG, lx.URGENT_SEVERE, lx.URGENT_EVENTS, lx.URGENT_NOW, lx.PAST_MARKERS, lx.HABITUAL, lx.RESOLVED, lx.OTHER_AGENCY,
+              lx.URGENT_STRONG, lx.URGENT_SEVERE, lx.URGENT_EVENTS, lx.URGENT_NOW, lx.REGIONAL_DISTRESS,
+              lx.URGENT_VICTIM, lx.KDRT, lx.NOT_HERE, lx.PAST_MARKERS, lx.HABITUAL, lx.RESOLVED, lx.OTHER_AGENCY,
               lx.KELUHAN, lx.PRAISE, lx.QUESTION, lx.SARCASM_MARKERS, lx.EVENT_WORDS, lx.RESOLUTION]
     groups += [set(cues) for cues in lx.ROUTES.values()]
     groups += [set(cues) for cues, _label in lx.TOPICS.values()]
@@ -100,6 +101,10 @@ class Cues:
             out.append("cueresolved")
         out += ["cueevent"] * min(self.events, 2)
         out += [f"cueflag{f}" for f in sorted(self.flags)]
+        if self.phrases & lx.REGIONAL_DISTRESS:
+            out.append("cueregional")
+        if self.phrases & lx.KDRT:
+            out.append("cuekdrt")
         if self.function:
             out.append("cueroute")
         return out
@@ -180,9 +185,15 @@ def is_urgent(phrases: frozenset[str]) -> bool:
     no sign that it is over (a past time, thanks, an arrest) or only rumoured."""
     if phrases & lx.URGENT_STRONG:
         return True
-    if phrases & lx.URGENT_SEVERE and not phrases & (lx.PAST_MARKERS | lx.RESOLVED | lx.HABITUAL):
+    over = phrases & (lx.PAST_MARKERS | lx.RESOLVED | lx.NOT_HERE)
+    if phrases & lx.URGENT_SEVERE and not over and not phrases & lx.HABITUAL:
         return True
-    if not phrases & lx.URGENT_EVENTS or not phrases & lx.URGENT_NOW or phrases & lx.HABITUAL:
+    if phrases & lx.KDRT and phrases & lx.URGENT_NOW and not over:
+        return True  # domestic violence every night is still going on
+    hurt = phrases & lx.URGENT_VICTIM
+    if hurt and phrases & (lx.URGENT_EVENTS - hurt - lx.KDRT) and not over and not phrases & (lx.HABITUAL | lx.QUESTION):
+        return True  # an emergency with someone hurt ("kacilakan ..., aya nu tatu")
+    if not phrases & lx.URGENT_EVENTS or not phrases & lx.URGENT_NOW or phrases & (lx.HABITUAL | lx.NOT_HERE):
         return False
     current = bool(phrases & {"barusan", "sekarang", "saat ini", "detik ini", "sedang"})
     if phrases & lx.PAST_MARKERS and not current:
