@@ -25,7 +25,7 @@ def local_login_form(engine: Engine) -> None:
     """Username and password; on success the session remembers the user id and reruns."""
     _, middle, _ = st.columns([1, 2, 1])
     with middle:
-        st.title("🛡️ Pantau")
+        st.title(":material/shield: Pantau")
         st.caption("Pemantauan media sosial Polri. Masuk untuk melanjutkan.")
         with st.form("login", clear_on_submit=True):
             username = st.text_input("Nama pengguna", max_chars=40, autocomplete="username")
@@ -58,7 +58,7 @@ def _client_address() -> str | None:
 def sso_login(provider: str | None) -> None:
     _, middle, _ = st.columns([1, 2, 1])
     with middle:
-        st.title("🛡️ Pantau")
+        st.title(":material/shield: Pantau")
         st.caption("Pemantauan media sosial Polri. Masuk dengan akun dinas Anda.")
         if st.button("Masuk dengan SSO", type="primary", width="stretch"):
             st.login(provider) if provider else st.login()
