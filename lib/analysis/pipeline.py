@@ -89,6 +89,10 @@ def analyze(texts: list[str], model: TrainedModel | None = None, *, use_model: b
             sentiment, score = pred.sentiment[i], float(pred.confidence[i])
             proba = {f: float(p[i]) for f, p in pred.flag_proba.items()}
             flags = model_flags(cue.flags, proba, model.flag_thresholds)  # type: ignore[union-attr]
+            if "urgent" in flags and sentiment == "neutral" and pred.negative is not None:
+                # The guide: a distress report is negative whatever its wording; the score stays the
+                # model's calibrated P(negative), so an unsure one still lands in the review queue.
+                sentiment, score = "negative", float(pred.negative[i])
             early = (max(proba.get("hate", 0.0), proba.get("hoax", 0.0)) >= INTELKAM_MIN_PROBA
                      or "hate" in cue.flags)
             if (pred.function is not None and cue.route_strength < ROUTE_STRONG
