@@ -283,12 +283,31 @@ def _measure(s: dict, key: str) -> float | None:
     return s[key][2] if key in s else None
 
 
+def error_rows(items: list[ds.LabelledText], probas: dict[str, list[float]], flags: list[str]) -> list[str]:
+    """Out-of-fold police errors of each flag at the threshold in use, for reading against the
+    labelling guide. Only cross-validation rows: the held-out split is never printed."""
+    lines = []
+    for flag in flags:
+        t = tr.FLAG_THRESHOLDS[flag]
+        rows = [(p, it) for p, it in zip(probas.get(flag, []), items, strict=False)
+                if it.source == "police" and it.knows_flag(flag)]
+        fp = sorted(((p, it) for p, it in rows if p >= t and flag not in it.flags), key=lambda r: -r[0])
+        fn = sorted(((p, it) for p, it in rows if p < t and flag in it.flags), key=lambda r: r[0])
+        for name, group in (("false positives", fp), ("false negatives", fn)):
+            lines.append(f"== {flag} (threshold {t}): {len(group)} {name}")
+            lines += [f"  {p:.3f}  {it.text}  [{it.sentiment}|{','.join(sorted(it.flags))}|{it.function}]"
+                      for p, it in group]
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--without-noncommercial", action="store_true", help="leave idhsab out of training")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--detail", action="store_true", help="per-class tables and confusion matrices")
+    parser.add_argument("--errors", action="append", default=[], metavar="FLAG",
+                        help="print out-of-fold police false positives/negatives of FLAG (CV only), then stop")
     args = parser.parse_args(argv)
     public = tr.public_sources_setting()
     if args.without_noncommercial:
@@ -303,6 +322,9 @@ def main(argv: list[str] | None = None) -> int:
           f"{', '.join(sorted({it.source for it in eval_only})) or '-'}; {dropped} held-out copies dropped; "
           f"{args.folds}-fold grouped cross-validation")
     results, probas, flagged = cross_validate(items, systems, args.folds, eval_only)
+    if args.errors:
+        print("\n".join(error_rows(flagged, probas, args.errors)))
+        return 0
     print("\n== cross-validation (out-of-fold)")
     print("\n".join(summary_rows(results)))
     print("\n== flag thresholds (out-of-fold; police precision >= 0.90, then best public F1, else best police F1)")

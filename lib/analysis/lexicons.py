@@ -137,7 +137,7 @@ SERVICE: frozenset[str] = words("""
 respon merespon direspon dibalas balas balasan ditanggapi tanggapan ditindak ditindaklanjuti
 tindak lanjut diproses proses datang jelas kejelasan kabar becus bantu dibantu membantu peduli
 diangkat angkat digubris gubris ditangani tangani ada aktif jalan hadir muncul serius diurus
-kelar selesai tuntas beres ditangkap tertangkap
+kelar selesai tuntas beres ditangkap tertangkap jawab dijawab menjawab
 """)
 
 # Thanks and praise aimed at someone. In a text with one of these, a domain word (EVENT_WORDS) names
@@ -309,6 +309,7 @@ KELUHAN: frozenset[str] = frozenset({
     "belum ada tindak lanjut", "belum ada perkembangan", "tidak ada respon", "tidak ada patroli",
     "tidak ada petugas", "tidur pas jaga", "main hp", "disuruh damai", "salah tangkap", "tanpa surat",
     "sp2hp", "suap", "sogok", "86", "tidak diangkat", "tidak dibalas", "tidak direspon", "lapor propam",
+    "memalak", "dipalak",  # extortion ("polisi ..., bisanya malak doang"); the model weighs who does it
 })
 
 # --- routing --------------------------------------------------------------------------------------

@@ -20,9 +20,10 @@ import scipy.sparse as sp
 
 from lib.config import ROOT, setting
 
-MODEL_VERSION = 7  # 3: "negasi<word>" feature tokens; 4: two-stage sentiment, EmoT in training;
+MODEL_VERSION = 8  # 3: "negasi<word>" feature tokens; 4: two-stage sentiment, EmoT in training;
 # 5: tone cue tokens (praise, sarcasm, event words, questions) and the factorised SARA hate head;
-# 6: religion and race heads in the SARA hate model (hate.py); 7: regional distress, KDRT and victim urgent cues
+# 6: religion and race heads in the SARA hate model (hate.py); 7: regional distress, KDRT and victim urgent cues;
+# 8: the "cuehinaan" token (an insult with no service cue), "jawab"/"malak" complaint cues, more police data
 ARTEFACT_STEM = f"analysis-v{MODEL_VERSION}"
 
 
@@ -48,6 +49,7 @@ class Prediction:
     flag_proba: dict[str, np.ndarray]
     function: list[str] | None
     function_confidence: np.ndarray | None
+    negative: np.ndarray | None = None  # calibrated P(negative), for the distress rule in pipeline.py
 
 
 @dataclass
@@ -87,12 +89,13 @@ class TrainedModel:
         flag_proba = {}
         for flag, clf in self.flag_clfs.items():
             flag_proba[flag] = clf.predict_proba(x)[:, list(clf.classes_).index(True)]
+        negative = _column(proba, self.sentiment_clf.classes_, "negative")
         if self.function_clf is None:
-            return Prediction(labels, conf, flag_proba, None, None)
+            return Prediction(labels, conf, flag_proba, None, None, negative)
         fproba = self.function_clf.predict_proba(x)
         fbest = fproba.argmax(axis=1)
         return Prediction(labels, conf, flag_proba, [self.function_clf.classes_[i] for i in fbest],
-                          fproba[np.arange(len(fbest)), fbest])
+                          fproba[np.arange(len(fbest)), fbest], negative)
 
 
     def _predict_fast(self, x: sp.csr_matrix) -> Prediction:
@@ -102,12 +105,18 @@ class TrainedModel:
         best = proba.argmax(axis=1)
         rows = np.arange(len(best))
         labels = [h.sentiment_classes[i] for i in best]
+        negative = _column(proba, h.sentiment_classes, "negative")
         fproba = h.function_proba(z)
         if fproba is None:
-            return Prediction(labels, proba[rows, best], h.flag_proba(z), None, None)
+            return Prediction(labels, proba[rows, best], h.flag_proba(z), None, None, negative)
         fbest = fproba.argmax(axis=1)
         return Prediction(labels, proba[rows, best], h.flag_proba(z), [h.function_classes[i] for i in fbest],
-                          fproba[rows, fbest])
+                          fproba[rows, fbest], negative)
+
+
+def _column(proba: np.ndarray, classes, label: str) -> np.ndarray | None:
+    classes = list(classes)
+    return proba[:, classes.index(label)] if label in classes else None
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,9 @@ FUNCTION_MODEL_MIN_CONF = 0.55
 # the hate or hoax classifier gives at least this probability, even below the flag's threshold, or
 # when the SARA lexicon (a group word next to a hostile word or insult, or a slur) fires.
 INTELKAM_MIN_PROBA = 0.25  # 0.10-0.25 tried by 3-fold grouped CV (docs/analysis.md)
+# A distress report is negative (docs/labelling.md): an `urgent` mention read as neutral becomes
+# negative with the model's P(negative) as its score. False only to measure the rule (docs/analysis.md).
+DISTRESS_IS_NEGATIVE = True
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,10 @@ def analyze(texts: list[str], model: TrainedModel | None = None, *, use_model: b
             sentiment, score = pred.sentiment[i], float(pred.confidence[i])
             proba = {f: float(p[i]) for f, p in pred.flag_proba.items()}
             flags = model_flags(cue.flags, proba, model.flag_thresholds)  # type: ignore[union-attr]
+            if DISTRESS_IS_NEGATIVE and "urgent" in flags and sentiment == "neutral" and pred.negative is not None:
+                # The guide: a distress report is negative whatever its wording; the score stays the
+                # model's calibrated P(negative), so an unsure one still lands in the review queue.
+                sentiment, score = "negative", float(pred.negative[i])
             early = (max(proba.get("hate", 0.0), proba.get("hoax", 0.0)) >= INTELKAM_MIN_PROBA
                      or "hate" in cue.flags)
             if (pred.function is not None and cue.route_strength < ROUTE_STRONG

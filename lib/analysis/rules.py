@@ -101,6 +101,8 @@ class Cues:
             out.append("cueresolved")
         out += ["cueevent"] * min(self.events, 2)
         out += [f"cueflag{f}" for f in sorted(self.flags)]
+        if "abusive" in self.flags and "keluhan" not in self.flags:
+            out.append("cuehinaan")  # an insult with no service cue: abuse is not a service complaint
         if self.phrases & lx.REGIONAL_DISTRESS:
             out.append("cueregional")
         if self.phrases & lx.KDRT:

@@ -70,3 +70,26 @@ def test_precision_rows_show_cv_and_heldout_per_flag() -> None:
     text = "\n".join(ev.precision_rows(cv, held))
     assert "| urgent |" in text and "0.950 / 0.900 / 0.920 (180)" in text and "0.800 / 0.900 / 0.850 (28)" in text
     assert "| hate |" in text  # a flag with no positives still gets a row
+
+
+def test_error_rows_list_police_false_positives_and_negatives_only() -> None:
+    police = [ds.LabelledText("keluhan benar", "negative", frozenset({"keluhan"}), "", "police"),
+              ds.LabelledText("keluhan terlewat", "negative", frozenset({"keluhan"}), "", "police"),
+              ds.LabelledText("hinaan saja", "negative", frozenset({"abusive"}), "", "police")]
+    tweet = ds.LabelledText("tweet publik", None, frozenset(), None, "idhsab", flag_tasks=frozenset({"abusive"}))
+    lines = ev.error_rows([*police, tweet], {"keluhan": [0.9, 0.1, 0.8, 0.99]}, ["keluhan"])
+    text = "\n".join(lines)
+    assert "1 false positives" in text and "hinaan saja" in text
+    assert "1 false negatives" in text and "keluhan terlewat" in text
+    assert "keluhan benar" not in text
+    assert "tweet publik" not in text  # not labelled for keluhan, and not a police mention
+
+
+def test_errors_option_is_documented_in_help() -> None:
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):
+        ev.main(["--help"])
+    assert "--errors" in out.getvalue()

@@ -1,0 +1,127 @@
+"""`keluhan` vs insults and other agencies, SARA hate in police mentions, and the distress rule
+(issue 12, model v8).
+
+The model tests run the session's `small_model` (fitted by `train()` on the project's police
+mentions only); the texts below were written for this test and are not in the training files.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lib.analysis import analyze, rules
+from lib.analysis.model import TrainedModel
+from lib.analysis.normalize import tokens
+from lib.analysis.train import model_inputs
+
+INSULTS_ONLY = [  # abusive, but no service or conduct element: not keluhan
+    "dasar budek, jongos aparat",
+    "polisi bangsat, sok jago kalian semua",
+    "goblok lu min, kacrut",
+]
+OTHER_AGENCIES = [  # slowness of someone who is not the police: not keluhan
+    "pln lambat banget, listrik mati dari pagi belum nyala",
+    "pdam telat terus benerin pipa bocor, air mati 3 hari",
+    "kurir paket ngaret seminggu, cs nya cuek",
+]
+POLICE_COMPLAINTS = [
+    "laporan saya sudah sebulan tidak ada tindak lanjut pak",
+    "ditilang terus dimintai uang damai 150rb sama oknum",
+]
+SARA = [
+    "usir aja orang cina dari kampung ini, bikin susah",
+    "kafir jangan dikasih ibadah di sini, bubarkan pak",
+]
+SARA_NEAR_MISSES = [
+    "makasih pak sudah jaga misa natal di gereja, aman dan lancar",
+    "warga papua dan jawa kerja bakti bareng di kampung kami",
+]
+
+
+def _cues(text: str) -> rules.Cues:
+    return rules.analyse_tokens(tokens(text))
+
+
+@pytest.mark.parametrize("text", INSULTS_ONLY)
+def test_insult_without_service_cue_gets_the_insult_token(text: str) -> None:
+    tokens_ = _cues(text).feature_tokens()
+    assert "cueflagabusive" in tokens_ and "cuehinaan" in tokens_
+    assert "cueflagkeluhan" not in tokens_
+
+
+def test_insult_with_a_complaint_is_not_insult_only() -> None:
+    tokens_ = _cues("polisi goblok, laporan saya ga ditanggapi").feature_tokens()
+    assert "cueflagkeluhan" in tokens_ and "cuehinaan" not in tokens_
+
+
+def test_plain_complaint_has_no_insult_token() -> None:
+    assert "cuehinaan" not in _cues("laporan saya tidak ada tindak lanjut").feature_tokens()
+
+
+@pytest.mark.parametrize("text", INSULTS_ONLY)
+def test_model_insult_is_abusive_not_keluhan(small_model: TrainedModel, text: str) -> None:
+    [result] = analyze([text], model=small_model)
+    assert "abusive" in result.flags
+    assert "keluhan" not in result.flags
+
+
+@pytest.mark.parametrize("text", OTHER_AGENCIES)
+def test_model_other_agency_is_not_keluhan(small_model: TrainedModel, text: str) -> None:
+    [result] = analyze([text], model=small_model)
+    assert "keluhan" not in result.flags
+
+
+@pytest.mark.parametrize("text", POLICE_COMPLAINTS)
+def test_model_police_complaint_is_keluhan(small_model: TrainedModel, text: str) -> None:
+    [result] = analyze([text], model=small_model)
+    assert "keluhan" in result.flags
+
+
+@pytest.mark.parametrize("text", SARA)
+def test_model_sara_provocation_is_hate_and_intelkam(small_model: TrainedModel, text: str) -> None:
+    [result] = analyze([text], model=small_model)
+    assert "hate" in result.flags
+    assert result.function == "Intelkam"
+
+
+@pytest.mark.parametrize("text", SARA_NEAR_MISSES)
+def test_model_neutral_mention_of_a_group_is_not_hate(small_model: TrainedModel, text: str) -> None:
+    [result] = analyze([text], model=small_model)
+    assert "hate" not in result.flags
+
+
+def test_urgent_mention_read_as_neutral_becomes_negative_with_p_negative(
+        small_model: TrainedModel, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The guide: a distress report is negative. The score is the model's own P(negative)."""
+    original = small_model.predict
+
+    def neutral_but_urgent(norms: list[str], augmented: list[str]):
+        pred = original(norms, augmented)
+        pred.sentiment = ["neutral"] * len(norms)
+        pred.flag_proba["urgent"] = np.full(len(norms), 0.99)
+        return pred
+
+    monkeypatch.setattr(small_model, "predict", neutral_but_urgent)
+    text = "kacilakan di jalan raya cikampek, aya nu tatu"
+    [result] = analyze([text], model=small_model)
+    p_negative = float(original(*model_inputs([text])).negative[0])
+    assert result.sentiment == "negative"
+    assert "urgent" in result.flags
+    assert 0.0 <= result.score <= 1.0
+    assert result.score == pytest.approx(p_negative, abs=1e-4)
+
+
+def test_neutral_mention_without_urgent_stays_neutral(
+        small_model: TrainedModel, monkeypatch: pytest.MonkeyPatch) -> None:
+    original = small_model.predict
+
+    def neutral_not_urgent(norms: list[str], augmented: list[str]):
+        pred = original(norms, augmented)
+        pred.sentiment = ["neutral"] * len(norms)
+        pred.flag_proba["urgent"] = np.zeros(len(norms))
+        return pred
+
+    monkeypatch.setattr(small_model, "predict", neutral_not_urgent)
+    [result] = analyze(["syarat bikin skck apa aja ya min?"], model=small_model)
+    assert result.sentiment == "neutral"
