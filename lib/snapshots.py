@@ -35,6 +35,7 @@ from sqlalchemy import ColumnElement, and_, case, delete, false, func, literal, 
 from sqlalchemy.orm import Session, aliased
 
 from lib import daily
+from lib.arrays import positions
 from lib.config import load_settings
 from lib.db import get_engine, plain_rows, session_scope
 from lib.mentions import backlog_parts, has_flag, in_backlog_at, unanswered_clause
@@ -266,15 +267,14 @@ def _period_counts(session: Session, units: pd.DataFrame, policy: SlaPolicy, sta
     slas = sorted(int(s) for s in unit_sla.unique())
     sla_ix = unit_sla.map({s: i for i, s in enumerate(slas)}).to_numpy()
     plans = {(z, s): _plan(z, s, at) for z in zones for s in starts}
-    position = pd.Series(np.arange(len(ids)), index=ids)
 
     def rows_of(statement) -> tuple[np.ndarray, np.ndarray]:
         """The statement's integer rows of units in the frame, and their positions in it."""
         keys, rows = plain_rows(session, statement)
         data = ints(rows, len(keys))
-        at_ = position.reindex(data[:, 0]).to_numpy()
-        keep = ~np.isnan(at_)  # inactive units are left out, as `unit_counts` does
-        return data[keep], at_[keep].astype(np.int64)
+        at_ = positions(ids, data[:, 0])
+        keep = at_ >= 0  # inactive units are left out, as `unit_counts` does
+        return data[keep], at_[keep]
 
     # Whole days: (unit, date bucket) sums, weighted per zone and start.
     d = DailyCount
@@ -327,7 +327,7 @@ def _period_counts(session: Session, units: pd.DataFrame, policy: SlaPolicy, sta
         flags = target_flags(targets, units, policy, period, at)
         if len(flags):
             extra = flags[flags["extra"] == 1]
-            where = pd.Index(ids).get_indexer(extra["unit_id"].to_numpy())
+            where = positions(ids, extra["unit_id"].to_numpy())
             keep = where >= 0
             np.add.at(values, where[keep], extra[COUNT_COLUMNS].to_numpy(dtype=np.int64)[keep])
         values[:, [COUNT_COLUMNS.index(c) for c in ("today", "unanswered", "overdue", "over_hard_limit")]] = 0

@@ -91,18 +91,24 @@ def test_model_neutral_mention_of_a_group_is_not_hate(small_model: TrainedModel,
     assert "hate" not in result.flags
 
 
+def _neutral_sentiment(model: TrainedModel, monkeypatch: pytest.MonkeyPatch, urgent: float):
+    """Make `model` read every text as neutral with P(urgent) = `urgent`; returns the real predict."""
+    original = model.predict
+
+    def forced(norms: list[str], augmented: list[str]):
+        pred = original(norms, augmented)
+        pred.sentiment = ["neutral"] * len(norms)
+        pred.flag_proba["urgent"] = np.full(len(norms), urgent)
+        return pred
+
+    monkeypatch.setattr(model, "predict", forced)
+    return original
+
+
 def test_urgent_mention_read_as_neutral_becomes_negative_with_p_negative(
         small_model: TrainedModel, monkeypatch: pytest.MonkeyPatch) -> None:
     """The guide: a distress report is negative. The score is the model's own P(negative)."""
-    original = small_model.predict
-
-    def neutral_but_urgent(norms: list[str], augmented: list[str]):
-        pred = original(norms, augmented)
-        pred.sentiment = ["neutral"] * len(norms)
-        pred.flag_proba["urgent"] = np.full(len(norms), 0.99)
-        return pred
-
-    monkeypatch.setattr(small_model, "predict", neutral_but_urgent)
+    original = _neutral_sentiment(small_model, monkeypatch, urgent=0.99)
     text = "kacilakan di jalan raya cikampek, aya nu tatu"
     [result] = analyze([text], model=small_model)
     p_negative = float(original(*model_inputs([text])).negative[0])
@@ -114,14 +120,6 @@ def test_urgent_mention_read_as_neutral_becomes_negative_with_p_negative(
 
 def test_neutral_mention_without_urgent_stays_neutral(
         small_model: TrainedModel, monkeypatch: pytest.MonkeyPatch) -> None:
-    original = small_model.predict
-
-    def neutral_not_urgent(norms: list[str], augmented: list[str]):
-        pred = original(norms, augmented)
-        pred.sentiment = ["neutral"] * len(norms)
-        pred.flag_proba["urgent"] = np.zeros(len(norms))
-        return pred
-
-    monkeypatch.setattr(small_model, "predict", neutral_not_urgent)
+    _neutral_sentiment(small_model, monkeypatch, urgent=0.0)
     [result] = analyze(["syarat bikin skck apa aja ya min?"], model=small_model)
     assert result.sentiment == "neutral"
