@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import expect
 
 from lib.db import session_scope
 from lib.scope import NATIONAL
@@ -112,7 +113,9 @@ def test_revoked_kiosk_goes_dark_on_next_refresh(site, page):
         revoke_kiosk_token(s, site["admin"], tid)
     # the wall's own auto-refresh (every 5 s here) notices without anyone touching the screen
     page.get_by_text("tidak berlaku atau sudah dicabut").wait_for(timeout=30_000)
-    assert page.get_by_text("Sebutan hari ini").count() == 0
+    # the refusal is drawn first; the board's old elements go when that run ends (Streamlit clears
+    # stale elements at the end of a run), so wait for it rather than racing it
+    expect(page.get_by_text("Sebutan hari ini")).to_have_count(0, timeout=15_000)
     page.reload()
     page.get_by_text("tidak berlaku atau sudah dicabut").wait_for(timeout=30_000)
 
