@@ -11,4 +11,5 @@ PANTAU_PG_DIR=$(mktemp -d /tmp/pantau-pg-XXXXXX)
 export PANTAU_PG_DIR
 URL=$(scripts/pg-test.sh start | tail -n 1)
 trap 'scripts/pg-test.sh stop' EXIT
+# tests that never open the test database ran above already; conftest deselects them here
 PANTAU_TEST_DATABASE_URL="$URL" "$PY" -m pytest "$@"

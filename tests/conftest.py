@@ -59,6 +59,20 @@ def empty_tables(engine: Engine) -> None:
         owner.dispose()
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On the PostgreSQL run (PANTAU_TEST_DATABASE_URL set), a test that never opens the database
+    under test (no `database_url` among its fixtures: the analyser, parsers, formatting, the bench's
+    own SQLite file) would only repeat the SQLite run: it is deselected, and the summary says how many."""
+    if not os.environ.get("PANTAU_TEST_DATABASE_URL"):
+        return
+    keep, repeat = [], []
+    for item in items:
+        (keep if "database_url" in getattr(item, "fixturenames", ()) else repeat).append(item)
+    if repeat:
+        config.hook.pytest_deselected(items=repeat)
+        items[:] = keep
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = os.environ.get("PANTAU_TEST_DATABASE_URL")
