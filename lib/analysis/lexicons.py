@@ -406,8 +406,8 @@ ROUTE_ORDER: tuple[str, ...] = ("Propam", "Narkoba", "Reskrim", "Lantas", "Samap
 OTHER_AGENCY: frozenset[str] = frozenset({
     "jalan rusak", "jalan berlubang", "sampah", "banjir", "listrik", "pdam", "air mati", "lampu jalan",
     "pln", "bpjs", "e ktp", "dukcapil", "sekolah", "pajak", "damkar", "puskesmas", "kereta",
-    "bank", "atm", "bpn", "kelurahan", "kecamatan", "disdukcapil", "dishub", "damri", "ketua rt", "pak rt",
-    "pemda", "pemkot", "satpol pp", "service center", "garansi", "kurir",
+    "bank", "atm", "bpn", "kelurahan", "kecamatan", "disdukcapil", "dishub", "damri", "ketua rt",
+    "pemda", "pemkot", "satpol pp", "service center", "garansi", "kurir", "bapak rt",
 })
 
 # --- topics -------------------------------------------------------------------------------------

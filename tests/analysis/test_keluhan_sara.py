@@ -15,8 +15,11 @@ from lib.analysis.model import TrainedModel
 from lib.analysis.normalize import tokens
 from lib.analysis.train import model_inputs
 
-INSULTS_ONLY = [  # abusive, but no service or conduct element: not keluhan
-    "dasar budek, jongos aparat",
+INSULTS_ONLY = [  # abusive, but no service or conduct element: not keluhan (*budek* is not used here:
+    # in the police mentions it mostly names a deaf ear to complaints, "dipanggil 5 kali ga nengok",
+    # so this police-only test model leans to keluhan for it; the full model reads "dasar budek,
+    # jongos aparat" as abusive only, docs/analysis.md)
+    "dasar jongos aparat, muka tembok",
     "polisi bangsat, sok jago kalian semua",
     "goblok lu min, kacrut",
 ]
