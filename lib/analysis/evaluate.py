@@ -213,6 +213,18 @@ def choose_thresholds(items: list[ds.LabelledText], probas: dict[str, list[float
     return out
 
 
+def public_f1(items: list[ds.LabelledText], proba: list[float], flag: str, threshold: float) -> float | None:
+    """Mean out-of-fold F1 at `threshold` over the public sources that label `flag` (None if none
+    does), so a threshold moved for police precision shows what it costs on the issue's tweets."""
+    p = np.asarray(proba) >= threshold
+    f1s = []
+    for src in sorted({it.source for it in items if it.source != "police" and it.knows_flag(flag)}):
+        m = np.array([it.source == src and it.knows_flag(flag) for it in items])
+        gold = np.array([flag in it.flags if m[i] else False for i, it in enumerate(items)])  # type: ignore[operator]
+        f1s.append(float(precision_recall_fscore_support(gold[m], p[m], average="binary", zero_division=0)[2]))
+    return float(np.mean(f1s)) if f1s else None
+
+
 # --- printing -------------------------------------------------------------------------------------
 
 def format_source(name: str, src: str, s: dict) -> list[str]:
@@ -329,7 +341,10 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(summary_rows(results)))
     print("\n== flag thresholds (out-of-fold; police precision >= 0.90, then best public F1, else best police F1)")
     for flag, (t, p, r, f) in choose_thresholds(flagged, probas).items():
-        print(f"   {flag:<8} threshold {t:.3f}: P {p:.3f} R {r:.3f} F1 {f:.3f}  (in use: {tr.FLAG_THRESHOLDS[flag]})")
+        in_use = tr.FLAG_THRESHOLDS[flag]
+        pub = [public_f1(flagged, probas[flag], flag, x) for x in (t, in_use)]
+        public = f"; public F1 {pub[0]:.3f} (at {in_use}: {pub[1]:.3f})" if pub[0] is not None else ""
+        print(f"   {flag:<8} threshold {t:.3f}: P {p:.3f} R {r:.3f} F1 {f:.3f}{public}  (in use: {in_use})")
     heldout = ds.load_heldout()
     texts = [it.text for it in heldout]
     held: dict[str, dict[str, dict]] = {name: {"police held-out": score_source(heldout, make(items)(texts))}

@@ -180,6 +180,16 @@ ABUSIVE_LITERAL: frozenset[str] = frozenset({
     "daging babi", "ternak babi", "babi hutan", "monyet liar", "rumah sakit jiwa", "orang gila",
     "monyet turun", "kawanan monyet", "monyet masuk", "anjing gigit", "anjing mati",
     "ekor monyet", "ekor anjing", "anjing pelacak", "setan merah", "ular masuk", "tahi lalat",
+    "anjing penjaga", "anjing k9", "sate babi", "bakso babi", "babi guling", "topeng monyet",
+    "anjing kami", "anjing saya", "anjingnya",
+})
+
+# Words that report what someone else said ("dikatain 'goblok'", "pelaku teriak 'bangsat'"): an insult
+# next to them is usually quoted in a report or a question, not aimed by the writer (a model feature).
+REPORTED_SPEECH: frozenset[str] = frozenset({
+    "dikatain", "ngatain", "dikata katain", "ngata ngatain", "mengatai", "dikatai", "dimaki", "dimaki maki",
+    "memaki", "maki maki", "teriak", "berteriak", "diteriaki", "neriakin", "ngomong kasar", "kata kasar",
+    "kata kata", "sebutan", "ngomongnya", "tulisan", "komentar", "kolom komentar", "ngehina", "dihina",
 })
 
 # Hate speech: group words (SARA) that become hateful next to hostile words, and standing slurs.
@@ -396,6 +406,8 @@ ROUTE_ORDER: tuple[str, ...] = ("Propam", "Narkoba", "Reskrim", "Lantas", "Samap
 OTHER_AGENCY: frozenset[str] = frozenset({
     "jalan rusak", "jalan berlubang", "sampah", "banjir", "listrik", "pdam", "air mati", "lampu jalan",
     "pln", "bpjs", "e ktp", "dukcapil", "sekolah", "pajak", "damkar", "puskesmas", "kereta",
+    "bank", "atm", "bpn", "kelurahan", "kecamatan", "disdukcapil", "dishub", "damri", "ketua rt",
+    "pemda", "pemkot", "satpol pp", "service center", "garansi", "kurir", "bapak rt",
 })
 
 # --- topics -------------------------------------------------------------------------------------

@@ -20,10 +20,11 @@ import scipy.sparse as sp
 
 from lib.config import ROOT, setting
 
-MODEL_VERSION = 8  # 3: "negasi<word>" feature tokens; 4: two-stage sentiment, EmoT in training;
+MODEL_VERSION = 9  # 3: "negasi<word>" feature tokens; 4: two-stage sentiment, EmoT in training;
 # 5: tone cue tokens (praise, sarcasm, event words, questions) and the factorised SARA hate head;
 # 6: religion and race heads in the SARA hate model (hate.py); 7: regional distress, KDRT and victim urgent cues;
-# 8: the "cuehinaan" token (an insult with no service cue), "jawab"/"malak" complaint cues, more police data
+# 8: the "cuehinaan" token (an insult with no service cue), "jawab"/"malak" complaint cues, more police data;
+# 9: negated complaint cues, other-agency, quoted-insult and literal-animal tokens, 236 more police mentions
 ARTEFACT_STEM = f"analysis-v{MODEL_VERSION}"
 
 

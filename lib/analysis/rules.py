@@ -19,6 +19,7 @@ def _all_phrases() -> frozenset[str]:
               lx.SARA_GROUPS, lx.HOSTILE, lx.SLURS, lx.HOAX_CUES, lx.HOAX_WEAK, lx.HOAX_DENIED,
               lx.URGENT_STRONG, lx.URGENT_SEVERE, lx.URGENT_EVENTS, lx.URGENT_NOW, lx.REGIONAL_DISTRESS,
               lx.URGENT_VICTIM, lx.KDRT, lx.NOT_HERE, lx.PAST_MARKERS, lx.HABITUAL, lx.RESOLVED, lx.OTHER_AGENCY,
+              lx.REPORTED_SPEECH,
               lx.KELUHAN, lx.PRAISE, lx.QUESTION, lx.SARCASM_MARKERS, lx.EVENT_WORDS, lx.RESOLUTION]
     groups += [set(cues) for cues in lx.ROUTES.values()]
     groups += [set(cues) for cues, _label in lx.TOPICS.values()]
@@ -88,6 +89,7 @@ class Cues:
     # "question" (a question, no complaint, no negative cue) or ""
     events: int = 0  # event words not negated ("macet", "hilang"): what happened, not the writer's tone
     resolved: bool = False  # an event word and its good end ("hp yang hilang sudah ketemu")
+    negated_keluhan: int = 0  # complaint cues under a negator ("tidak ada pungli", "ga lambat kok")
 
     def feature_tokens(self) -> list[str]:
         """Synthetic tokens appended to the model input, so the model can weigh the lexicons."""
@@ -103,6 +105,14 @@ class Cues:
         out += [f"cueflag{f}" for f in sorted(self.flags)]
         if "abusive" in self.flags and "keluhan" not in self.flags:
             out.append("cuehinaan")  # an insult with no service cue: abuse is not a service complaint
+        out += ["cuenegkeluhan"] * min(self.negated_keluhan, 2)
+        if self.phrases & lx.OTHER_AGENCY:
+            out.append("cueinstansi")  # another agency's service: its slowness is not a police keluhan
+        if self.phrases & lx.ABUSIVE:
+            if self.phrases & lx.REPORTED_SPEECH:
+                out.append("cuekutip")  # an insult reported or quoted, not aimed by the writer
+            if self.phrases & lx.ABUSIVE_LITERAL:
+                out.append("cueliteral")  # "anjing penjaga", "sate babi": the animal, not an insult
         if self.phrases & lx.REGIONAL_DISTRESS:
             out.append("cueregional")
         if self.phrases & lx.KDRT:
@@ -123,6 +133,8 @@ def analyse_tokens(toks: list[str]) -> Cues:
             while j < len(toks) and j <= i + 3 and toks[j] in _FILLER_AFTER_NEGATOR:
                 j += 1
             negated_at.add(j)
+    negated_keluhan = sum(1 for i, p in found if p in lx.KELUHAN and i in negated_at)
+    keluhan_cues = frozenset(p for i, p in found if p in lx.KELUHAN and i not in negated_at)
     for i, p in found:
         negated = i in negated_at
         if p in lx.PRAISE and not negated:
@@ -141,24 +153,27 @@ def analyse_tokens(toks: list[str]) -> Cues:
             else:
                 neg += 1
     tone = ""
-    complaint = negated_service or phrases & lx.KELUHAN
+    complaint = negated_service or keluhan_cues
     if praise:
         # Praise next to a complaint is sarcasm; without one, event words say what is praised.
         tone = "sarcasm" if complaint or phrases & lx.SARCASM_MARKERS else "praise"
     elif not complaint and not neg and phrases & lx.QUESTION:
         tone = "question"  # an event asked about ("ktp hilang, ngurus di mana?") is not the writer's tone
     function, strength = route(phrases)
+    only_negated_keluhan = negated_keluhan > 0 and not keluhan_cues
     return Cues(
         phrases=phrases, pos=pos, neg=neg + negated_pos, negated_pos=negated_pos, negated_neg=negated_neg,
-        flags=flags_for(phrases, complaint=negated_service > 0), function=function, route_strength=strength,
-        topic_event=topic_event(phrases),
+        flags=flags_for(phrases, complaint=negated_service > 0, negated_keluhan=only_negated_keluhan),
+        function=function, route_strength=strength,
+        topic_event=topic_event(phrases), negated_keluhan=negated_keluhan,
         negated_words=tuple(toks[j] for j in sorted(negated_at) if j < len(toks) and toks[j].isalnum()),
         tone=tone, events=events, resolved=bool(phrases & lx.EVENT_WORDS and phrases & lx.RESOLUTION),
     )
 
 
-def flags_for(phrases: frozenset[str], *, complaint: bool = False) -> frozenset[str]:
-    """Lexicon flags; `complaint`: a negated service word was seen ("laporan tidak ditanggapi")."""
+def flags_for(phrases: frozenset[str], *, complaint: bool = False, negated_keluhan: bool = False) -> frozenset[str]:
+    """Lexicon flags; `complaint`: a negated service word was seen ("laporan tidak ditanggapi");
+    `negated_keluhan`: every complaint cue is negated ("tidak ada pungli sama sekali")."""
     flags: list[str] = []
     abusive = phrases & lx.ABUSIVE
     if abusive and not (phrases & lx.ABUSIVE_LITERAL and len(abusive) == 1):
@@ -169,7 +184,7 @@ def flags_for(phrases: frozenset[str], *, complaint: bool = False) -> frozenset[
         flags.append("hoax")
     if is_urgent(phrases):
         flags.append("urgent")
-    if complaint or phrases & lx.KELUHAN:
+    if complaint or (phrases & lx.KELUHAN and not negated_keluhan):
         flags.append("keluhan")
     return frozenset(flags)
 

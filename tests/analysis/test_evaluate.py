@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from lib.analysis import dataset as ds
 from lib.analysis import evaluate as ev
@@ -93,3 +94,14 @@ def test_errors_option_is_documented_in_help() -> None:
     with contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):
         ev.main(["--help"])
     assert "--errors" in out.getvalue()
+
+
+def test_public_f1_at_a_threshold_reads_only_the_public_sources() -> None:
+    police = [ds.LabelledText(f"polisi {i}", "negative", frozenset({"abusive"} if i % 2 else set()), "", "police")
+              for i in range(4)]
+    tweets = [ds.LabelledText(f"tweet {i}", None, frozenset({"abusive"} if i < 2 else set()), None, "idhsab",
+                              ds.IDHSAB_TASKS) for i in range(4)]
+    proba = [0.0, 0.0, 0.0, 0.0, 0.9, 0.6, 0.6, 0.1]  # police all missed; tweets: 2 TP, 1 FP at 0.5
+    assert ev.public_f1(police + tweets, proba, "abusive", 0.5) == pytest.approx(0.8)
+    assert ev.public_f1(police + tweets, proba, "abusive", 0.95) == 0.0
+    assert ev.public_f1(police, proba[:4], "abusive", 0.5) is None

@@ -1,5 +1,5 @@
 """`keluhan` vs insults and other agencies, SARA hate in police mentions, and the distress rule
-(issue 12, model v8).
+(issue 12, models v8 and v9).
 
 The model tests run the session's `small_model` (fitted by `train()` on the project's police
 mentions only); the texts below were written for this test and are not in the training files.
@@ -15,8 +15,11 @@ from lib.analysis.model import TrainedModel
 from lib.analysis.normalize import tokens
 from lib.analysis.train import model_inputs
 
-INSULTS_ONLY = [  # abusive, but no service or conduct element: not keluhan
-    "dasar budek, jongos aparat",
+INSULTS_ONLY = [  # abusive, but no service or conduct element: not keluhan (*budek* is not used here:
+    # in the police mentions it mostly names a deaf ear to complaints, "dipanggil 5 kali ga nengok",
+    # so this police-only test model leans to keluhan for it; the full model reads "dasar budek,
+    # jongos aparat" as abusive only, docs/analysis.md)
+    "dasar jongos aparat, muka tembok",
     "polisi bangsat, sok jago kalian semua",
     "goblok lu min, kacrut",
 ]
@@ -123,3 +126,56 @@ def test_neutral_mention_without_urgent_stays_neutral(
     _neutral_sentiment(small_model, monkeypatch, urgent=0.0)
     [result] = analyze(["syarat bikin skck apa aja ya min?"], model=small_model)
     assert result.sentiment == "neutral"
+
+
+# --- model v9: negated complaint cues, other agencies, quoted insults, literal animals ----------
+
+
+@pytest.mark.parametrize("text", ["tidak ada pungli sama sekali pas bikin skck, salut",
+                                  "ga lambat kok pelayanannya, sistemnya aja yang down"])
+def test_negated_complaint_cue_is_no_lexicon_keluhan(text: str) -> None:
+    cues = _cues(text)
+    assert "keluhan" not in cues.flags
+    assert "cuenegkeluhan" in cues.feature_tokens()
+
+
+def test_a_complaint_cue_next_to_a_negated_one_still_counts() -> None:
+    cues = _cues("bukan lambat lagi, laporan saya mandek setahun")
+    assert "keluhan" in cues.flags
+
+
+@pytest.mark.parametrize(("text", "token"), [
+    ("bpjs berbelit, antre dari subuh disuruh balik besok", "cueinstansi"),
+    ("saya dimaki 'bangsat' sama pengendara lain di pom bensin", "cuekutip"),
+    ("anak saya dikatain 'goblok' sama temennya di grup kelas", "cuekutip"),
+    ("anjing penjaga gudang diracun sebelum gudangnya dibobol", "cueliteral"),
+])
+def test_context_tokens(text: str, token: str) -> None:
+    assert token in _cues(text).feature_tokens()
+
+
+def test_an_insult_aimed_by_the_writer_has_no_quote_or_literal_token() -> None:
+    tokens_ = _cues("dasar polisi goblok, sok jago").feature_tokens()
+    assert "cuekutip" not in tokens_ and "cueliteral" not in tokens_
+
+
+def _sentiment_forced(model: TrainedModel, monkeypatch: pytest.MonkeyPatch, sentiment: str) -> None:
+    """Make `model` read every text with `sentiment` and P(keluhan) = 0.99."""
+    original = model.predict
+
+    def forced(norms: list[str], augmented: list[str]):
+        pred = original(norms, augmented)
+        pred.sentiment = [sentiment] * len(norms)
+        pred.flag_proba["keluhan"] = np.full(len(norms), 0.99)
+        return pred
+
+    monkeypatch.setattr(model, "predict", forced)
+
+
+@pytest.mark.parametrize(("sentiment", "keluhan"), [("positive", False), ("neutral", False), ("negative", True)])
+def test_keluhan_only_on_a_negative_mention(small_model: TrainedModel, monkeypatch: pytest.MonkeyPatch,
+                                            sentiment: str, keluhan: bool) -> None:
+    """The guide: a complaint about police service is negative; praise of a past delay fixed is not one."""
+    _sentiment_forced(small_model, monkeypatch, sentiment)
+    [result] = analyze(["laporan saya sempat mandek, sekarang sudah jelas, makasih pak"], model=small_model)
+    assert ("keluhan" in result.flags) is keluhan

@@ -122,6 +122,16 @@ def test_model_flags_use_thresholds_and_fall_back_to_rules() -> None:
     assert got == frozenset({"hoax", "abusive"})  # no hoax classifier: the rule stands
 
 
+def test_a_quoted_or_literal_insult_needs_a_surer_abusive_classifier() -> None:
+    from lib.analysis.pipeline import ABUSIVE_IN_CONTEXT_MIN, model_flags
+
+    proba, thresholds = {"abusive": 0.7, "keluhan": 0.7}, {"abusive": 0.55, "keluhan": 0.55}
+    assert model_flags(frozenset(), proba, thresholds) == {"abusive", "keluhan"}
+    assert model_flags(frozenset(), proba, thresholds, quoted_insult=True) == {"keluhan"}
+    sure = {"abusive": ABUSIVE_IN_CONTEXT_MIN}
+    assert model_flags(frozenset(), sure, thresholds, quoted_insult=True) == {"abusive"}
+
+
 def test_score_is_a_probability_of_the_chosen_label(small_model: TrainedModel) -> None:
     from lib.analysis.train import model_inputs
 
