@@ -94,14 +94,16 @@ def test_model_neutral_mention_of_a_group_is_not_hate(small_model: TrainedModel,
     assert "hate" not in result.flags
 
 
-def _neutral_sentiment(model: TrainedModel, monkeypatch: pytest.MonkeyPatch, urgent: float):
-    """Make `model` read every text as neutral with P(urgent) = `urgent`; returns the real predict."""
+def _forced(model: TrainedModel, monkeypatch: pytest.MonkeyPatch, sentiment: str, **proba: float):
+    """Make `model` read every text with `sentiment` and the given flag probabilities (urgent=0.99 …);
+    returns the real predict."""
     original = model.predict
 
     def forced(norms: list[str], augmented: list[str]):
         pred = original(norms, augmented)
-        pred.sentiment = ["neutral"] * len(norms)
-        pred.flag_proba["urgent"] = np.full(len(norms), urgent)
+        pred.sentiment = [sentiment] * len(norms)
+        for flag, p in proba.items():
+            pred.flag_proba[flag] = np.full(len(norms), p)
         return pred
 
     monkeypatch.setattr(model, "predict", forced)
@@ -111,7 +113,7 @@ def _neutral_sentiment(model: TrainedModel, monkeypatch: pytest.MonkeyPatch, urg
 def test_urgent_mention_read_as_neutral_becomes_negative_with_p_negative(
         small_model: TrainedModel, monkeypatch: pytest.MonkeyPatch) -> None:
     """The guide: a distress report is negative. The score is the model's own P(negative)."""
-    original = _neutral_sentiment(small_model, monkeypatch, urgent=0.99)
+    original = _forced(small_model, monkeypatch, "neutral", urgent=0.99)
     text = "kacilakan di jalan raya cikampek, aya nu tatu"
     [result] = analyze([text], model=small_model)
     p_negative = float(original(*model_inputs([text])).negative[0])
@@ -123,7 +125,7 @@ def test_urgent_mention_read_as_neutral_becomes_negative_with_p_negative(
 
 def test_neutral_mention_without_urgent_stays_neutral(
         small_model: TrainedModel, monkeypatch: pytest.MonkeyPatch) -> None:
-    _neutral_sentiment(small_model, monkeypatch, urgent=0.0)
+    _forced(small_model, monkeypatch, "neutral", urgent=0.0)
     [result] = analyze(["syarat bikin skck apa aja ya min?"], model=small_model)
     assert result.sentiment == "neutral"
 
@@ -159,23 +161,10 @@ def test_an_insult_aimed_by_the_writer_has_no_quote_or_literal_token() -> None:
     assert "cuekutip" not in tokens_ and "cueliteral" not in tokens_
 
 
-def _sentiment_forced(model: TrainedModel, monkeypatch: pytest.MonkeyPatch, sentiment: str) -> None:
-    """Make `model` read every text with `sentiment` and P(keluhan) = 0.99."""
-    original = model.predict
-
-    def forced(norms: list[str], augmented: list[str]):
-        pred = original(norms, augmented)
-        pred.sentiment = [sentiment] * len(norms)
-        pred.flag_proba["keluhan"] = np.full(len(norms), 0.99)
-        return pred
-
-    monkeypatch.setattr(model, "predict", forced)
-
-
 @pytest.mark.parametrize(("sentiment", "keluhan"), [("positive", False), ("neutral", False), ("negative", True)])
 def test_keluhan_only_on_a_negative_mention(small_model: TrainedModel, monkeypatch: pytest.MonkeyPatch,
                                             sentiment: str, keluhan: bool) -> None:
     """The guide: a complaint about police service is negative; praise of a past delay fixed is not one."""
-    _sentiment_forced(small_model, monkeypatch, sentiment)
+    _forced(small_model, monkeypatch, sentiment, keluhan=0.99)
     [result] = analyze(["laporan saya sempat mandek, sekarang sudah jelas, makasih pak"], model=small_model)
     assert ("keluhan" in result.flags) is keluhan
