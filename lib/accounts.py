@@ -94,6 +94,18 @@ def accounts_table(session: Session, scope: Scope) -> pd.DataFrame:
     return frame
 
 
+def unit_rank_rows(session: Session, scope: Scope, shown: list[str]) -> tuple[list, list]:
+    """The scope's active Polda/Polres/Polsek (id, name, level, path) in path order, and the best
+    state rank per (unit, platform) among `shown` platforms: the two queries behind the Akun frames."""
+    _, units = plain_rows(session, select(Unit.id, Unit.name, Unit.level, Unit.path)
+                          .where(scope.unit_clause(), Unit.level != "mabes", Unit.active).order_by(Unit.path))
+    _, best = plain_rows(session, select(Account.unit_id, Account.platform, func.max(_state_rank(accepted_x_types())))
+                         .join(Unit, Unit.id == Account.unit_id)
+                         .where(scope.unit_clause(), Account.active, Account.platform.in_(shown))
+                         .group_by(Account.unit_id, Account.platform))
+    return units, best
+
+
 def compliance_by_unit(session: Session, scope: Scope) -> pd.DataFrame:
     """One row per Polda/Polres/Polsek: best state per mandated platform and overall compliance.
 
@@ -101,12 +113,7 @@ def compliance_by_unit(session: Session, scope: Scope) -> pd.DataFrame:
     stays fast at national scale (5,539 units, ~17k accounts)."""
     platforms = mandate_platforms()
     shown = sorted(set(platforms) | set(MANDATED_PLATFORMS))
-    _, units = plain_rows(session, select(Unit.id, Unit.name, Unit.level, Unit.path)
-                          .where(scope.unit_clause(), Unit.level != "mabes", Unit.active).order_by(Unit.path))
-    _, best = plain_rows(session, select(Account.unit_id, Account.platform, func.max(_state_rank(accepted_x_types())))
-                         .join(Unit, Unit.id == Account.unit_id)
-                         .where(scope.unit_clause(), Account.active, Account.platform.in_(shown))
-                         .group_by(Account.unit_id, Account.platform))
+    units, best = unit_rank_rows(session, scope, shown)
     # Numpy on the rank matrix and the frame built once: pivoting, mapping and adding columns one by
     # one cost more than the two queries nationally (issue 17).
     ids = np.fromiter((u[0] for u in units), dtype=np.int64, count=len(units))

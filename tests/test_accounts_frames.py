@@ -5,7 +5,7 @@ in every state, for the national scope and every unit's subtree, on both backend
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 
 from lib.accounts import (
     _RANK_STATE,
@@ -14,13 +14,12 @@ from lib.accounts import (
     UNKNOWN,
     UNVERIFIED,
     VERIFIED,
-    _state_rank,
-    accepted_x_types,
     compliance_by_unit,
     compliance_rollup,
     mandate_platforms,
+    unit_rank_rows,
 )
-from lib.db import plain_rows, session_scope
+from lib.db import session_scope
 from lib.models import MANDATED_PLATFORMS, Account, Unit
 from lib.scope import NATIONAL, scope_for_unit
 
@@ -28,12 +27,7 @@ from lib.scope import NATIONAL, scope_for_unit
 def _by_unit_pandas(session, scope) -> pd.DataFrame:
     platforms = mandate_platforms()
     shown = sorted(set(platforms) | set(MANDATED_PLATFORMS))
-    _, units = plain_rows(session, select(Unit.id, Unit.name, Unit.level, Unit.path)
-                          .where(scope.unit_clause(), Unit.level != "mabes", Unit.active).order_by(Unit.path))
-    _, best = plain_rows(session, select(Account.unit_id, Account.platform, func.max(_state_rank(accepted_x_types())))
-                         .join(Unit, Unit.id == Account.unit_id)
-                         .where(scope.unit_clause(), Account.active, Account.platform.in_(shown))
-                         .group_by(Account.unit_id, Account.platform))
+    units, best = unit_rank_rows(session, scope, shown)
     frame = pd.DataFrame.from_records(units, columns=["unit_id", "name", "level", "path"])
     ranks = (pd.DataFrame.from_records(best, columns=["unit_id", "platform", "rank"])
              .pivot(index="unit_id", columns="platform", values="rank")
