@@ -219,9 +219,9 @@ def public_f1(items: list[ds.LabelledText], proba: list[float], flag: str, thres
     p = np.asarray(proba) >= threshold
     f1s = []
     for src in sorted({it.source for it in items if it.source != "police" and it.knows_flag(flag)}):
-        m = np.array([it.source == src and it.knows_flag(flag) for it in items])
-        gold = np.array([flag in it.flags if m[i] else False for i, it in enumerate(items)])  # type: ignore[operator]
-        f1s.append(float(precision_recall_fscore_support(gold[m], p[m], average="binary", zero_division=0)[2]))
+        idx = [i for i, it in enumerate(items) if it.source == src and it.knows_flag(flag)]
+        gold = [flag in items[i].flags for i in idx]  # type: ignore[operator]
+        f1s.append(float(precision_recall_fscore_support(gold, p[idx], average="binary", zero_division=0)[2]))
     return float(np.mean(f1s)) if f1s else None
 
 
