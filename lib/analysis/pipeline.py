@@ -33,6 +33,7 @@ KELUHAN_NEEDS_NEGATIVE = True
 # literal animal phrase ("anjing penjaga") is usually quoted in a report, not aimed by the writer: the
 # abusive classifier must be this sure there. Chosen by 3-fold grouped CV (docs/analysis.md, model v9).
 ABUSIVE_IN_CONTEXT_MIN = 0.9
+_INSULT_CONTEXT = lx.REPORTED_SPEECH | lx.ABUSIVE_LITERAL
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ def analyze(texts: list[str], model: TrainedModel | None = None, *, use_model: b
             sentiment, score = pred.sentiment[i], float(pred.confidence[i])
             proba = {f: float(p[i]) for f, p in pred.flag_proba.items()}
             flags = model_flags(cue.flags, proba, model.flag_thresholds,  # type: ignore[union-attr]
-                                quoted_insult=bool(cue.phrases & (lx.REPORTED_SPEECH | lx.ABUSIVE_LITERAL)))
+                                quoted_insult=bool(cue.phrases & _INSULT_CONTEXT))
             if DISTRESS_IS_NEGATIVE and "urgent" in flags and sentiment == "neutral" and pred.negative is not None:
                 # The guide: a distress report is negative whatever its wording; the score stays the
                 # model's calibrated P(negative), so an unsure one still lands in the review queue.
